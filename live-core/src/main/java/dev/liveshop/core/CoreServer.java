@@ -1,0 +1,130 @@
+package dev.liveshop.core;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.liveshop.core.catalog.Catalog;
+import dev.liveshop.core.config.CoreConfig;
+import dev.liveshop.core.demo.DemoData;
+import dev.liveshop.core.grpc.CatalogGrpcService;
+import dev.liveshop.core.grpc.InventoryGrpcService;
+import dev.liveshop.core.grpc.OrderGrpcService;
+import dev.liveshop.core.inventory.FlashSale;
+import dev.liveshop.core.inventory.InventoryEngine;
+import dev.liveshop.core.store.CassandraStore;
+import dev.liveshop.core.store.CatalogStore;
+import dev.liveshop.core.store.OrderStore;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running live-core: Cassandra session, inventory engine (sales recovered from the
+ * store), and the gRPC server. Threads it starts: the inventory shards
+ * ({@code inventory-shard-N}), gRPC's event loops and executor, the driver's I/O threads.
+ */
+public final class CoreServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(CoreServer.class);
+
+  private final CoreConfig config;
+  private final CqlSession session;
+  private final InventoryEngine engine;
+  private final Server server;
+
+  private CoreServer(CoreConfig config, CqlSession session, InventoryEngine engine, Server server) {
+    this.config = config;
+    this.session = session;
+    this.engine = engine;
+    this.server = server;
+  }
+
+  /**
+   * Connects to Cassandra, applies the schema, reopens every sale that has not ended with
+   * its orders counted, seeds the demo if enabled, then starts serving gRPC.
+   */
+  public static CoreServer start(CoreConfig config) {
+    long started = System.nanoTime();
+    log.info("starting live-core: {}", config.describe());
+    Clock clock = Clock.systemUTC();
+    CqlSession session = CassandraStore.open(config.cassandra());
+    InventoryEngine engine = null;
+    try {
+      CatalogStore catalogStore = new CatalogStore(session);
+      OrderStore orderStore = new OrderStore(session);
+      engine = new InventoryEngine(config.inventory().shards(), clock, orderStore,
+          config.inventory().tickerInterval().toMillis());
+      recoverSales(catalogStore, orderStore, engine, clock);
+      Catalog catalog = new Catalog(catalogStore, engine, clock, config.inventory().defaultHoldTtl());
+      if (config.demoEnabled()) {
+        DemoData.seed(catalog, clock);
+      }
+      HealthStatusManager health = new HealthStatusManager();
+      Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
+          .addService(new InventoryGrpcService(engine, catalog))
+          .addService(new CatalogGrpcService(catalog, engine))
+          .addService(new OrderGrpcService(orderStore))
+          .addService(health.getHealthService())
+          .build()
+          .start();
+      log.info("live-core serving gRPC on {}:{} ({} ms)", config.grpcHost(), server.getPort(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      return new CoreServer(config, session, engine, server);
+    } catch (IOException e) {
+      closeQuietly(engine, session);
+      throw new UncheckedIOException("cannot serve gRPC on " + config.grpcHost() + ":" + config.grpcPort()
+          + " (" + e.getMessage() + "): stop whatever holds the port or set LIVESHOP_CORE_GRPC_PORT", e);
+    } catch (RuntimeException e) {
+      closeQuietly(engine, session);
+      throw e;
+    }
+  }
+
+  private static void recoverSales(CatalogStore catalog, OrderStore orders, InventoryEngine engine, Clock clock) {
+    int reopened = 0;
+    for (FlashSale sale : catalog.salesEndingAfter(clock.millis())) {
+      engine.open(sale, orders.recover(sale.saleId())).join();
+      reopened++;
+    }
+    if (reopened > 0) {
+      log.info("reopened {} flash sale(s) with their orders counted", reopened);
+    }
+  }
+
+  /** The bound gRPC port (useful when configured as 0). */
+  public int grpcPort() {
+    return server.getPort();
+  }
+
+  public InventoryEngine engine() {
+    return engine;
+  }
+
+  /** Stops taking calls, lets in-flight ones finish within the grace period, then closes all. */
+  @Override
+  public void close() {
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(config.grpcShutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.shutdownNow();
+    }
+    closeQuietly(engine, session);
+    log.info("live-core stopped");
+  }
+
+  private static void closeQuietly(InventoryEngine engine, CqlSession session) {
+    if (engine != null) {
+      engine.close();
+    }
+    session.close();
+  }
+}

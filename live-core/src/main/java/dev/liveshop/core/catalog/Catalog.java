@@ -1,0 +1,138 @@
+package dev.liveshop.core.catalog;
+
+import dev.liveshop.core.inventory.FlashSale;
+import dev.liveshop.core.inventory.InventoryEngine;
+import dev.liveshop.core.store.CatalogStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * What hosts set up: streams, lineups, pins and flash sales. Validates every request
+ * (an {@link InvalidRequestException} names the field), stores it, and opens launched
+ * sales in the inventory engine.
+ *
+ * <p>Threading: stateless apart from its collaborators; called on gRPC executor threads
+ * and at start. Blocking calls to the store are fine here: this is not the hot path.
+ */
+public final class Catalog {
+
+  private static final Pattern STREAM_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+  private static final int MAX_NAME = 200;
+  private static final int MAX_URL = 2048;
+  static final int MAX_QUANTITY = 1_000_000;
+  static final long MAX_SALE_MILLIS = Duration.ofDays(1).toMillis();
+
+  private final CatalogStore store;
+  private final InventoryEngine engine;
+  private final Clock clock;
+  private final long defaultHoldTtlMillis;
+
+  public Catalog(CatalogStore store, InventoryEngine engine, Clock clock, Duration defaultHoldTtl) {
+    this.store = store;
+    this.engine = engine;
+    this.clock = clock;
+    this.defaultHoldTtlMillis = defaultHoldTtl.toMillis();
+  }
+
+  /** Creates a stream; creating an existing one of the same host returns it unchanged. */
+  public LiveStream createStream(String streamId, String title, String hostId, String hlsUrl) {
+    require(STREAM_ID.matcher(streamId).matches(),
+        "stream_id must be 1..64 characters of a-z, 0-9 and '-', starting with a letter or digit");
+    requireText("title", title, MAX_NAME);
+    require(!hostId.isBlank(), "host_id is required");
+    requireUrl("hls_url", hlsUrl);
+    LiveStream stored = store.createStreamIfAbsent(new LiveStream(streamId, title, hostId, "", hlsUrl,
+        clock.millis()));
+    require(stored.hostId().equals(hostId), "stream_id " + streamId + " is taken by another host");
+    return stored;
+  }
+
+  public StreamView getStream(String streamId) {
+    LiveStream stream = stream(streamId);
+    return new StreamView(stream, store.products(streamId), store.salesOfStream(streamId));
+  }
+
+  public List<LiveStream> listStreams() {
+    return store.allStreams();
+  }
+
+  public LineupProduct addProduct(String streamId, String name, String imageUrl, long priceCents) {
+    stream(streamId);
+    requireText("name", name, MAX_NAME);
+    requireUrl("image_url", imageUrl);
+    require(priceCents >= 0 && priceCents <= 100_000_000_00L, "price_cents must be 0..10,000,000,000");
+    int position = store.products(streamId).size();
+    LineupProduct product = new LineupProduct(streamId, "p-" + shortId(), name.strip(), imageUrl, priceCents,
+        position);
+    store.insertProduct(product);
+    return product;
+  }
+
+  /** Pins a product of the lineup; an empty id unpins. */
+  public LiveStream pin(String streamId, String productId) {
+    LiveStream stream = stream(streamId);
+    if (!productId.isEmpty()) {
+      product(streamId, productId);
+    }
+    store.setPinned(streamId, productId);
+    return stream.withPinned(productId);
+  }
+
+  public FlashSale launchSale(SaleRequest r) {
+    stream(r.streamId());
+    LineupProduct product = product(r.streamId(), r.productId());
+    require(r.quantity() >= 1 && r.quantity() <= MAX_QUANTITY, "quantity must be 1.." + MAX_QUANTITY);
+    require(r.perViewerLimit() >= 1 && r.perViewerLimit() <= r.quantity(),
+        "per_viewer_limit must be 1..quantity (" + r.quantity() + ")");
+    require(r.priceCents() >= 0, "price_cents must be >= 0 (0 means the product's price)");
+    require(r.countdownMillis() >= 0 && r.countdownMillis() <= MAX_SALE_MILLIS,
+        "countdown_ms must be 0.." + MAX_SALE_MILLIS);
+    require(r.durationMillis() >= 1000 && r.durationMillis() <= MAX_SALE_MILLIS,
+        "duration_ms must be 1000.." + MAX_SALE_MILLIS);
+    require(r.holdTtlMillis() == 0 || (r.holdTtlMillis() >= 1000 && r.holdTtlMillis() <= MAX_SALE_MILLIS),
+        "hold_ttl_ms must be 0 (default) or 1000.." + MAX_SALE_MILLIS);
+    long startsAt = clock.millis() + r.countdownMillis();
+    FlashSale sale = new FlashSale("s-" + shortId(), r.streamId(), r.productId(),
+        r.priceCents() == 0 ? product.priceCents() : r.priceCents(), r.quantity(), r.perViewerLimit(),
+        startsAt, startsAt + r.durationMillis(),
+        r.holdTtlMillis() == 0 ? defaultHoldTtlMillis : r.holdTtlMillis());
+    // Stored before it opens: a sale that takes orders is always one recovery can find.
+    store.insertSale(sale);
+    engine.open(sale, List.of()).join();
+    return sale;
+  }
+
+  private LiveStream stream(String streamId) {
+    return store.findStream(streamId).orElseThrow(() -> new NotFoundException("no stream '" + streamId + "'"));
+  }
+
+  private LineupProduct product(String streamId, String productId) {
+    return store.products(streamId).stream()
+        .filter(p -> p.productId().equals(productId))
+        .findFirst()
+        .orElseThrow(() -> new NotFoundException("no product '" + productId + "' in stream '" + streamId + "'"));
+  }
+
+  private static void requireText(String field, String value, int max) {
+    require(!value.isBlank() && value.length() <= max, field + " must be 1.." + max + " characters");
+  }
+
+  private static void requireUrl(String field, String value) {
+    require(value.isEmpty() || (value.length() <= MAX_URL
+        && (value.startsWith("https://") || value.startsWith("http://"))),
+        field + " must be empty or an http(s) URL of at most " + MAX_URL + " characters");
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new InvalidRequestException(message);
+    }
+  }
+
+  private static String shortId() {
+    return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.liveshop.core.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+
+/**
+ * live-core's configuration, bound from the {@code liveshop.core} section of HOCON
+ * (documented key by key in {@code reference.conf}).
+ */
+public record CoreConfig(
+    String grpcHost,
+    int grpcPort,
+    Duration grpcShutdownGrace,
+    CassandraSettings cassandra,
+    InventorySettings inventory,
+    Duration orderWriteTimeout,
+    boolean demoEnabled) {
+
+  /** Configuration from reference.conf, application.conf, system properties and the environment. */
+  public static CoreConfig load() {
+    return from(ConfigFactory.load());
+  }
+
+  /** Binds the {@code liveshop.core} section of {@code root}; fails fast naming a bad key. */
+  public static CoreConfig from(Config root) {
+    Config c = root.getConfig("liveshop.core");
+    int port = c.getInt("grpc.port");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("liveshop.core.grpc.port must be 0..65535, got " + port);
+    }
+    return new CoreConfig(
+        c.getString("grpc.host"),
+        port,
+        c.getDuration("grpc.shutdown-grace"),
+        CassandraSettings.from(c.getConfig("cassandra")),
+        InventorySettings.from(c.getConfig("inventory")),
+        c.getDuration("orders.write-timeout"),
+        c.getBoolean("demo.enabled"));
+  }
+
+  public CoreConfig withGrpcPort(int port) {
+    return new CoreConfig(grpcHost, port, grpcShutdownGrace, cassandra, inventory, orderWriteTimeout, demoEnabled);
+  }
+
+  public CoreConfig withCassandra(CassandraSettings settings) {
+    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, settings, inventory, orderWriteTimeout, demoEnabled);
+  }
+
+  public CoreConfig withDemo(boolean enabled) {
+    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, cassandra, inventory, orderWriteTimeout, enabled);
+  }
+
+  /** One line per setting, for the start-up log. */
+  public String describe() {
+    return "grpc=" + grpcHost + ":" + grpcPort
+        + " cassandra=" + cassandra.contactPoints() + " dc=" + cassandra.localDatacenter()
+        + " keyspace=" + cassandra.keyspace() + " consistency=" + cassandra.consistency()
+        + " shards=" + inventory.shards() + " defaultHoldTtl=" + inventory.defaultHoldTtl()
+        + " tickerInterval=" + inventory.tickerInterval() + " orderWriteTimeout=" + orderWriteTimeout
+        + " demo=" + demoEnabled;
+  }
+}

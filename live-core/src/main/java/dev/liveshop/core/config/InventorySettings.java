@@ -1,0 +1,25 @@
+package dev.liveshop.core.config;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/** Sizing and timing of the in-memory inventory engine. */
+public record InventorySettings(int shards, Duration defaultHoldTtl, Duration tickerInterval) {
+
+  public InventorySettings {
+    if (shards < 1 || shards > 64) {
+      throw new IllegalArgumentException("liveshop.core.inventory.shards must be 1..64, got " + shards);
+    }
+    if (defaultHoldTtl.isNegative() || defaultHoldTtl.isZero()) {
+      throw new IllegalArgumentException("liveshop.core.inventory.default-hold-ttl must be positive");
+    }
+    if (tickerInterval.toMillis() < 1) {
+      throw new IllegalArgumentException("liveshop.core.inventory.ticker-interval must be at least 1ms");
+    }
+  }
+
+  static InventorySettings from(Config c) {
+    return new InventorySettings(c.getInt("shards"), c.getDuration("default-hold-ttl"),
+        c.getDuration("ticker-interval"));
+  }
+}

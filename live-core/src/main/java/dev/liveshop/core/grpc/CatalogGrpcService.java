@@ -1,0 +1,87 @@
+package dev.liveshop.core.grpc;
+
+import dev.liveshop.core.catalog.Catalog;
+import dev.liveshop.core.catalog.StreamView;
+import dev.liveshop.core.inventory.FlashSale;
+import dev.liveshop.core.inventory.InventoryEngine;
+import dev.liveshop.proto.v1.AddProductRequest;
+import dev.liveshop.proto.v1.CatalogServiceGrpc;
+import dev.liveshop.proto.v1.CreateStreamRequest;
+import dev.liveshop.proto.v1.GetStreamRequest;
+import dev.liveshop.proto.v1.ListStreamsRequest;
+import dev.liveshop.proto.v1.ListStreamsResponse;
+import dev.liveshop.proto.v1.PinProductRequest;
+import dev.liveshop.proto.v1.Product;
+import dev.liveshop.proto.v1.SaleStatus;
+import dev.liveshop.proto.v1.SaleState;
+import dev.liveshop.proto.v1.Stream;
+import dev.liveshop.proto.v1.StockUpdate;
+import dev.liveshop.proto.v1.StreamSnapshot;
+import io.grpc.stub.StreamObserver;
+
+/** gRPC face of the catalogue: translation only; runs on gRPC executor threads. */
+public final class CatalogGrpcService extends CatalogServiceGrpc.CatalogServiceImplBase {
+
+  private final Catalog catalog;
+  private final InventoryEngine engine;
+
+  public CatalogGrpcService(Catalog catalog, InventoryEngine engine) {
+    this.catalog = catalog;
+    this.engine = engine;
+  }
+
+  @Override
+  public void createStream(CreateStreamRequest r, StreamObserver<Stream> observer) {
+    GrpcErrors.answer(observer, () -> ProtoMapper.stream(
+        catalog.createStream(r.getStreamId(), r.getTitle(), r.getHostId(), r.getHlsUrl())));
+  }
+
+  @Override
+  public void getStream(GetStreamRequest r, StreamObserver<StreamSnapshot> observer) {
+    GrpcErrors.answer(observer, () -> snapshot(catalog.getStream(r.getStreamId())));
+  }
+
+  @Override
+  public void listStreams(ListStreamsRequest r, StreamObserver<ListStreamsResponse> observer) {
+    GrpcErrors.answer(observer, () -> {
+      ListStreamsResponse.Builder b = ListStreamsResponse.newBuilder();
+      catalog.listStreams().forEach(s -> b.addStreams(ProtoMapper.stream(s)));
+      return b.build();
+    });
+  }
+
+  @Override
+  public void addProduct(AddProductRequest r, StreamObserver<Product> observer) {
+    GrpcErrors.answer(observer, () -> ProtoMapper.product(
+        catalog.addProduct(r.getStreamId(), r.getName(), r.getImageUrl(), r.getPriceCents())));
+  }
+
+  @Override
+  public void pinProduct(PinProductRequest r, StreamObserver<Stream> observer) {
+    GrpcErrors.answer(observer, () -> ProtoMapper.stream(catalog.pin(r.getStreamId(), r.getProductId())));
+  }
+
+  private StreamSnapshot snapshot(StreamView view) {
+    StreamSnapshot.Builder b = StreamSnapshot.newBuilder().setStream(ProtoMapper.stream(view.stream()));
+    view.products().forEach(p -> b.addProducts(ProtoMapper.product(p)));
+    for (FlashSale sale : view.sales()) {
+      StockUpdate stock = engine.snapshot(sale.saleId()).join()
+          .map(ProtoMapper::stock)
+          .orElseGet(() -> closedBeforeRestart(sale));
+      b.addSales(SaleStatus.newBuilder().setSale(ProtoMapper.sale(sale)).setStock(stock));
+    }
+    return b.build();
+  }
+
+  /** A sale that had ended before this process started: not in memory, so only its state is known. */
+  private static StockUpdate closedBeforeRestart(FlashSale sale) {
+    return StockUpdate.newBuilder()
+        .setSaleId(sale.saleId())
+        .setStreamId(sale.streamId())
+        .setState(SaleState.SALE_STATE_ENDED)
+        .setQuantity(sale.quantity())
+        .setStartsAtMs(sale.startsAtMs())
+        .setEndsAtMs(sale.endsAtMs())
+        .build();
+  }
+}

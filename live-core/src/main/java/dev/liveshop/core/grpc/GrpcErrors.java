@@ -1,0 +1,50 @@
+package dev.liveshop.core.grpc;
+
+import dev.liveshop.core.catalog.InvalidRequestException;
+import dev.liveshop.core.catalog.NotFoundException;
+import dev.liveshop.core.store.StoreUnavailableException;
+import com.datastax.oss.driver.api.core.DriverException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs a unary call and turns its exceptions into gRPC statuses with a readable description. */
+final class GrpcErrors {
+
+  private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
+
+  private GrpcErrors() {}
+
+  static <T> void answer(StreamObserver<T> observer, Supplier<T> call) {
+    T result;
+    try {
+      result = call.get();
+    } catch (RuntimeException e) {
+      observer.onError(toStatus(e));
+      return;
+    }
+    observer.onNext(result);
+    observer.onCompleted();
+  }
+
+  static StatusRuntimeException toStatus(Throwable e) {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof InvalidRequestException) {
+      return Status.INVALID_ARGUMENT.withDescription(cause.getMessage()).asRuntimeException();
+    }
+    if (cause instanceof NotFoundException) {
+      return Status.NOT_FOUND.withDescription(cause.getMessage()).asRuntimeException();
+    }
+    if (cause instanceof StoreUnavailableException || cause instanceof DriverException) {
+      log.warn("store call failed: {}", cause.toString());
+      return Status.UNAVAILABLE.withDescription("order store unavailable, retry: " + cause.getMessage())
+          .asRuntimeException();
+    }
+    log.error("unexpected failure in a gRPC call", cause);
+    return Status.INTERNAL.withDescription(cause.toString()).asRuntimeException();
+  }
+}

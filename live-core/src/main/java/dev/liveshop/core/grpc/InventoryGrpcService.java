@@ -1,0 +1,61 @@
+package dev.liveshop.core.grpc;
+
+import dev.liveshop.core.catalog.Catalog;
+import dev.liveshop.core.catalog.SaleRequest;
+import dev.liveshop.core.inventory.InventoryEngine;
+import dev.liveshop.core.inventory.ReserveCommand;
+import dev.liveshop.proto.v1.CreateSaleRequest;
+import dev.liveshop.proto.v1.FlashSale;
+import dev.liveshop.proto.v1.InventoryServiceGrpc;
+import dev.liveshop.proto.v1.ReserveRequest;
+import dev.liveshop.proto.v1.ReserveResponse;
+import dev.liveshop.proto.v1.StockUpdate;
+import dev.liveshop.proto.v1.WatchStockRequest;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * gRPC face of the inventory: translation only. Reserve never blocks its calling thread:
+ * the answer is sent when the engine's future completes (on a shard or driver thread).
+ */
+public final class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceImplBase {
+
+  private final InventoryEngine engine;
+  private final Catalog catalog;
+
+  public InventoryGrpcService(InventoryEngine engine, Catalog catalog) {
+    this.engine = engine;
+    this.catalog = catalog;
+  }
+
+  @Override
+  public void createSale(CreateSaleRequest r, StreamObserver<FlashSale> observer) {
+    GrpcErrors.answer(observer, () -> ProtoMapper.sale(catalog.launchSale(new SaleRequest(r.getStreamId(),
+        r.getProductId(), r.getPriceCents(), r.getQuantity(), r.getPerViewerLimit(), r.getCountdownMs(),
+        r.getDurationMs(), r.getHoldTtlMs()))));
+  }
+
+  @Override
+  public void reserve(ReserveRequest r, StreamObserver<ReserveResponse> observer) {
+    engine.reserve(new ReserveCommand(r.getSaleId(), r.getViewerId(), r.getQuantity(), r.getClientOrderId()))
+        .whenComplete((answer, failure) -> {
+          if (failure != null) {
+            observer.onError(GrpcErrors.toStatus(failure));
+          } else {
+            observer.onNext(ProtoMapper.reserve(answer));
+            observer.onCompleted();
+          }
+        });
+  }
+
+  @Override
+  public void watchStock(WatchStockRequest r, StreamObserver<StockUpdate> observer) {
+    ServerCallStreamObserver<StockUpdate> call = (ServerCallStreamObserver<StockUpdate>) observer;
+    // Without a handler, onNext after the client left throws; the watcher checks isCancelled instead.
+    call.setOnCancelHandler(() -> { });
+    engine.watch(r.getSaleId(), new GrpcStockWatcher(call),
+        () -> call.onError(Status.NOT_FOUND.withDescription("no open sale '" + r.getSaleId() + "'")
+            .asRuntimeException()));
+  }
+}

@@ -1,0 +1,64 @@
+package dev.liveshop.core.inventory;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Stock and reservations of every open flash sale, in memory.
+ *
+ * <p>Threads: {@code shards} single-writer threads named {@code inventory-shard-N}; a sale
+ * belongs to the shard its id hashes to, for its whole life. Every method may be called
+ * from any thread; it hands the work to the owning shard and answers with a future.
+ */
+public final class InventoryEngine implements AutoCloseable {
+
+  private final SaleShard[] shards;
+
+  public InventoryEngine(int shardCount, Clock clock, OrderJournal journal, long tickerIntervalMillis) {
+    if (shardCount < 1) {
+      throw new IllegalArgumentException("shardCount must be >= 1, got " + shardCount);
+    }
+    shards = new SaleShard[shardCount];
+    for (int i = 0; i < shardCount; i++) {
+      shards[i] = new SaleShard(i, clock, journal, tickerIntervalMillis);
+    }
+  }
+
+  /** Starts taking reservations for {@code sale}, counting orders made before a restart. */
+  public CompletableFuture<Void> open(FlashSale sale, List<RecoveredOrder> recovered) {
+    return shardOf(sale.saleId()).open(sale, List.copyOf(recovered));
+  }
+
+  /**
+   * Decides a reservation in memory; when it is granted, the answer completes once the
+   * order is durable. The same (viewer, client order id) always gets the first answer.
+   */
+  public CompletableFuture<ReserveAnswer> reserve(ReserveCommand command) {
+    if (!command.isWellFormed()) {
+      return CompletableFuture.completedFuture(ReserveAnswer.rejected(ReserveResult.INVALID_REQUEST, command));
+    }
+    return shardOf(command.saleId()).reserve(command);
+  }
+
+  /** Subscribes to a sale's stock; {@code onUnknownSale} runs instead if there is no such sale. */
+  public void watch(String saleId, StockWatcher watcher, Runnable onUnknownSale) {
+    shardOf(saleId).watch(saleId, watcher, onUnknownSale);
+  }
+
+  public CompletableFuture<Optional<StockSnapshot>> snapshot(String saleId) {
+    return shardOf(saleId).snapshot(saleId);
+  }
+
+  private SaleShard shardOf(String saleId) {
+    return shards[Math.floorMod(saleId.hashCode(), shards.length)];
+  }
+
+  @Override
+  public void close() {
+    for (SaleShard shard : shards) {
+      shard.close();
+    }
+  }
+}

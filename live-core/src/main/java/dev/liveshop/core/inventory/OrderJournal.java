@@ -1,0 +1,16 @@
+package dev.liveshop.core.inventory;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where holds become durable orders. The engine acknowledges a reservation only when the
+ * stage returned by {@link #append} completes normally.
+ *
+ * <p>Threading: called on a shard thread; must not block it. The stage may complete on
+ * any thread.
+ */
+public interface OrderJournal {
+
+  /** Writes the order of {@code hold}; idempotent, so a repeated append is harmless. */
+  CompletionStage<Void> append(Hold hold);
+}

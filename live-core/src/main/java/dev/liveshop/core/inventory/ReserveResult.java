@@ -1,0 +1,28 @@
+package dev.liveshop.core.inventory;
+
+/** Every answer a reservation can get. Rejections are values, never exceptions. */
+public enum ReserveResult {
+  /** Units held for the viewer; the order row is durable. */
+  RESERVED,
+  SOLD_OUT,
+  OVER_LIMIT,
+  NOT_STARTED,
+  ENDED,
+  UNKNOWN_SALE,
+  /** Quantity below 1 or above the viewer limit, or a missing or too long id. */
+  INVALID_REQUEST,
+  /** The order could not be made durable; nothing was reserved. Retry with the same id. */
+  STORE_UNAVAILABLE;
+
+  /**
+   * Whether a retry with the same client order id gets this very answer again. Answers
+   * that depend on the moment of asking (before the countdown, store trouble) or that no
+   * sale decided are not remembered.
+   */
+  boolean isRemembered() {
+    return switch (this) {
+      case RESERVED, SOLD_OUT, OVER_LIMIT, ENDED -> true;
+      case NOT_STARTED, UNKNOWN_SALE, INVALID_REQUEST, STORE_UNAVAILABLE -> false;
+    };
+  }
+}

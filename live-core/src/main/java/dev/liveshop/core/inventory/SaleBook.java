@@ -1,0 +1,156 @@
+package dev.liveshop.core.inventory;
+
+import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The stock of one flash sale and everything needed to decide a reservation.
+ *
+ * <p>Threading: not thread-safe by design. A book belongs to exactly one
+ * {@link SaleShard} and only that shard's thread reads or writes it (the single-writer
+ * principle); others see its state only through published {@link StockSnapshot}s.
+ */
+final class SaleBook {
+
+  private final FlashSale sale;
+  private int available;
+  private int held;
+  private int sold;
+  private long sequence;
+  private SaleState lastState;
+  /** Units held or bought per viewer, for the per-viewer limit. */
+  private final Object2IntOpenHashMap<String> unitsByViewer = new Object2IntOpenHashMap<>();
+  /** Answer (or answer in flight) per purchase intent: retries share the first answer. */
+  private final Map<String, CompletableFuture<ReserveAnswer>> answersByIntent = new HashMap<>();
+
+  SaleBook(FlashSale sale, long nowMs) {
+    this.sale = sale;
+    this.available = sale.quantity();
+    this.lastState = sale.stateAt(nowMs);
+    this.sequence = 1;
+  }
+
+  FlashSale sale() {
+    return sale;
+  }
+
+  /** The answer already given (or being given) to this intent, or null. */
+  CompletableFuture<ReserveAnswer> answerFor(String intentKey) {
+    return answersByIntent.get(intentKey);
+  }
+
+  void rememberAnswer(String intentKey, CompletableFuture<ReserveAnswer> answer) {
+    answersByIntent.put(intentKey, answer);
+  }
+
+  void forgetAnswer(String intentKey) {
+    answersByIntent.remove(intentKey);
+  }
+
+  /**
+   * Decides a reservation. Returns {@link ReserveResult#RESERVED} after moving the units
+   * from available to held, or the reason for refusing, having changed nothing.
+   */
+  ReserveResult tryHold(ReserveCommand command, long nowMs) {
+    int quantity = command.quantity();
+    if (quantity < 1 || quantity > sale.perViewerLimit()) {
+      return ReserveResult.INVALID_REQUEST;
+    }
+    switch (sale.stateAt(nowMs)) {
+      case SCHEDULED:
+        return ReserveResult.NOT_STARTED;
+      case ENDED:
+        return ReserveResult.ENDED;
+      default:
+        break;
+    }
+    if (quantity > available) {
+      return ReserveResult.SOLD_OUT;
+    }
+    int viewerUnits = unitsByViewer.getInt(command.viewerId());
+    if (viewerUnits + quantity > sale.perViewerLimit()) {
+      return ReserveResult.OVER_LIMIT;
+    }
+    unitsByViewer.put(command.viewerId(), viewerUnits + quantity);
+    available -= quantity;
+    held += quantity;
+    sequence++;
+    return ReserveResult.RESERVED;
+  }
+
+  /** Returns a hold's units to stock (its order could not be written, or it lapsed). */
+  void release(String viewerId, int quantity) {
+    if (quantity > held) {
+      throw new IllegalStateException("release of " + quantity + " units but only " + held
+          + " held in sale " + sale.saleId());
+    }
+    held -= quantity;
+    available += quantity;
+    int left = unitsByViewer.getInt(viewerId) - quantity;
+    if (left > 0) {
+      unitsByViewer.put(viewerId, left);
+    } else {
+      unitsByViewer.removeInt(viewerId);
+    }
+    sequence++;
+  }
+
+  /** Counts a recovered order: a hold or a sale made before a restart. */
+  void restore(Hold hold, boolean paid) {
+    int quantity = hold.quantity();
+    if (quantity > available) {
+      throw new IllegalStateException("recovered orders of sale " + sale.saleId()
+          + " exceed its quantity " + sale.quantity());
+    }
+    available -= quantity;
+    if (paid) {
+      sold += quantity;
+    } else {
+      held += quantity;
+    }
+    unitsByViewer.addTo(hold.viewerId(), quantity);
+    answersByIntent.put(hold.intentKey(), CompletableFuture.completedFuture(ReserveAnswer.reserved(hold)));
+    sequence++;
+  }
+
+  /**
+   * Notices a change of state brought by the clock (the countdown reached zero, the sale
+   * closed) and counts it as a change; returns whether there was one.
+   */
+  boolean advanceClock(long nowMs) {
+    SaleState now = sale.stateAt(nowMs);
+    if (now == lastState) {
+      return false;
+    }
+    lastState = now;
+    sequence++;
+    return true;
+  }
+
+  long sequence() {
+    return sequence;
+  }
+
+  StockSnapshot snapshot() {
+    return new StockSnapshot(sale.saleId(), sale.streamId(), sequence, lastState, sale.quantity(),
+        available, held, sold, sale.startsAtMs(), sale.endsAtMs());
+  }
+
+  int available() {
+    return available;
+  }
+
+  int held() {
+    return held;
+  }
+
+  int sold() {
+    return sold;
+  }
+
+  int unitsOf(String viewerId) {
+    return unitsByViewer.getInt(viewerId);
+  }
+}

@@ -1,0 +1,198 @@
+package dev.liveshop.core.inventory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-writer thread and the sales it owns.
+ *
+ * <p>Threading: {@code books} and {@code watches} are touched only by this shard's one
+ * thread: every public method hands its work to that thread and answers through a
+ * future. Order writes run on the driver's threads; their outcome is handed back to this
+ * thread before the book changes again. No lock is taken on the decision path.
+ */
+final class SaleShard implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SaleShard.class);
+
+  private final ScheduledThreadPoolExecutor thread;
+  private final Clock clock;
+  private final OrderJournal journal;
+  private final Map<String, SaleBook> books = new HashMap<>();
+  private final Map<String, List<StockWatch>> watches = new HashMap<>();
+
+  SaleShard(int index, Clock clock, OrderJournal journal, long tickerIntervalMillis) {
+    this.clock = clock;
+    this.journal = journal;
+    this.thread = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread t = new Thread(runnable, "inventory-shard-" + index);
+      t.setDaemon(true);
+      return t;
+    });
+    thread.scheduleAtFixedRate(this::publishQuietly, tickerIntervalMillis, tickerIntervalMillis,
+        TimeUnit.MILLISECONDS);
+  }
+
+  CompletableFuture<Void> open(FlashSale sale, List<RecoveredOrder> recovered) {
+    return CompletableFuture.runAsync(() -> {
+      if (books.containsKey(sale.saleId())) {
+        throw new IllegalStateException("sale " + sale.saleId() + " is already open");
+      }
+      SaleBook book = new SaleBook(sale, clock.millis());
+      for (RecoveredOrder order : recovered) {
+        book.restore(order.hold(), order.paid());
+      }
+      books.put(sale.saleId(), book);
+    }, thread);
+  }
+
+  CompletableFuture<ReserveAnswer> reserve(ReserveCommand command) {
+    CompletableFuture<ReserveAnswer> answer = new CompletableFuture<>();
+    thread.execute(() -> decide(command, answer));
+    return answer;
+  }
+
+  private void decide(ReserveCommand command, CompletableFuture<ReserveAnswer> answer) {
+    SaleBook book = books.get(command.saleId());
+    if (book == null) {
+      answer.complete(ReserveAnswer.rejected(ReserveResult.UNKNOWN_SALE, command));
+      return;
+    }
+    String intent = Hold.intentKey(command.viewerId(), command.clientOrderId());
+    CompletableFuture<ReserveAnswer> first = book.answerFor(intent);
+    if (first != null) {
+      first.whenComplete((a, e) -> answer.complete(a));
+      return;
+    }
+    long now = clock.millis();
+    book.advanceClock(now);
+    ReserveResult result = book.tryHold(command, now);
+    if (result != ReserveResult.RESERVED) {
+      ReserveAnswer rejection = ReserveAnswer.rejected(result, command);
+      if (result.isRemembered()) {
+        book.rememberAnswer(intent, CompletableFuture.completedFuture(rejection));
+      }
+      answer.complete(rejection);
+      return;
+    }
+    FlashSale sale = book.sale();
+    Hold hold = new Hold(OrderIds.of(sale.saleId(), command.viewerId(), command.clientOrderId()),
+        sale.saleId(), sale.streamId(), sale.productId(), command.viewerId(), command.clientOrderId(),
+        command.quantity(), sale.priceCents(), now, now + sale.holdTtlMillis());
+    book.rememberAnswer(intent, answer);
+    journal.append(hold).whenComplete((ok, failure) -> thread.execute(() -> {
+      if (failure == null) {
+        answer.complete(ReserveAnswer.reserved(hold));
+      } else {
+        log.warn("order {} of sale {} not written, units returned to stock: {}", hold.orderId(),
+            hold.saleId(), failure.toString());
+        book.release(hold.viewerId(), hold.quantity());
+        book.forgetAnswer(intent);
+        answer.complete(ReserveAnswer.rejected(ReserveResult.STORE_UNAVAILABLE, command));
+      }
+    }));
+  }
+
+  void watch(String saleId, StockWatcher watcher, Runnable onUnknownSale) {
+    thread.execute(() -> {
+      SaleBook book = books.get(saleId);
+      if (book == null) {
+        onUnknownSale.run();
+        return;
+      }
+      book.advanceClock(clock.millis());
+      StockWatch watch = new StockWatch(watcher);
+      watches.computeIfAbsent(saleId, k -> new ArrayList<>()).add(watch);
+      watch.send(book.snapshot());
+    });
+  }
+
+  CompletableFuture<Optional<StockSnapshot>> snapshot(String saleId) {
+    return CompletableFuture.supplyAsync(() -> {
+      SaleBook book = books.get(saleId);
+      if (book == null) {
+        return Optional.empty();
+      }
+      book.advanceClock(clock.millis());
+      return Optional.of(book.snapshot());
+    }, thread);
+  }
+
+  /** Runs on the shard thread every ticker interval: clock-driven changes, then fan-out. */
+  private void publish() {
+    long now = clock.millis();
+    for (SaleBook book : books.values()) {
+      book.advanceClock(now);
+    }
+    for (Iterator<Map.Entry<String, List<StockWatch>>> it = watches.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, List<StockWatch>> entry = it.next();
+      SaleBook book = books.get(entry.getKey());
+      entry.getValue().removeIf(watch -> watch.publish(book));
+      if (entry.getValue().isEmpty()) {
+        it.remove();
+      }
+    }
+  }
+
+  private void publishQuietly() {
+    try {
+      publish();
+    } catch (RuntimeException e) {
+      // An exception would cancel the periodic task and freeze every ticker of this shard.
+      log.error("stock publication failed on {}", Thread.currentThread().getName(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    thread.shutdown();
+    try {
+      if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+        thread.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      thread.shutdownNow();
+    }
+  }
+
+  /** A watcher and the newest sequence it was sent. */
+  private static final class StockWatch {
+    private final StockWatcher watcher;
+    private long sentSequence;
+
+    StockWatch(StockWatcher watcher) {
+      this.watcher = watcher;
+    }
+
+    void send(StockSnapshot snapshot) {
+      watcher.onStock(snapshot);
+      sentSequence = snapshot.sequence();
+    }
+
+    /** Sends what is new if the watcher can take it; returns true when the watch is over. */
+    boolean publish(SaleBook book) {
+      if (watcher.isCancelled()) {
+        return true;
+      }
+      if (book.sequence() > sentSequence && watcher.isReady()) {
+        send(book.snapshot());
+      }
+      if (sentSequence == book.sequence() && book.snapshot().state() == SaleState.ENDED) {
+        watcher.onEnd();
+        return true;
+      }
+      return false;
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package dev.liveshop.core.store;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.liveshop.core.catalog.LineupProduct;
+import dev.liveshop.core.catalog.LiveStream;
+import dev.liveshop.core.inventory.FlashSale;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Streams, lineups and flash-sale settings in Cassandra. Off the hot path: calls block the
+ * caller (a gRPC executor thread or start-up), never a shard or event-loop thread.
+ */
+public final class CatalogStore {
+
+  private final CqlSession session;
+  private final PreparedStatement insertStream;
+  private final PreparedStatement selectStream;
+  private final PreparedStatement updatePin;
+  private final PreparedStatement insertProduct;
+  private final PreparedStatement selectProducts;
+  private final PreparedStatement insertSale;
+  private final PreparedStatement insertSaleByStream;
+  private final PreparedStatement selectSale;
+  private final PreparedStatement selectSaleIdsOfStream;
+
+  public CatalogStore(CqlSession session) {
+    this.session = session;
+    insertStream = session.prepare("INSERT INTO streams (stream_id, title, host_id, pinned_product_id, hls_url, "
+        + "created_at) VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS");
+    selectStream = session.prepare("SELECT * FROM streams WHERE stream_id = ?");
+    updatePin = session.prepare("UPDATE streams SET pinned_product_id = ? WHERE stream_id = ?");
+    insertProduct = session.prepare("INSERT INTO products (stream_id, product_id, name, image_url, price_cents, "
+        + "position) VALUES (?, ?, ?, ?, ?, ?)");
+    selectProducts = session.prepare("SELECT * FROM products WHERE stream_id = ?");
+    insertSale = session.prepare("INSERT INTO flash_sales (sale_id, stream_id, product_id, price_cents, quantity, "
+        + "per_viewer_limit, starts_at, ends_at, hold_ttl_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insertSaleByStream = session.prepare("INSERT INTO flash_sales_by_stream (stream_id, sale_id) VALUES (?, ?)");
+    selectSale = session.prepare("SELECT * FROM flash_sales WHERE sale_id = ?");
+    selectSaleIdsOfStream = session.prepare("SELECT sale_id FROM flash_sales_by_stream WHERE stream_id = ?");
+  }
+
+  /** Inserts the stream unless one with its id exists; returns the stored one either way. */
+  public LiveStream createStreamIfAbsent(LiveStream stream) {
+    Row existing = session.execute(insertStream.bind(stream.streamId(), stream.title(), stream.hostId(),
+        stream.pinnedProductId(), stream.hlsUrl(), Instant.ofEpochMilli(stream.createdAtMs()))).one();
+    if (existing != null && !existing.getBoolean("[applied]")) {
+      return toStream(existing);
+    }
+    return stream;
+  }
+
+  public Optional<LiveStream> findStream(String streamId) {
+    return Optional.ofNullable(session.execute(selectStream.bind(streamId)).one()).map(CatalogStore::toStream);
+  }
+
+  /** Every stream, newest first. A full scan: the streams table stays small. */
+  public List<LiveStream> allStreams() {
+    List<LiveStream> streams = new ArrayList<>();
+    for (Row row : session.execute("SELECT * FROM streams")) {
+      streams.add(toStream(row));
+    }
+    streams.sort(Comparator.comparingLong(LiveStream::createdAtMs).reversed());
+    return streams;
+  }
+
+  public void setPinned(String streamId, String productId) {
+    session.execute(updatePin.bind(productId, streamId).setIdempotent(true));
+  }
+
+  public void insertProduct(LineupProduct p) {
+    session.execute(insertProduct.bind(p.streamId(), p.productId(), p.name(), p.imageUrl(), p.priceCents(),
+        p.position()).setIdempotent(true));
+  }
+
+  /** A stream's lineup in order of position. */
+  public List<LineupProduct> products(String streamId) {
+    List<LineupProduct> products = new ArrayList<>();
+    for (Row row : session.execute(selectProducts.bind(streamId))) {
+      products.add(new LineupProduct(row.getString("stream_id"), row.getString("product_id"),
+          row.getString("name"), row.getString("image_url"), row.getLong("price_cents"), row.getInt("position")));
+    }
+    products.sort(Comparator.comparingInt(LineupProduct::position));
+    return products;
+  }
+
+  public void insertSale(FlashSale sale) {
+    session.execute(insertSale.bind(sale.saleId(), sale.streamId(), sale.productId(), sale.priceCents(),
+        sale.quantity(), sale.perViewerLimit(), Instant.ofEpochMilli(sale.startsAtMs()),
+        Instant.ofEpochMilli(sale.endsAtMs()), sale.holdTtlMillis()).setIdempotent(true));
+    session.execute(insertSaleByStream.bind(sale.streamId(), sale.saleId()).setIdempotent(true));
+  }
+
+  public Optional<FlashSale> findSale(String saleId) {
+    return Optional.ofNullable(session.execute(selectSale.bind(saleId)).one()).map(CatalogStore::toSale);
+  }
+
+  /** A stream's sales, oldest start first. */
+  public List<FlashSale> salesOfStream(String streamId) {
+    List<FlashSale> sales = new ArrayList<>();
+    for (Row row : session.execute(selectSaleIdsOfStream.bind(streamId))) {
+      findSale(row.getString("sale_id")).ifPresent(sales::add);
+    }
+    sales.sort(Comparator.comparingLong(FlashSale::startsAtMs));
+    return sales;
+  }
+
+  /** Sales that end after {@code nowMs}: the ones recovery reopens. */
+  public List<FlashSale> salesEndingAfter(long nowMs) {
+    List<FlashSale> sales = new ArrayList<>();
+    for (Row row : session.execute("SELECT * FROM flash_sales")) {
+      FlashSale sale = toSale(row);
+      if (sale.endsAtMs() > nowMs) {
+        sales.add(sale);
+      }
+    }
+    return sales;
+  }
+
+  private static LiveStream toStream(Row row) {
+    Instant created = row.getInstant("created_at");
+    return new LiveStream(row.getString("stream_id"), nullToEmpty(row.getString("title")),
+        nullToEmpty(row.getString("host_id")), nullToEmpty(row.getString("pinned_product_id")),
+        nullToEmpty(row.getString("hls_url")), created == null ? 0 : created.toEpochMilli());
+  }
+
+  private static FlashSale toSale(Row row) {
+    return new FlashSale(row.getString("sale_id"), row.getString("stream_id"), row.getString("product_id"),
+        row.getLong("price_cents"), row.getInt("quantity"), row.getInt("per_viewer_limit"),
+        row.getInstant("starts_at").toEpochMilli(), row.getInstant("ends_at").toEpochMilli(),
+        row.getLong("hold_ttl_ms"));
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}

@@ -1,0 +1,148 @@
+package dev.liveshop.core.store;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.liveshop.core.inventory.Hold;
+import dev.liveshop.core.inventory.OrderJournal;
+import dev.liveshop.core.inventory.RecoveredOrder;
+import dev.liveshop.core.order.Order;
+import dev.liveshop.core.order.OrderStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Orders in Cassandra: one row by id plus copies by viewer, by stream and by sale, written
+ * together in one logged batch so the copies never disagree for long.
+ *
+ * <p>Threading: {@link #append} never blocks (the driver's async API); the read methods
+ * block their caller and are meant for gRPC executor threads and start-up.
+ */
+public final class OrderStore implements OrderJournal {
+
+  /**
+   * Partitions per stream and per sale in the by-stream and by-sale tables: a hot sale's
+   * writes spread over this many partitions. Part of the data layout: never change it on
+   * a keyspace that has orders.
+   */
+  static final int BUCKETS = 16;
+
+  private final CqlSession session;
+  private final PreparedStatement insertOrder;
+  private final PreparedStatement insertByViewer;
+  private final PreparedStatement insertByStream;
+  private final PreparedStatement insertBySale;
+  private final PreparedStatement selectOrder;
+  private final PreparedStatement selectByStream;
+  private final PreparedStatement selectBySale;
+
+  public OrderStore(CqlSession session) {
+    this.session = session;
+    insertOrder = session.prepare("INSERT INTO orders (order_id, sale_id, stream_id, product_id, viewer_id, "
+        + "client_order_id, quantity, price_cents, status, created_at, hold_expires_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insertByViewer = session.prepare("INSERT INTO orders_by_viewer (viewer_id, created_at, order_id, sale_id, "
+        + "stream_id, product_id, quantity, price_cents, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insertByStream = session.prepare("INSERT INTO orders_by_stream (stream_id, bucket, created_at, order_id, "
+        + "sale_id, product_id, viewer_id, quantity, price_cents, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insertBySale = session.prepare("INSERT INTO orders_by_sale (sale_id, bucket, order_id, viewer_id, "
+        + "client_order_id, quantity, status, created_at, hold_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    selectOrder = session.prepare("SELECT * FROM orders WHERE order_id = ?");
+    selectByStream = session.prepare("SELECT order_id, created_at FROM orders_by_stream "
+        + "WHERE stream_id = ? AND bucket = ? LIMIT ?");
+    selectBySale = session.prepare("SELECT order_id FROM orders_by_sale WHERE sale_id = ? AND bucket = ?");
+  }
+
+  /** Writes a new order in status RESERVED. Idempotent: every value derives from the hold. */
+  @Override
+  public CompletionStage<Void> append(Hold hold) {
+    Instant created = Instant.ofEpochMilli(hold.createdAtMs());
+    Instant expires = Instant.ofEpochMilli(hold.expiresAtMs());
+    String status = OrderStatus.RESERVED.name();
+    int bucket = bucketOf(hold.orderId());
+    BatchStatement batch = BatchStatement.newInstance(BatchType.LOGGED,
+        insertOrder.bind(hold.orderId(), hold.saleId(), hold.streamId(), hold.productId(), hold.viewerId(),
+            hold.clientOrderId(), hold.quantity(), hold.priceCents(), status, created, expires),
+        insertByViewer.bind(hold.viewerId(), created, hold.orderId(), hold.saleId(), hold.streamId(),
+            hold.productId(), hold.quantity(), hold.priceCents(), status),
+        insertByStream.bind(hold.streamId(), bucket, created, hold.orderId(), hold.saleId(), hold.productId(),
+            hold.viewerId(), hold.quantity(), hold.priceCents(), status),
+        insertBySale.bind(hold.saleId(), bucket, hold.orderId(), hold.viewerId(), hold.clientOrderId(),
+            hold.quantity(), status, created, expires))
+        .setIdempotent(true);
+    return session.executeAsync(batch).thenApply(rs -> null);
+  }
+
+  public Optional<Order> find(UUID orderId) {
+    return Optional.ofNullable(session.execute(selectOrder.bind(orderId)).one()).map(OrderStore::toOrder);
+  }
+
+  /** A stream's newest orders, merged from every bucket. */
+  public List<Order> newestOfStream(String streamId, int limit) {
+    List<CompletableFuture<List<Row>>> pages = new ArrayList<>();
+    for (int bucket = 0; bucket < BUCKETS; bucket++) {
+      pages.add(firstPage(session.executeAsync(selectByStream.bind(streamId, bucket, limit))));
+    }
+    List<Row> rows = new ArrayList<>();
+    pages.forEach(page -> rows.addAll(page.join()));
+    rows.sort(Comparator.comparing((Row r) -> r.getInstant("created_at")).reversed());
+    List<Order> orders = new ArrayList<>();
+    for (Row row : rows.subList(0, Math.min(limit, rows.size()))) {
+      find(row.getUuid("order_id")).ifPresent(orders::add);
+    }
+    return orders;
+  }
+
+  /** Every order of a sale that still counts against its stock (held or paid). */
+  public List<RecoveredOrder> recover(String saleId) {
+    List<RecoveredOrder> recovered = new ArrayList<>();
+    for (int bucket = 0; bucket < BUCKETS; bucket++) {
+      for (Row row : session.execute(selectBySale.bind(saleId, bucket))) {
+        Optional<Order> order = find(row.getUuid("order_id"));
+        if (order.isEmpty()) {
+          continue;
+        }
+        Order o = order.get();
+        switch (o.status()) {
+          case RESERVED -> recovered.add(new RecoveredOrder(toHold(o), false));
+          case PAID, FULFILLED -> recovered.add(new RecoveredOrder(toHold(o), true));
+          case EXPIRED, CANCELLED -> { }
+        }
+      }
+    }
+    return recovered;
+  }
+
+  static int bucketOf(UUID orderId) {
+    return Math.floorMod(orderId.hashCode(), BUCKETS);
+  }
+
+  private static CompletableFuture<List<Row>> firstPage(CompletionStage<AsyncResultSet> stage) {
+    return stage.thenApply(rs -> {
+      List<Row> rows = new ArrayList<>();
+      rs.currentPage().forEach(rows::add);
+      return rows;
+    }).toCompletableFuture();
+  }
+
+  private static Hold toHold(Order o) {
+    return new Hold(o.orderId(), o.saleId(), o.streamId(), o.productId(), o.viewerId(), o.clientOrderId(),
+        o.quantity(), o.priceCents(), o.createdAtMs(), o.holdExpiresAtMs());
+  }
+
+  private static Order toOrder(Row row) {
+    return new Order(row.getUuid("order_id"), row.getString("sale_id"), row.getString("stream_id"),
+        row.getString("product_id"), row.getString("viewer_id"), row.getString("client_order_id"),
+        row.getInt("quantity"), row.getLong("price_cents"), OrderStatus.valueOf(row.getString("status")),
+        row.getInstant("created_at").toEpochMilli(), row.getInstant("hold_expires_at").toEpochMilli());
+  }
+}

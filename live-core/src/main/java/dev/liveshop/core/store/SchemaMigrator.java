@@ -1,0 +1,101 @@
+package dev.liveshop.core.store;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the versioned CQL files listed in {@code cql/migrations.txt}, in order, each at
+ * most once per keyspace. Applied versions and their checksums are recorded in
+ * {@code schema_migrations}; a file changed after it was applied stops the start, since
+ * the keyspace no longer matches the code.
+ */
+final class SchemaMigrator {
+
+  private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
+  private static final String INDEX = "cql/migrations.txt";
+
+  private final CqlSession session;
+
+  SchemaMigrator(CqlSession session) {
+    this.session = session;
+  }
+
+  void migrate() {
+    session.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+        + "version int PRIMARY KEY, name text, checksum text, applied_at timestamp)");
+    int version = 0;
+    for (String name : readResource(INDEX).lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
+      version++;
+      String cql = readResource("cql/" + name);
+      String checksum = sha256(cql);
+      Row applied = session.execute("SELECT checksum FROM schema_migrations WHERE version = ?", version).one();
+      if (applied != null) {
+        if (!checksum.equals(applied.getString("checksum"))) {
+          throw new IllegalStateException("cql/" + name + " changed after it was applied to this keyspace. "
+              + "Never edit an applied migration: revert it and add a new numbered file instead.");
+        }
+        continue;
+      }
+      for (String statement : statements(cql)) {
+        session.execute(statement);
+      }
+      session.execute("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+          version, name, checksum, Instant.now());
+      log.info("applied schema migration {} ({})", version, name);
+    }
+  }
+
+  /** Splits a CQL file on semicolons that end a line, dropping {@code --} comment lines. */
+  static List<String> statements(String cql) {
+    List<String> statements = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : cql.split("\n")) {
+      String trimmed = line.strip();
+      if (trimmed.startsWith("--") || trimmed.isEmpty()) {
+        continue;
+      }
+      current.append(line).append('\n');
+      if (trimmed.endsWith(";")) {
+        String statement = current.toString().strip();
+        statements.add(statement.substring(0, statement.length() - 1));
+        current.setLength(0);
+      }
+    }
+    if (!current.toString().isBlank()) {
+      throw new IllegalStateException("CQL statement without a closing semicolon: " + current);
+    }
+    return statements;
+  }
+
+  private static String readResource(String path) {
+    try (InputStream in = SchemaMigrator.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("schema resource " + path + " is missing from the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Cassandra access: the session and schema migrations, the catalogue and the orders.
+ * Statements are prepared once; writes are marked idempotent so the driver may retry
+ * them. The session is thread-safe; order writes are asynchronous and never block the
+ * inventory shards.
+ */
+package dev.liveshop.core.store;

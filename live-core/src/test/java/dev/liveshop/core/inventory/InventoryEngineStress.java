@@ -1,0 +1,95 @@
+package dev.liveshop.core.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Many threads race for a few sales while a tenth of the order writes fail. The assertion
+ * is the invariant, not a timing: no oversell, stock conserved, no viewer over its limit,
+ * one order per purchase intent, and every RESERVED answer backed by a written order.
+ */
+class InventoryEngineStress {
+
+  private static final int THREADS = 8;
+  private static final int REQUESTS_PER_THREAD = 20_000;
+  private static final int SALES = 3;
+  private static final int QUANTITY = 500;
+  private static final int LIMIT = 3;
+
+  @Test
+  void reserve_manyThreadsWithFailingWrites_keepsTheInvariant() throws Exception {
+    long now = System.currentTimeMillis();
+    RecordingJournal journal = new RecordingJournal(0.1);
+    try (InventoryEngine engine = new InventoryEngine(2, java.time.Clock.systemUTC(), journal, 10)) {
+      for (int s = 0; s < SALES; s++) {
+        engine.open(new FlashSale("sale-" + s, "demo", "p", 100, QUANTITY, LIMIT, now - 1000, now + 600_000,
+            600_000), List.of()).join();
+      }
+      ConcurrentLinkedQueue<ReserveAnswer> answers = new ConcurrentLinkedQueue<>();
+      CountDownLatch go = new CountDownLatch(1);
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        threads.add(new Thread(() -> {
+          ThreadLocalRandom random = ThreadLocalRandom.current();
+          List<CompletableFuture<ReserveAnswer>> pending = new ArrayList<>();
+          awaitQuietly(go);
+          for (int i = 0; i < REQUESTS_PER_THREAD; i++) {
+            // 2,000 viewers, few intents each, so duplicates and limits are hit often.
+            String viewer = "v" + random.nextInt(2000);
+            ReserveCommand command = new ReserveCommand("sale-" + random.nextInt(SALES), viewer,
+                1 + random.nextInt(LIMIT), "c" + random.nextInt(4));
+            pending.add(engine.reserve(command));
+          }
+          pending.forEach(f -> answers.add(f.join()));
+        }));
+      }
+      threads.forEach(Thread::start);
+      go.countDown();
+      for (Thread thread : threads) {
+        thread.join();
+      }
+
+      Map<String, Integer> unitsByViewerAndSale = new HashMap<>();
+      Set<String> intents = new HashSet<>();
+      Set<java.util.UUID> written = new HashSet<>();
+      journal.written().forEach(h -> written.add(h.orderId()));
+      for (Hold hold : journal.written()) {
+        assertThat(intents.add(hold.saleId() + "/" + hold.intentKey())).as("one order per intent").isTrue();
+        unitsByViewerAndSale.merge(hold.saleId() + "/" + hold.viewerId(), hold.quantity(), Integer::sum);
+      }
+      assertThat(unitsByViewerAndSale.values()).allSatisfy(units -> assertThat(units).isLessThanOrEqualTo(LIMIT));
+      answers.stream().filter(a -> a.result() == ReserveResult.RESERVED)
+          .forEach(a -> assertThat(written).contains(a.orderId()));
+
+      for (int s = 0; s < SALES; s++) {
+        String saleId = "sale-" + s;
+        StockSnapshot stock = engine.snapshot(saleId).join().orElseThrow();
+        int writtenUnits = journal.written().stream().filter(h -> h.saleId().equals(saleId))
+            .mapToInt(Hold::quantity).sum();
+        assertThat(stock.available()).isGreaterThanOrEqualTo(0);
+        assertThat(stock.available() + stock.held() + stock.sold()).isEqualTo(QUANTITY);
+        assertThat(stock.held()).isEqualTo(writtenUnits);
+      }
+      assertThat(journal.failed).isNotEmpty();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.liveshop.core.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class InventoryEngineTest {
+
+  private static final long NOW = 5_000_000;
+  private final TestClock clock = new TestClock(NOW);
+  private final RecordingJournal journal = new RecordingJournal(0);
+  private final InventoryEngine engine = new InventoryEngine(2, clock, journal, 5);
+
+  @AfterEach
+  void close() {
+    engine.close();
+  }
+
+  @Test
+  void reserve_granted_answersAfterTheOrderIsWritten() {
+    open(sale("s1", 10, 2));
+    ReserveAnswer answer = engine.reserve(new ReserveCommand("s1", "alice", 2, "c1")).join();
+    assertThat(answer.result()).isEqualTo(ReserveResult.RESERVED);
+    assertThat(answer.orderId()).isEqualTo(OrderIds.of("s1", "alice", "c1"));
+    assertThat(answer.holdExpiresAtMs()).isEqualTo(NOW + 30_000);
+    assertThat(journal.written()).extracting(Hold::orderId).containsExactly(answer.orderId());
+  }
+
+  @Test
+  void reserve_sameClientOrderId_returnsTheFirstAnswerAndWritesOnce() {
+    open(sale("s1", 10, 2));
+    List<CompletableFuture<ReserveAnswer>> answers = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      answers.add(engine.reserve(new ReserveCommand("s1", "alice", 1, "c1")));
+    }
+    ReserveAnswer first = answers.get(0).join();
+    assertThat(answers).allSatisfy(a -> assertThat(a.join()).isEqualTo(first));
+    assertThat(journal.written()).hasSize(1);
+    assertThat(engine.snapshot("s1").join().orElseThrow().held()).isEqualTo(1);
+  }
+
+  @Test
+  void reserve_unknownSale_isUnknownSale() {
+    assertThat(engine.reserve(new ReserveCommand("nope", "alice", 1, "c1")).join().result())
+        .isEqualTo(ReserveResult.UNKNOWN_SALE);
+  }
+
+  @Test
+  void reserve_malformed_isInvalidAndChangesNothing() {
+    open(sale("s1", 10, 2));
+    assertThat(engine.reserve(new ReserveCommand("s1", "", 1, "c1")).join().result())
+        .isEqualTo(ReserveResult.INVALID_REQUEST);
+    assertThat(engine.reserve(new ReserveCommand("s1", "alice", 1, "x".repeat(65))).join().result())
+        .isEqualTo(ReserveResult.INVALID_REQUEST);
+    assertThat(engine.reserve(new ReserveCommand("s1", "alice", -1, "c1")).join().result())
+        .isEqualTo(ReserveResult.INVALID_REQUEST);
+    assertThat(engine.snapshot("s1").join().orElseThrow().available()).isEqualTo(10);
+  }
+
+  @Test
+  void reserve_writeFails_returnsUnitsAndAllowsRetry() {
+    InventoryEngine failing = new InventoryEngine(1, clock, new RecordingJournal(1.0), 5);
+    try {
+      failing.open(sale("s1", 10, 2), List.of()).join();
+      ReserveAnswer answer = failing.reserve(new ReserveCommand("s1", "alice", 1, "c1")).join();
+      assertThat(answer.result()).isEqualTo(ReserveResult.STORE_UNAVAILABLE);
+      StockSnapshot stock = failing.snapshot("s1").join().orElseThrow();
+      assertThat(stock.available()).isEqualTo(10);
+      assertThat(stock.held()).isZero();
+    } finally {
+      failing.close();
+    }
+  }
+
+  @Test
+  void reserve_beforeCountdown_isNotStartedAndNotRemembered() {
+    open(new FlashSale("s1", "demo", "p1", 100, 10, 2, NOW + 1000, NOW + 60_000, 30_000));
+    ReserveCommand tap = new ReserveCommand("s1", "alice", 1, "c1");
+    assertThat(engine.reserve(tap).join().result()).isEqualTo(ReserveResult.NOT_STARTED);
+    clock.advance(1000);
+    assertThat(engine.reserve(tap).join().result()).isEqualTo(ReserveResult.RESERVED);
+  }
+
+  @Test
+  void watch_sendsCurrentAtOnceThenConflatedChangesAndEnds() throws Exception {
+    open(sale("s1", 10, 10));
+    RecordingWatcher watcher = new RecordingWatcher();
+    engine.watch("s1", watcher, () -> { throw new AssertionError("sale exists"); });
+    for (int i = 0; i < 5; i++) {
+      engine.reserve(new ReserveCommand("s1", "v" + i, 1, "c")).join();
+    }
+    waitFor(() -> !watcher.seen.isEmpty() && watcher.last().available() == 5);
+    clock.advance(60_000);
+    waitFor(() -> watcher.ended);
+    assertThat(watcher.last().state()).isEqualTo(SaleState.ENDED);
+    assertThat(watcher.seen).extracting(StockSnapshot::sequence).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void watch_unknownSale_runsTheFallback() throws Exception {
+    CompletableFuture<Boolean> unknown = new CompletableFuture<>();
+    engine.watch("nope", new RecordingWatcher(), () -> unknown.complete(true));
+    assertThat(unknown.get()).isTrue();
+  }
+
+  private void open(FlashSale sale) {
+    engine.open(sale, List.of()).join();
+  }
+
+  private static FlashSale sale(String id, int quantity, int limit) {
+    return new FlashSale(id, "demo", "p1", 1900, quantity, limit, NOW, NOW + 60_000, 30_000);
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 5 s");
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  private static final class RecordingWatcher implements StockWatcher {
+    final List<StockSnapshot> seen = new CopyOnWriteArrayList<>();
+    volatile boolean ended;
+
+    @Override
+    public boolean isReady() {
+      return true;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return false;
+    }
+
+    @Override
+    public void onStock(StockSnapshot snapshot) {
+      seen.add(snapshot);
+    }
+
+    @Override
+    public void onEnd() {
+      ended = true;
+    }
+
+    StockSnapshot last() {
+      return seen.get(seen.size() - 1);
+    }
+  }
+}

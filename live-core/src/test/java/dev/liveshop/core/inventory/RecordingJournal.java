@@ -1,0 +1,37 @@
+package dev.liveshop.core.inventory;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * An {@link OrderJournal} for engine tests: records every append and completes it at once,
+ * or fails a given share of them to play a store that drops writes. (The real journal,
+ * against a real Cassandra node, is exercised by the *IT tests.)
+ */
+final class RecordingJournal implements OrderJournal {
+
+  final ConcurrentLinkedQueue<Hold> appended = new ConcurrentLinkedQueue<>();
+  final ConcurrentLinkedQueue<Hold> failed = new ConcurrentLinkedQueue<>();
+  private final double failureRate;
+
+  RecordingJournal(double failureRate) {
+    this.failureRate = failureRate;
+  }
+
+  @Override
+  public CompletionStage<Void> append(Hold hold) {
+    if (failureRate > 0 && ThreadLocalRandom.current().nextDouble() < failureRate) {
+      failed.add(hold);
+      return CompletableFuture.failedFuture(new IllegalStateException("injected write failure"));
+    }
+    appended.add(hold);
+    return CompletableFuture.supplyAsync(() -> null);
+  }
+
+  List<Hold> written() {
+    return List.copyOf(appended);
+  }
+}

@@ -1,0 +1,107 @@
+package dev.liveshop.core.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SaleBookTest {
+
+  private static final long START = 1_000_000;
+  private final FlashSale sale = new FlashSale("s1", "demo", "p1", 1900, 5, 2, START, START + 60_000, 30_000);
+  private final SaleBook book = new SaleBook(sale, START);
+
+  @Test
+  void tryHold_live_movesUnitsToHeld() {
+    assertThat(book.tryHold(buy("alice", 2), START)).isEqualTo(ReserveResult.RESERVED);
+    assertThat(book.available()).isEqualTo(3);
+    assertThat(book.held()).isEqualTo(2);
+    assertThat(book.unitsOf("alice")).isEqualTo(2);
+    assertThat(book.snapshot().sequence()).isGreaterThan(1);
+  }
+
+  @Test
+  void tryHold_beforeStart_isNotStarted() {
+    assertUnchangedAfter(buy("alice", 1), START - 1, ReserveResult.NOT_STARTED);
+  }
+
+  @Test
+  void tryHold_atEnd_isEnded() {
+    assertUnchangedAfter(buy("alice", 1), START + 60_000, ReserveResult.ENDED);
+  }
+
+  @Test
+  void tryHold_overViewerLimit_isOverLimit() {
+    book.tryHold(buy("alice", 1), START);
+    assertThat(book.tryHold(buy("alice", 2), START)).isEqualTo(ReserveResult.OVER_LIMIT);
+    assertThat(book.unitsOf("alice")).isEqualTo(1);
+    assertThat(book.available()).isEqualTo(4);
+  }
+
+  @Test
+  void tryHold_quantityAboveLimitOrBelowOne_isInvalid() {
+    assertUnchangedAfter(buy("alice", 3), START, ReserveResult.INVALID_REQUEST);
+    assertUnchangedAfter(buy("alice", 0), START, ReserveResult.INVALID_REQUEST);
+    assertUnchangedAfter(buy("alice", -5), START, ReserveResult.INVALID_REQUEST);
+    assertUnchangedAfter(buy("alice", Integer.MAX_VALUE), START, ReserveResult.INVALID_REQUEST);
+  }
+
+  @Test
+  void tryHold_notEnoughLeft_isSoldOutAndNeverOversells() {
+    book.tryHold(buy("a", 2), START);
+    book.tryHold(buy("b", 2), START);
+    assertThat(book.tryHold(buy("c", 2), START)).isEqualTo(ReserveResult.SOLD_OUT);
+    assertThat(book.tryHold(buy("c", 1), START)).isEqualTo(ReserveResult.RESERVED);
+    assertThat(book.tryHold(buy("d", 1), START)).isEqualTo(ReserveResult.SOLD_OUT);
+    assertThat(book.available()).isZero();
+    assertThat(book.held()).isEqualTo(5);
+  }
+
+  @Test
+  void release_returnsUnitsAndViewerAllowance() {
+    book.tryHold(buy("alice", 2), START);
+    book.release("alice", 2);
+    assertThat(book.available()).isEqualTo(5);
+    assertThat(book.held()).isZero();
+    assertThat(book.unitsOf("alice")).isZero();
+  }
+
+  @Test
+  void release_moreThanHeld_fails() {
+    assertThatThrownBy(() -> book.release("alice", 1)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void restore_countsHeldAndPaidAndRemembersTheAnswer() {
+    Hold hold = new Hold(OrderIds.of("s1", "alice", "c1"), "s1", "demo", "p1", "alice", "c1", 2, 1900, START,
+        START + 30_000);
+    book.restore(hold, false);
+    book.restore(new Hold(OrderIds.of("s1", "bob", "c2"), "s1", "demo", "p1", "bob", "c2", 1, 1900, START,
+        START + 30_000), true);
+    assertThat(book.available()).isEqualTo(2);
+    assertThat(book.held()).isEqualTo(2);
+    assertThat(book.sold()).isEqualTo(1);
+    assertThat(book.answerFor(hold.intentKey()).join()).isEqualTo(ReserveAnswer.reserved(hold));
+  }
+
+  @Test
+  void advanceClock_countsStateChangesOnce() {
+    SaleBook scheduled = new SaleBook(sale, START - 10);
+    long before = scheduled.sequence();
+    assertThat(scheduled.advanceClock(START)).isTrue();
+    assertThat(scheduled.advanceClock(START + 1)).isFalse();
+    assertThat(scheduled.snapshot().state()).isEqualTo(SaleState.LIVE);
+    assertThat(scheduled.sequence()).isEqualTo(before + 1);
+  }
+
+  private void assertUnchangedAfter(ReserveCommand command, long now, ReserveResult expected) {
+    StockSnapshot before = book.snapshot();
+    assertThat(book.tryHold(command, now)).isEqualTo(expected);
+    assertThat(book.snapshot()).isEqualTo(before);
+    assertThat(book.unitsOf(command.viewerId())).isZero();
+  }
+
+  private static ReserveCommand buy(String viewer, int quantity) {
+    return new ReserveCommand("s1", viewer, quantity, viewer + "-" + quantity);
+  }
+}
