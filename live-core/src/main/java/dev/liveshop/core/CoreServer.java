@@ -88,7 +88,7 @@ public final class CoreServer implements AutoCloseable {
   private static void recoverSales(CatalogStore catalog, OrderStore orders, InventoryEngine engine, Clock clock) {
     int reopened = 0;
     for (FlashSale sale : catalog.salesEndingAfter(clock.millis())) {
-      engine.open(sale, orders.recover(sale.saleId())).join();
+      engine.open(sale, orders.recover(sale.saleId(), clock.millis())).join();
       reopened++;
     }
     if (reopened > 0) {

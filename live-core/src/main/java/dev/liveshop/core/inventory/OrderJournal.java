@@ -13,4 +13,7 @@ public interface OrderJournal {
 
   /** Writes the order of {@code hold}; idempotent, so a repeated append is harmless. */
   CompletionStage<Void> append(Hold hold);
+
+  /** Records that the hold lapsed unpaid and its units went back to stock. */
+  CompletionStage<Void> markExpired(Hold hold);
 }

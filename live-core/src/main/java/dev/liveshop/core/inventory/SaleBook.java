@@ -1,8 +1,12 @@
 package dev.liveshop.core.inventory;
 
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,6 +28,13 @@ final class SaleBook {
   private final Object2IntOpenHashMap<String> unitsByViewer = new Object2IntOpenHashMap<>();
   /** Answer (or answer in flight) per purchase intent: retries share the first answer. */
   private final Map<String, CompletableFuture<ReserveAnswer>> answersByIntent = new HashMap<>();
+  /** Durable, unpaid holds by order id. */
+  private final Map<UUID, Hold> liveHolds = new HashMap<>();
+  /**
+   * The same holds in order of expiry. A sale's TTL is fixed, so holds expire in the order
+   * they were made and a FIFO suffices; entries no longer live are skipped when they surface.
+   */
+  private final ArrayDeque<Hold> holdsByExpiry = new ArrayDeque<>();
 
   SaleBook(FlashSale sale, long nowMs) {
     this.sale = sale;
@@ -97,7 +108,32 @@ final class SaleBook {
     sequence++;
   }
 
-  /** Counts a recovered order: a hold or a sale made before a restart. */
+  /** The hold's order is durable: from now on it can lapse. */
+  void confirm(Hold hold) {
+    liveHolds.put(hold.orderId(), hold);
+    holdsByExpiry.addLast(hold);
+  }
+
+  /** Releases every live hold whose payment window closed at or before {@code nowMs}. */
+  List<Hold> expire(long nowMs) {
+    List<Hold> expired = List.of();
+    while (!holdsByExpiry.isEmpty() && holdsByExpiry.peekFirst().expiresAtMs() <= nowMs) {
+      Hold hold = holdsByExpiry.pollFirst();
+      if (liveHolds.remove(hold.orderId()) != null) {
+        release(hold.viewerId(), hold.quantity());
+        if (expired.isEmpty()) {
+          expired = new ArrayList<>();
+        }
+        expired.add(hold);
+      }
+    }
+    return expired;
+  }
+
+  /**
+   * Counts a recovered order: a hold or a sale made before a restart. Recovered holds must
+   * come in order of expiry.
+   */
   void restore(Hold hold, boolean paid) {
     int quantity = hold.quantity();
     if (quantity > available) {
@@ -109,6 +145,7 @@ final class SaleBook {
       sold += quantity;
     } else {
       held += quantity;
+      confirm(hold);
     }
     unitsByViewer.addTo(hold.viewerId(), quantity);
     answersByIntent.put(hold.intentKey(), CompletableFuture.completedFuture(ReserveAnswer.reserved(hold)));

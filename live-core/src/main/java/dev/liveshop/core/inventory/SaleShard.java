@@ -49,7 +49,9 @@ final class SaleShard implements AutoCloseable {
         throw new IllegalStateException("sale " + sale.saleId() + " is already open");
       }
       SaleBook book = new SaleBook(sale, clock.millis());
-      for (RecoveredOrder order : recovered) {
+      List<RecoveredOrder> byExpiry = new ArrayList<>(recovered);
+      byExpiry.sort(java.util.Comparator.comparingLong(o -> o.hold().expiresAtMs()));
+      for (RecoveredOrder order : byExpiry) {
         book.restore(order.hold(), order.paid());
       }
       books.put(sale.saleId(), book);
@@ -92,6 +94,7 @@ final class SaleShard implements AutoCloseable {
     book.rememberAnswer(intent, answer);
     journal.append(hold).whenComplete((ok, failure) -> thread.execute(() -> {
       if (failure == null) {
+        book.confirm(hold);
         answer.complete(ReserveAnswer.reserved(hold));
       } else {
         log.warn("order {} of sale {} not written, units returned to stock: {}", hold.orderId(),
@@ -133,6 +136,15 @@ final class SaleShard implements AutoCloseable {
     long now = clock.millis();
     for (SaleBook book : books.values()) {
       book.advanceClock(now);
+      for (Hold lapsed : book.expire(now)) {
+        // Best effort: recovery treats a RESERVED row past its expiry as expired anyway.
+        journal.markExpired(lapsed).whenComplete((ok, failure) -> {
+          if (failure != null) {
+            log.warn("order {} expired in memory but its status was not written: {}", lapsed.orderId(),
+                failure.toString());
+          }
+        });
+      }
     }
     for (Iterator<Map.Entry<String, List<StockWatch>>> it = watches.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, List<StockWatch>> entry = it.next();

@@ -41,6 +41,10 @@ public final class OrderStore implements OrderJournal {
   private final PreparedStatement insertByViewer;
   private final PreparedStatement insertByStream;
   private final PreparedStatement insertBySale;
+  private final PreparedStatement updateStatus;
+  private final PreparedStatement updateStatusByViewer;
+  private final PreparedStatement updateStatusByStream;
+  private final PreparedStatement updateStatusBySale;
   private final PreparedStatement selectOrder;
   private final PreparedStatement selectByStream;
   private final PreparedStatement selectBySale;
@@ -56,6 +60,13 @@ public final class OrderStore implements OrderJournal {
         + "sale_id, product_id, viewer_id, quantity, price_cents, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insertBySale = session.prepare("INSERT INTO orders_by_sale (sale_id, bucket, order_id, viewer_id, "
         + "client_order_id, quantity, status, created_at, hold_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    updateStatus = session.prepare("UPDATE orders SET status = ? WHERE order_id = ?");
+    updateStatusByViewer = session.prepare("UPDATE orders_by_viewer SET status = ? "
+        + "WHERE viewer_id = ? AND created_at = ? AND order_id = ?");
+    updateStatusByStream = session.prepare("UPDATE orders_by_stream SET status = ? "
+        + "WHERE stream_id = ? AND bucket = ? AND created_at = ? AND order_id = ?");
+    updateStatusBySale = session.prepare("UPDATE orders_by_sale SET status = ? "
+        + "WHERE sale_id = ? AND bucket = ? AND order_id = ?");
     selectOrder = session.prepare("SELECT * FROM orders WHERE order_id = ?");
     selectByStream = session.prepare("SELECT order_id, created_at FROM orders_by_stream "
         + "WHERE stream_id = ? AND bucket = ? LIMIT ?");
@@ -82,6 +93,25 @@ public final class OrderStore implements OrderJournal {
     return session.executeAsync(batch).thenApply(rs -> null);
   }
 
+  @Override
+  public CompletionStage<Void> markExpired(Hold hold) {
+    return setStatus(hold, OrderStatus.EXPIRED);
+  }
+
+  /** Sets the status of an order and of its copies, in one logged batch. */
+  private CompletionStage<Void> setStatus(Hold hold, OrderStatus status) {
+    Instant created = Instant.ofEpochMilli(hold.createdAtMs());
+    int bucket = bucketOf(hold.orderId());
+    String name = status.name();
+    BatchStatement batch = BatchStatement.newInstance(BatchType.LOGGED,
+        updateStatus.bind(name, hold.orderId()),
+        updateStatusByViewer.bind(name, hold.viewerId(), created, hold.orderId()),
+        updateStatusByStream.bind(name, hold.streamId(), bucket, created, hold.orderId()),
+        updateStatusBySale.bind(name, hold.saleId(), bucket, hold.orderId()))
+        .setIdempotent(true);
+    return session.executeAsync(batch).thenApply(rs -> null);
+  }
+
   public Optional<Order> find(UUID orderId) {
     return Optional.ofNullable(session.execute(selectOrder.bind(orderId)).one()).map(OrderStore::toOrder);
   }
@@ -102,8 +132,11 @@ public final class OrderStore implements OrderJournal {
     return orders;
   }
 
-  /** Every order of a sale that still counts against its stock (held or paid). */
-  public List<RecoveredOrder> recover(String saleId) {
+  /**
+   * Every order of a sale that still counts against its stock at {@code nowMs}: paid ones
+   * and holds still inside their payment window. Holds found lapsed are marked EXPIRED.
+   */
+  public List<RecoveredOrder> recover(String saleId, long nowMs) {
     List<RecoveredOrder> recovered = new ArrayList<>();
     for (int bucket = 0; bucket < BUCKETS; bucket++) {
       for (Row row : session.execute(selectBySale.bind(saleId, bucket))) {
@@ -113,7 +146,13 @@ public final class OrderStore implements OrderJournal {
         }
         Order o = order.get();
         switch (o.status()) {
-          case RESERVED -> recovered.add(new RecoveredOrder(toHold(o), false));
+          case RESERVED -> {
+            if (o.holdExpiresAtMs() > nowMs) {
+              recovered.add(new RecoveredOrder(toHold(o), false));
+            } else {
+              setStatus(toHold(o), OrderStatus.EXPIRED).toCompletableFuture().join();
+            }
+          }
           case PAID, FULFILLED -> recovered.add(new RecoveredOrder(toHold(o), true));
           case EXPIRED, CANCELLED -> { }
         }

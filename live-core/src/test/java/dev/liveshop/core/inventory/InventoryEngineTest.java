@@ -45,6 +45,20 @@ class InventoryEngineTest {
   }
 
   @Test
+  void holds_unpaidPastTheirTtl_returnToStockAndAreRecorded() throws Exception {
+    open(sale("s1", 10, 2));
+    ReserveAnswer answer = engine.reserve(new ReserveCommand("s1", "alice", 2, "c1")).join();
+    clock.advance(29_999);
+    Thread.sleep(50);
+    assertThat(engine.snapshot("s1").join().orElseThrow().held()).isEqualTo(2);
+    clock.advance(1);
+    waitFor(() -> engine.snapshot("s1").join().orElseThrow().available() == 10);
+    assertThat(journal.expired).extracting(Hold::orderId).containsExactly(answer.orderId());
+    assertThat(engine.reserve(new ReserveCommand("s1", "alice", 2, "c2")).join().result())
+        .isEqualTo(ReserveResult.RESERVED);
+  }
+
+  @Test
   void reserve_unknownSale_isUnknownSale() {
     assertThat(engine.reserve(new ReserveCommand("nope", "alice", 1, "c1")).join().result())
         .isEqualTo(ReserveResult.UNKNOWN_SALE);

@@ -15,6 +15,7 @@ final class RecordingJournal implements OrderJournal {
 
   final ConcurrentLinkedQueue<Hold> appended = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<Hold> failed = new ConcurrentLinkedQueue<>();
+  final ConcurrentLinkedQueue<Hold> expired = new ConcurrentLinkedQueue<>();
   private final double failureRate;
 
   RecordingJournal(double failureRate) {
@@ -29,6 +30,12 @@ final class RecordingJournal implements OrderJournal {
     }
     appended.add(hold);
     return CompletableFuture.supplyAsync(() -> null);
+  }
+
+  @Override
+  public CompletionStage<Void> markExpired(Hold hold) {
+    expired.add(hold);
+    return CompletableFuture.completedFuture(null);
   }
 
   List<Hold> written() {

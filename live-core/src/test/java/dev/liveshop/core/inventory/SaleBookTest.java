@@ -67,6 +67,19 @@ class SaleBookTest {
   }
 
   @Test
+  void expire_releasesOnlyConfirmedHoldsPastTheirWindow() {
+    book.tryHold(buy("alice", 2), START);
+    Hold hold = new Hold(OrderIds.of("s1", "alice", "alice-2"), "s1", "demo", "p1", "alice", "alice-2", 2, 1900,
+        START, START + 30_000);
+    book.confirm(hold);
+    assertThat(book.expire(START + 29_999)).isEmpty();
+    assertThat(book.expire(START + 30_000)).containsExactly(hold);
+    assertThat(book.available()).isEqualTo(5);
+    assertThat(book.unitsOf("alice")).isZero();
+    assertThat(book.expire(START + 90_000)).isEmpty();
+  }
+
+  @Test
   void release_moreThanHeld_fails() {
     assertThatThrownBy(() -> book.release("alice", 1)).isInstanceOf(IllegalStateException.class);
   }

@@ -1,0 +1,43 @@
+package dev.liveshop.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CoreConfigTest {
+
+  @Test
+  void from_defaults_areTheDocumentedOnes() {
+    CoreConfig config = CoreConfig.from(ConfigFactory.load());
+    assertThat(config.grpcPort()).isEqualTo(7070);
+    assertThat(config.cassandra().localDatacenter()).isEqualTo("datacenter1");
+    assertThat(config.cassandra().contactPoints()).hasSize(1);
+    assertThat(config.inventory().shards()).isEqualTo(2);
+  }
+
+  @Test
+  void from_commaSeparatedContactPoints_areParsed() {
+    CoreConfig config = CoreConfig.from(ConfigFactory.parseMap(
+        Map.of("liveshop.core.cassandra.contact-points", "10.0.0.1:9042, 10.0.0.2:9142"))
+        .withFallback(ConfigFactory.load()));
+    assertThat(config.cassandra().contactPoints())
+        .extracting(a -> a.getHostString() + ":" + a.getPort())
+        .containsExactly("10.0.0.1:9042", "10.0.0.2:9142");
+  }
+
+  @Test
+  void from_badValues_failNamingTheKey() {
+    assertThatThrownBy(() -> CoreConfig.from(ConfigFactory.parseMap(
+        Map.of("liveshop.core.cassandra.keyspace", "Bad-Name")).withFallback(ConfigFactory.load())))
+        .hasMessageContaining("liveshop.core.cassandra.keyspace");
+    assertThatThrownBy(() -> CoreConfig.from(ConfigFactory.parseMap(
+        Map.of("liveshop.core.inventory.shards", 0)).withFallback(ConfigFactory.load())))
+        .hasMessageContaining("liveshop.core.inventory.shards");
+    assertThatThrownBy(() -> CoreConfig.from(ConfigFactory.parseMap(
+        Map.of("liveshop.core.cassandra.contact-points", "host:notaport")).withFallback(ConfigFactory.load())))
+        .hasMessageContaining("contact-points");
+  }
+}
