@@ -34,12 +34,15 @@ public final class CoreServer implements AutoCloseable {
 
   private final CoreConfig config;
   private final CqlSession session;
+  private final OrderStore orders;
   private final InventoryEngine engine;
   private final Server server;
 
-  private CoreServer(CoreConfig config, CqlSession session, InventoryEngine engine, Server server) {
+  private CoreServer(CoreConfig config, CqlSession session, OrderStore orders, InventoryEngine engine,
+      Server server) {
     this.config = config;
     this.session = session;
+    this.orders = orders;
     this.engine = engine;
     this.server = server;
   }
@@ -53,10 +56,11 @@ public final class CoreServer implements AutoCloseable {
     log.info("starting live-core: {}", config.describe());
     Clock clock = Clock.systemUTC();
     CqlSession session = CassandraStore.open(config.cassandra());
+    OrderStore orderStore = null;
     InventoryEngine engine = null;
     try {
       CatalogStore catalogStore = new CatalogStore(session);
-      OrderStore orderStore = new OrderStore(session);
+      orderStore = new OrderStore(session);
       engine = new InventoryEngine(config.inventory().shards(), clock, orderStore,
           config.inventory().tickerInterval().toMillis());
       recoverSales(catalogStore, orderStore, engine, clock);
@@ -74,13 +78,13 @@ public final class CoreServer implements AutoCloseable {
           .start();
       log.info("live-core serving gRPC on {}:{} ({} ms)", config.grpcHost(), server.getPort(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-      return new CoreServer(config, session, engine, server);
+      return new CoreServer(config, session, orderStore, engine, server);
     } catch (IOException e) {
-      closeQuietly(engine, session);
+      closeAll(engine, orderStore, session);
       throw new UncheckedIOException("cannot serve gRPC on " + config.grpcHost() + ":" + config.grpcPort()
           + " (" + e.getMessage() + "): stop whatever holds the port or set LIVESHOP_CORE_GRPC_PORT", e);
     } catch (RuntimeException e) {
-      closeQuietly(engine, session);
+      closeAll(engine, orderStore, session);
       throw e;
     }
   }
@@ -117,13 +121,17 @@ public final class CoreServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       server.shutdownNow();
     }
-    closeQuietly(engine, session);
+    closeAll(engine, orders, session);
     log.info("live-core stopped");
   }
 
-  private static void closeQuietly(InventoryEngine engine, CqlSession session) {
+  /** Shards first (no new writes), then the retrier, then the session. */
+  private static void closeAll(InventoryEngine engine, OrderStore orders, CqlSession session) {
     if (engine != null) {
       engine.close();
+    }
+    if (orders != null) {
+      orders.close();
     }
     session.close();
   }

@@ -4,7 +4,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Where holds become durable orders. The engine acknowledges a reservation only when the
- * stage returned by {@link #append} completes normally.
+ * stage returned by {@link #append} completes normally, and returns the units to stock
+ * only when it fails, which must mean the order was certainly not written: a write of
+ * unknown outcome keeps the stage pending (and the units held) until it is known.
  *
  * <p>Threading: called on a shard thread; must not block it. The stage may complete on
  * any thread.

@@ -27,7 +27,7 @@ import java.util.concurrent.CompletionStage;
  * <p>Threading: {@link #append} never blocks (the driver's async API); the read methods
  * block their caller and are meant for gRPC executor threads and start-up.
  */
-public final class OrderStore implements OrderJournal {
+public final class OrderStore implements OrderJournal, AutoCloseable {
 
   /**
    * Partitions per stream and per sale in the by-stream and by-sale tables: a hot sale's
@@ -37,6 +37,7 @@ public final class OrderStore implements OrderJournal {
   static final int BUCKETS = 16;
 
   private final CqlSession session;
+  private final WriteRetrier retrier = new WriteRetrier();
   private final PreparedStatement insertOrder;
   private final PreparedStatement insertByViewer;
   private final PreparedStatement insertByStream;
@@ -73,7 +74,11 @@ public final class OrderStore implements OrderJournal {
     selectBySale = session.prepare("SELECT order_id FROM orders_by_sale WHERE sale_id = ? AND bucket = ?");
   }
 
-  /** Writes a new order in status RESERVED. Idempotent: every value derives from the hold. */
+  /**
+   * Writes a new order in status RESERVED. Idempotent (every value derives from the hold),
+   * so a write whose outcome is unknown is sent again until it is known; the stage fails
+   * only when the order was certainly not written.
+   */
   @Override
   public CompletionStage<Void> append(Hold hold) {
     Instant created = Instant.ofEpochMilli(hold.createdAtMs());
@@ -90,7 +95,7 @@ public final class OrderStore implements OrderJournal {
         insertBySale.bind(hold.saleId(), bucket, hold.orderId(), hold.viewerId(), hold.clientOrderId(),
             hold.quantity(), status, created, expires))
         .setIdempotent(true);
-    return session.executeAsync(batch).thenApply(rs -> null);
+    return retrier.untilKnown("order " + hold.orderId(), () -> session.executeAsync(batch));
   }
 
   @Override
@@ -159,6 +164,11 @@ public final class OrderStore implements OrderJournal {
       }
     }
     return recovered;
+  }
+
+  @Override
+  public void close() {
+    retrier.close();
   }
 
   static int bucketOf(UUID orderId) {

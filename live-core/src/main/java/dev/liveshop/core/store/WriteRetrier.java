@@ -1,0 +1,79 @@
+package dev.liveshop.core.store;
+
+import com.datastax.oss.driver.api.core.NoNodeAvailableException;
+import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
+import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an idempotent write until its outcome is known. A write that failed for certain
+ * (never sent, or refused before any replica applied it) fails the returned stage; one
+ * whose fate is unknown (a timeout, a connection lost after sending) is sent again, with
+ * backoff, for as long as it takes, so the caller's units stay held until the order is
+ * known to be durable.
+ *
+ * <p>Threading: attempts start on the driver's threads or on the one retry thread
+ * ({@code order-write-retry}); the stage completes on either.
+ */
+final class WriteRetrier implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(WriteRetrier.class);
+  private static final long FIRST_BACKOFF_MILLIS = 50;
+  private static final long MAX_BACKOFF_MILLIS = 2_000;
+
+  private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "order-write-retry");
+    t.setDaemon(true);
+    return t;
+  });
+
+  CompletionStage<Void> untilKnown(String what, Supplier<CompletionStage<?>> write) {
+    CompletableFuture<Void> outcome = new CompletableFuture<>();
+    attempt(what, write, outcome, 1, FIRST_BACKOFF_MILLIS);
+    return outcome;
+  }
+
+  private void attempt(String what, Supplier<CompletionStage<?>> write, CompletableFuture<Void> outcome,
+      int attempt, long backoffMillis) {
+    write.get().whenComplete((ok, error) -> {
+      if (error == null) {
+        outcome.complete(null);
+        return;
+      }
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      if (definitelyNotApplied(cause) || retries.isShutdown()) {
+        outcome.completeExceptionally(cause);
+        return;
+      }
+      if (attempt == 1 || attempt % 20 == 0) {
+        log.warn("{}: outcome unknown after attempt {} ({}); sending it again", what, attempt, cause.toString());
+      }
+      try {
+        retries.schedule(() -> attempt(what, write, outcome, attempt + 1,
+            Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS)), backoffMillis, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+        outcome.completeExceptionally(cause);
+      }
+    });
+  }
+
+  /** True when no replica can have applied the write, so giving up loses nothing. */
+  static boolean definitelyNotApplied(Throwable e) {
+    return e instanceof NoNodeAvailableException
+        || e instanceof UnavailableException
+        || e instanceof QueryValidationException;
+  }
+
+  @Override
+  public void close() {
+    retries.shutdownNow();
+  }
+}
