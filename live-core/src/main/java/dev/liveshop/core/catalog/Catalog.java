@@ -2,6 +2,8 @@ package dev.liveshop.core.catalog;
 
 import dev.liveshop.core.inventory.FlashSale;
 import dev.liveshop.core.inventory.InventoryEngine;
+import dev.liveshop.core.inventory.SaleChange;
+import dev.liveshop.core.inventory.SaleChangeResult;
 import dev.liveshop.core.store.CatalogStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +24,7 @@ public final class Catalog {
   private static final Pattern STREAM_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
   private static final int MAX_NAME = 200;
   private static final int MAX_URL = 2048;
-  static final int MAX_QUANTITY = 1_000_000;
+  static final int MAX_QUANTITY = FlashSale.MAX_QUANTITY;
   static final long MAX_SALE_MILLIS = Duration.ofDays(1).toMillis();
 
   private final CatalogStore store;
@@ -98,11 +100,22 @@ public final class Catalog {
     FlashSale sale = new FlashSale("s-" + shortId(), r.streamId(), r.productId(),
         r.priceCents() == 0 ? product.priceCents() : r.priceCents(), r.quantity(), r.perViewerLimit(),
         startsAt, startsAt + r.durationMillis(),
-        r.holdTtlMillis() == 0 ? defaultHoldTtlMillis : r.holdTtlMillis());
+        r.holdTtlMillis() == 0 ? defaultHoldTtlMillis : r.holdTtlMillis(), false);
     // Stored before it opens: a sale that takes orders is always one recovery can find.
     store.insertSale(sale);
     engine.open(sale, List.of()).join();
     return sale;
+  }
+
+  /** Applies a host's change to an open sale and stores the sale's new settings. */
+  public SaleChangeResult updateSale(String saleId, SaleChange change) {
+    SaleChangeResult result = engine.change(saleId, change).join();
+    switch (result.outcome()) {
+      case UNKNOWN_SALE -> throw new NotFoundException(result.refusal());
+      case REFUSED -> throw new InvalidRequestException(result.refusal());
+      case APPLIED -> store.updateSale(result.sale());
+    }
+    return result;
   }
 
   private LiveStream stream(String streamId) {

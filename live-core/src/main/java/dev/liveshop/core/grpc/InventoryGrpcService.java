@@ -1,6 +1,11 @@
 package dev.liveshop.core.grpc;
 
 import dev.liveshop.core.catalog.Catalog;
+import dev.liveshop.core.catalog.InvalidRequestException;
+import dev.liveshop.core.inventory.SaleChange;
+import dev.liveshop.core.inventory.SaleChangeResult;
+import dev.liveshop.proto.v1.SaleStatus;
+import dev.liveshop.proto.v1.UpdateSaleRequest;
 import dev.liveshop.core.catalog.SaleRequest;
 import dev.liveshop.core.inventory.InventoryEngine;
 import dev.liveshop.core.inventory.ReserveCommand;
@@ -47,6 +52,22 @@ public final class InventoryGrpcService extends InventoryServiceGrpc.InventorySe
             observer.onCompleted();
           }
         });
+  }
+
+  @Override
+  public void updateSale(UpdateSaleRequest r, StreamObserver<SaleStatus> observer) {
+    GrpcErrors.answer(observer, () -> {
+      SaleChange.Action action = switch (r.getAction()) {
+        case SALE_ACTION_PAUSE -> SaleChange.Action.PAUSE;
+        case SALE_ACTION_RESUME -> SaleChange.Action.RESUME;
+        case SALE_ACTION_STOP -> SaleChange.Action.STOP;
+        case SALE_ACTION_RESTOCK -> SaleChange.Action.RESTOCK;
+        default -> throw new InvalidRequestException("action must be one of PAUSE, RESUME, STOP, RESTOCK");
+      };
+      SaleChangeResult result = catalog.updateSale(r.getSaleId(), new SaleChange(action, r.getQuantity()));
+      return SaleStatus.newBuilder().setSale(ProtoMapper.sale(result.sale()))
+          .setStock(ProtoMapper.stock(result.stock())).build();
+    });
   }
 
   @Override

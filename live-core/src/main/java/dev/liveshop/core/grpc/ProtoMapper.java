@@ -102,6 +102,7 @@ final class ProtoMapper {
     return switch (state) {
       case SCHEDULED -> SaleState.SALE_STATE_SCHEDULED;
       case LIVE -> SaleState.SALE_STATE_LIVE;
+      case PAUSED -> SaleState.SALE_STATE_PAUSED;
       case ENDED -> SaleState.SALE_STATE_ENDED;
     };
   }

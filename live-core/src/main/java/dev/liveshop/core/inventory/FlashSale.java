@@ -8,6 +8,7 @@ package dev.liveshop.core.inventory;
  * @param startsAtMs the countdown's zero, epoch millis (live-core's clock)
  * @param endsAtMs when the sale closes, epoch millis
  * @param holdTtlMillis how long a reservation waits for payment
+ * @param paused whether the host paused it (reservations refused until resumed)
  */
 public record FlashSale(
     String saleId,
@@ -18,7 +19,11 @@ public record FlashSale(
     int perViewerLimit,
     long startsAtMs,
     long endsAtMs,
-    long holdTtlMillis) {
+    long holdTtlMillis,
+    boolean paused) {
+
+  /** Largest quantity a sale may have. */
+  public static final int MAX_QUANTITY = 1_000_000;
 
   public FlashSale {
     if (quantity < 1) {
@@ -27,8 +32,8 @@ public record FlashSale(
     if (perViewerLimit < 1 || perViewerLimit > quantity) {
       throw new IllegalArgumentException("perViewerLimit must be 1..quantity, got " + perViewerLimit);
     }
-    if (endsAtMs <= startsAtMs) {
-      throw new IllegalArgumentException("endsAtMs must be after startsAtMs");
+    if (endsAtMs < startsAtMs) {
+      throw new IllegalArgumentException("endsAtMs must not be before startsAtMs");
     }
     if (holdTtlMillis < 1) {
       throw new IllegalArgumentException("holdTtlMillis must be positive");
@@ -38,11 +43,31 @@ public record FlashSale(
     }
   }
 
-  /** The state at {@code nowMs}, from the schedule alone. */
+  /** The state at {@code nowMs}, from the schedule and the pause. */
   public SaleState stateAt(long nowMs) {
-    if (nowMs < startsAtMs) {
-      return SaleState.SCHEDULED;
+    if (nowMs >= endsAtMs) {
+      return SaleState.ENDED;
     }
-    return nowMs < endsAtMs ? SaleState.LIVE : SaleState.ENDED;
+    if (paused) {
+      return SaleState.PAUSED;
+    }
+    return nowMs < startsAtMs ? SaleState.SCHEDULED : SaleState.LIVE;
+  }
+
+  public FlashSale withPaused(boolean value) {
+    return new FlashSale(saleId, streamId, productId, priceCents, quantity, perViewerLimit, startsAtMs, endsAtMs,
+        holdTtlMillis, value);
+  }
+
+  /** Ends the sale at {@code nowMs} (or keeps an earlier end). */
+  public FlashSale stoppedAt(long nowMs) {
+    long end = Math.min(endsAtMs, nowMs);
+    return new FlashSale(saleId, streamId, productId, priceCents, quantity, perViewerLimit,
+        Math.min(startsAtMs, end), end, holdTtlMillis, paused);
+  }
+
+  public FlashSale withQuantity(int value) {
+    return new FlashSale(saleId, streamId, productId, priceCents, value, perViewerLimit, startsAtMs, endsAtMs,
+        holdTtlMillis, paused);
   }
 }

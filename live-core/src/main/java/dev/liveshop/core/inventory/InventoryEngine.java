@@ -42,6 +42,11 @@ public final class InventoryEngine implements AutoCloseable {
     return shardOf(command.saleId()).reserve(command);
   }
 
+  /** Pauses, resumes, stops or restocks an open sale. */
+  public CompletableFuture<SaleChangeResult> change(String saleId, SaleChange change) {
+    return shardOf(saleId).change(saleId, change);
+  }
+
   /** Subscribes to a sale's stock; {@code onUnknownSale} runs instead if there is no such sale. */
   public void watch(String saleId, StockWatcher watcher, Runnable onUnknownSale) {
     shardOf(saleId).watch(saleId, watcher, onUnknownSale);

@@ -7,6 +7,7 @@ public enum ReserveResult {
   SOLD_OUT,
   OVER_LIMIT,
   NOT_STARTED,
+  PAUSED,
   ENDED,
   UNKNOWN_SALE,
   /** Quantity below 1 or above the viewer limit, or a missing or too long id. */
@@ -16,13 +17,13 @@ public enum ReserveResult {
 
   /**
    * Whether a retry with the same client order id gets this very answer again. Answers
-   * that depend on the moment of asking (before the countdown, store trouble) or that no
-   * sale decided are not remembered.
+   * that depend on the moment of asking (before the countdown, during a pause, store
+   * trouble) or that no sale decided are not remembered.
    */
   boolean isRemembered() {
     return switch (this) {
       case RESERVED, SOLD_OUT, OVER_LIMIT, ENDED -> true;
-      case NOT_STARTED, UNKNOWN_SALE, INVALID_REQUEST, STORE_UNAVAILABLE -> false;
+      case NOT_STARTED, PAUSED, UNKNOWN_SALE, INVALID_REQUEST, STORE_UNAVAILABLE -> false;
     };
   }
 }

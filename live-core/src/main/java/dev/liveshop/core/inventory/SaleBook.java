@@ -18,7 +18,10 @@ import java.util.concurrent.CompletableFuture;
  */
 final class SaleBook {
 
-  private final FlashSale sale;
+  private static final int MAX_QUANTITY = FlashSale.MAX_QUANTITY;
+
+  /** The sale's settings; replaced (never mutated) by host changes. */
+  private FlashSale sale;
   private int available;
   private int held;
   private int sold;
@@ -72,6 +75,8 @@ final class SaleBook {
     switch (sale.stateAt(nowMs)) {
       case SCHEDULED:
         return ReserveResult.NOT_STARTED;
+      case PAUSED:
+        return ReserveResult.PAUSED;
       case ENDED:
         return ReserveResult.ENDED;
       default:
@@ -89,6 +94,49 @@ final class SaleBook {
     held += quantity;
     sequence++;
     return ReserveResult.RESERVED;
+  }
+
+  /**
+   * Applies a host's change, or refuses it with a reason and changes nothing. Restocking
+   * never goes below the units already held or sold: those belong to buyers.
+   */
+  SaleChangeResult change(SaleChange change, long nowMs) {
+    SaleState state = sale.stateAt(nowMs);
+    if (state == SaleState.ENDED) {
+      return SaleChangeResult.refused("sale " + sale.saleId() + " has ended; launch a new sale instead");
+    }
+    FlashSale changed;
+    switch (change.action()) {
+      case PAUSE -> {
+        if (sale.paused()) {
+          return SaleChangeResult.refused("sale " + sale.saleId() + " is already paused");
+        }
+        changed = sale.withPaused(true);
+      }
+      case RESUME -> {
+        if (!sale.paused()) {
+          return SaleChangeResult.refused("sale " + sale.saleId() + " is not paused");
+        }
+        changed = sale.withPaused(false);
+      }
+      case STOP -> changed = sale.stoppedAt(nowMs);
+      case RESTOCK -> {
+        int committed = held + sold;
+        int quantity = change.quantity();
+        if (quantity < Math.max(committed, sale.perViewerLimit()) || quantity > MAX_QUANTITY) {
+          return SaleChangeResult.refused("quantity must be " + Math.max(committed, sale.perViewerLimit())
+              + ".." + MAX_QUANTITY + ": " + committed + " units are already held or sold and one viewer may buy "
+              + sale.perViewerLimit());
+        }
+        available = quantity - committed;
+        changed = sale.withQuantity(quantity);
+      }
+      default -> throw new IllegalArgumentException("unknown change " + change.action());
+    }
+    sale = changed;
+    sequence++;
+    advanceClock(nowMs);
+    return SaleChangeResult.applied(sale, snapshot());
   }
 
   /** Returns a hold's units to stock (its order could not be written, or it lapsed). */

@@ -106,6 +106,13 @@ final class SaleShard implements AutoCloseable {
     }));
   }
 
+  CompletableFuture<SaleChangeResult> change(String saleId, SaleChange change) {
+    return CompletableFuture.supplyAsync(() -> {
+      SaleBook book = books.get(saleId);
+      return book == null ? SaleChangeResult.unknownSale(saleId) : book.change(change, clock.millis());
+    }, thread);
+  }
+
   void watch(String saleId, StockWatcher watcher, Runnable onUnknownSale) {
     thread.execute(() -> {
       SaleBook book = books.get(saleId);

@@ -6,6 +6,8 @@ public enum SaleState {
   SCHEDULED,
   /** Taking reservations. */
   LIVE,
-  /** Closed: past its end. */
+  /** Paused by the host; may resume. */
+  PAUSED,
+  /** Closed: past its end, or stopped by the host. */
   ENDED
 }

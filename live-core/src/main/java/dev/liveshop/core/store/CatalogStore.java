@@ -39,7 +39,7 @@ public final class CatalogStore {
         + "position) VALUES (?, ?, ?, ?, ?, ?)");
     selectProducts = session.prepare("SELECT * FROM products WHERE stream_id = ?");
     insertSale = session.prepare("INSERT INTO flash_sales (sale_id, stream_id, product_id, price_cents, quantity, "
-        + "per_viewer_limit, starts_at, ends_at, hold_ttl_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        + "per_viewer_limit, starts_at, ends_at, hold_ttl_ms, paused) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insertSaleByStream = session.prepare("INSERT INTO flash_sales_by_stream (stream_id, sale_id) VALUES (?, ?)");
     selectSale = session.prepare("SELECT * FROM flash_sales WHERE sale_id = ?");
     selectSaleIdsOfStream = session.prepare("SELECT sale_id FROM flash_sales_by_stream WHERE stream_id = ?");
@@ -92,8 +92,13 @@ public final class CatalogStore {
   public void insertSale(FlashSale sale) {
     session.execute(insertSale.bind(sale.saleId(), sale.streamId(), sale.productId(), sale.priceCents(),
         sale.quantity(), sale.perViewerLimit(), Instant.ofEpochMilli(sale.startsAtMs()),
-        Instant.ofEpochMilli(sale.endsAtMs()), sale.holdTtlMillis()).setIdempotent(true));
+        Instant.ofEpochMilli(sale.endsAtMs()), sale.holdTtlMillis(), sale.paused()).setIdempotent(true));
     session.execute(insertSaleByStream.bind(sale.streamId(), sale.saleId()).setIdempotent(true));
+  }
+
+  /** Stores a sale's settings after a host's change (the full row: the insert is an upsert). */
+  public void updateSale(FlashSale sale) {
+    insertSale(sale);
   }
 
   public Optional<FlashSale> findSale(String saleId) {
@@ -133,7 +138,7 @@ public final class CatalogStore {
     return new FlashSale(row.getString("sale_id"), row.getString("stream_id"), row.getString("product_id"),
         row.getLong("price_cents"), row.getInt("quantity"), row.getInt("per_viewer_limit"),
         row.getInstant("starts_at").toEpochMilli(), row.getInstant("ends_at").toEpochMilli(),
-        row.getLong("hold_ttl_ms"));
+        row.getLong("hold_ttl_ms"), row.getBoolean("paused"));
   }
 
   private static String nullToEmpty(String s) {

@@ -34,7 +34,7 @@ class InventoryEngineStress {
     try (InventoryEngine engine = new InventoryEngine(2, java.time.Clock.systemUTC(), journal, 10)) {
       for (int s = 0; s < SALES; s++) {
         engine.open(new FlashSale("sale-" + s, "demo", "p", 100, QUANTITY, LIMIT, now - 1000, now + 600_000,
-            600_000), List.of()).join();
+            600_000, false), List.of()).join();
       }
       ConcurrentLinkedQueue<ReserveAnswer> answers = new ConcurrentLinkedQueue<>();
       CountDownLatch go = new CountDownLatch(1);

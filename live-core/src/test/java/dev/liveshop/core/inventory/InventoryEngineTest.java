@@ -93,7 +93,7 @@ class InventoryEngineTest {
 
   @Test
   void reserve_beforeCountdown_isNotStartedAndNotRemembered() {
-    open(new FlashSale("s1", "demo", "p1", 100, 10, 2, NOW + 1000, NOW + 60_000, 30_000));
+    open(new FlashSale("s1", "demo", "p1", 100, 10, 2, NOW + 1000, NOW + 60_000, 30_000, false));
     ReserveCommand tap = new ReserveCommand("s1", "alice", 1, "c1");
     assertThat(engine.reserve(tap).join().result()).isEqualTo(ReserveResult.NOT_STARTED);
     clock.advance(1000);
@@ -127,7 +127,7 @@ class InventoryEngineTest {
   }
 
   private static FlashSale sale(String id, int quantity, int limit) {
-    return new FlashSale(id, "demo", "p1", 1900, quantity, limit, NOW, NOW + 60_000, 30_000);
+    return new FlashSale(id, "demo", "p1", 1900, quantity, limit, NOW, NOW + 60_000, 30_000, false);
   }
 
   private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {

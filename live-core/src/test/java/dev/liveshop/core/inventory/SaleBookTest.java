@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class SaleBookTest {
 
   private static final long START = 1_000_000;
-  private final FlashSale sale = new FlashSale("s1", "demo", "p1", 1900, 5, 2, START, START + 60_000, 30_000);
+  private final FlashSale sale = new FlashSale("s1", "demo", "p1", 1900, 5, 2, START, START + 60_000, 30_000, false);
   private final SaleBook book = new SaleBook(sale, START);
 
   @Test
@@ -77,6 +77,54 @@ class SaleBookTest {
     assertThat(book.available()).isEqualTo(5);
     assertThat(book.unitsOf("alice")).isZero();
     assertThat(book.expire(START + 90_000)).isEmpty();
+  }
+
+  @Test
+  void change_pauseThenResume_refusesReservationsMeanwhile() {
+    assertThat(book.change(new SaleChange(SaleChange.Action.PAUSE, 0), START).outcome())
+        .isEqualTo(SaleChangeResult.Outcome.APPLIED);
+    assertThat(book.snapshot().state()).isEqualTo(SaleState.PAUSED);
+    assertUnchangedAfter(buy("alice", 1), START, ReserveResult.PAUSED);
+    assertThat(book.change(new SaleChange(SaleChange.Action.PAUSE, 0), START).outcome())
+        .isEqualTo(SaleChangeResult.Outcome.REFUSED);
+    book.change(new SaleChange(SaleChange.Action.RESUME, 0), START);
+    assertThat(book.tryHold(buy("alice", 1), START)).isEqualTo(ReserveResult.RESERVED);
+  }
+
+  @Test
+  void change_stop_endsNowAndRefusesFurtherChanges() {
+    SaleChangeResult stopped = book.change(new SaleChange(SaleChange.Action.STOP, 0), START + 10);
+    assertThat(stopped.sale().endsAtMs()).isEqualTo(START + 10);
+    assertThat(stopped.stock().state()).isEqualTo(SaleState.ENDED);
+    assertThat(book.tryHold(buy("alice", 1), START + 10)).isEqualTo(ReserveResult.ENDED);
+    assertThat(book.change(new SaleChange(SaleChange.Action.RESUME, 0), START + 10).refusal())
+        .contains("has ended");
+  }
+
+  @Test
+  void change_stopDuringCountdown_endsTheSale() {
+    SaleChangeResult stopped = book.change(new SaleChange(SaleChange.Action.STOP, 0), START - 5000);
+    assertThat(stopped.stock().state()).isEqualTo(SaleState.ENDED);
+  }
+
+  @Test
+  void change_restock_neverBelowWhatBuyersHold() {
+    book.tryHold(buy("alice", 2), START);
+    book.tryHold(buy("bob", 2), START);
+    StockSnapshot before = book.snapshot();
+    SaleChangeResult refused = book.change(new SaleChange(SaleChange.Action.RESTOCK, 3), START);
+    assertThat(refused.outcome()).isEqualTo(SaleChangeResult.Outcome.REFUSED);
+    assertThat(refused.refusal()).contains("4 units are already held or sold");
+    assertThat(book.snapshot()).isEqualTo(before);
+    assertThat(book.change(new SaleChange(SaleChange.Action.RESTOCK, 1_000_001), START).outcome())
+        .isEqualTo(SaleChangeResult.Outcome.REFUSED);
+
+    StockSnapshot after = book.change(new SaleChange(SaleChange.Action.RESTOCK, 10), START).stock();
+    assertThat(after.quantity()).isEqualTo(10);
+    assertThat(after.available()).isEqualTo(6);
+    assertThat(after.available() + after.held() + after.sold()).isEqualTo(after.quantity());
+    StockSnapshot exact = book.change(new SaleChange(SaleChange.Action.RESTOCK, 4), START).stock();
+    assertThat(exact.available()).isZero();
   }
 
   @Test
