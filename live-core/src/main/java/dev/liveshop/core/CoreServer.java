@@ -18,6 +18,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -54,6 +55,7 @@ public final class CoreServer implements AutoCloseable {
   public static CoreServer start(CoreConfig config) {
     long started = System.nanoTime();
     log.info("starting live-core: {}", config.describe());
+    requirePortFree(config);
     Clock clock = Clock.systemUTC();
     CqlSession session = CassandraStore.open(config.cassandra());
     OrderStore orderStore = null;
@@ -86,6 +88,20 @@ public final class CoreServer implements AutoCloseable {
     } catch (RuntimeException e) {
       closeAll(engine, orderStore, session);
       throw e;
+    }
+  }
+
+  /** Fails before the slow part of start-up (Cassandra, recovery) when the port is taken. */
+  private static void requirePortFree(CoreConfig config) {
+    if (config.grpcPort() == 0) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress(config.grpcHost(), config.grpcPort()));
+    } catch (IOException e) {
+      throw new IllegalStateException("live-core cannot serve gRPC on " + config.grpcHost() + ":"
+          + config.grpcPort() + ": the port is in use (" + e.getMessage() + "). Stop the process holding it "
+          + "(ss -ltnp 'sport = :" + config.grpcPort() + "') or choose another port with LIVESHOP_CORE_GRPC_PORT.", e);
     }
   }
 

@@ -15,9 +15,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Many threads race for a few sales while a tenth of the order writes fail. The assertion
- * is the invariant, not a timing: no oversell, stock conserved, no viewer over its limit,
- * one order per purchase intent, and every RESERVED answer backed by a written order.
+ * Many threads race for a few sales while a tenth of the order writes fail and a host
+ * keeps pausing, resuming and restocking. The assertion is the invariant, not a timing:
+ * no oversell, stock conserved, no viewer over its limit, one order per purchase intent,
+ * every RESERVED answer backed by a written order, and every lapsed hold back in stock.
  */
 class InventoryEngineStress {
 
@@ -29,12 +30,13 @@ class InventoryEngineStress {
 
   @Test
   void reserve_manyThreadsWithFailingWrites_keepsTheInvariant() throws Exception {
-    long now = System.currentTimeMillis();
+    long now = 1_000_000;
+    TestClock clock = new TestClock(now);
     RecordingJournal journal = new RecordingJournal(0.1);
-    try (InventoryEngine engine = new InventoryEngine(2, java.time.Clock.systemUTC(), journal, 10)) {
+    try (InventoryEngine engine = new InventoryEngine(2, clock, journal, 10)) {
       for (int s = 0; s < SALES; s++) {
         engine.open(new FlashSale("sale-" + s, "demo", "p", 100, QUANTITY, LIMIT, now - 1000, now + 600_000,
-            600_000, false), List.of()).join();
+            60_000, false), List.of()).join();
       }
       ConcurrentLinkedQueue<ReserveAnswer> answers = new ConcurrentLinkedQueue<>();
       CountDownLatch go = new CountDownLatch(1);
@@ -54,6 +56,20 @@ class InventoryEngineStress {
           pending.forEach(f -> answers.add(f.join()));
         }));
       }
+      Thread host = new Thread(() -> {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        awaitQuietly(go);
+        for (int i = 0; i < 2_000; i++) {
+          String saleId = "sale-" + random.nextInt(SALES);
+          SaleChange change = switch (random.nextInt(3)) {
+            case 0 -> new SaleChange(SaleChange.Action.PAUSE, 0);
+            case 1 -> new SaleChange(SaleChange.Action.RESUME, 0);
+            default -> new SaleChange(SaleChange.Action.RESTOCK, QUANTITY / 2 + random.nextInt(QUANTITY));
+          };
+          engine.change(saleId, change).join();
+        }
+      });
+      threads.add(host);
       threads.forEach(Thread::start);
       go.countDown();
       for (Thread thread : threads) {
@@ -78,10 +94,24 @@ class InventoryEngineStress {
         int writtenUnits = journal.written().stream().filter(h -> h.saleId().equals(saleId))
             .mapToInt(Hold::quantity).sum();
         assertThat(stock.available()).isGreaterThanOrEqualTo(0);
-        assertThat(stock.available() + stock.held() + stock.sold()).isEqualTo(QUANTITY);
+        assertThat(stock.available() + stock.held() + stock.sold()).isEqualTo(stock.quantity());
         assertThat(stock.held()).isEqualTo(writtenUnits);
       }
       assertThat(journal.failed).isNotEmpty();
+
+      // Every hold lapses unpaid: all units return and each written order is marked expired once.
+      clock.advance(60_000);
+      for (int s = 0; s < SALES; s++) {
+        String saleId = "sale-" + s;
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (engine.snapshot(saleId).join().orElseThrow().held() > 0 && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+        StockSnapshot stock = engine.snapshot(saleId).join().orElseThrow();
+        assertThat(stock.held()).isZero();
+        assertThat(stock.available()).isEqualTo(stock.quantity());
+      }
+      assertThat(journal.expired).extracting(Hold::orderId).containsExactlyInAnyOrderElementsOf(written);
     }
   }
 
