@@ -64,7 +64,7 @@ public final class CoreServer implements AutoCloseable {
       CatalogStore catalogStore = new CatalogStore(session);
       orderStore = new OrderStore(session);
       engine = new InventoryEngine(config.inventory().shards(), clock, orderStore,
-          config.inventory().tickerInterval().toMillis());
+          config.inventory().tickerInterval().toMillis(), config.maxPendingWrites());
       recoverSales(catalogStore, orderStore, engine, clock);
       Catalog catalog = new Catalog(catalogStore, engine, clock, config.inventory().defaultHoldTtl());
       if (config.demoEnabled()) {

@@ -14,7 +14,7 @@ public record CoreConfig(
     Duration grpcShutdownGrace,
     CassandraSettings cassandra,
     InventorySettings inventory,
-    Duration orderWriteTimeout,
+    int maxPendingWrites,
     boolean demoEnabled) {
 
   /** Configuration from reference.conf, application.conf, system properties and the environment. */
@@ -35,20 +35,28 @@ public record CoreConfig(
         c.getDuration("grpc.shutdown-grace"),
         CassandraSettings.from(c.getConfig("cassandra")),
         InventorySettings.from(c.getConfig("inventory")),
-        c.getDuration("orders.write-timeout"),
+        positive(c, "orders.max-pending-writes"),
         c.getBoolean("demo.enabled"));
   }
 
+  private static int positive(Config c, String key) {
+    int value = c.getInt(key);
+    if (value < 1) {
+      throw new IllegalArgumentException("liveshop.core." + key + " must be >= 1, got " + value);
+    }
+    return value;
+  }
+
   public CoreConfig withGrpcPort(int port) {
-    return new CoreConfig(grpcHost, port, grpcShutdownGrace, cassandra, inventory, orderWriteTimeout, demoEnabled);
+    return new CoreConfig(grpcHost, port, grpcShutdownGrace, cassandra, inventory, maxPendingWrites, demoEnabled);
   }
 
   public CoreConfig withCassandra(CassandraSettings settings) {
-    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, settings, inventory, orderWriteTimeout, demoEnabled);
+    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, settings, inventory, maxPendingWrites, demoEnabled);
   }
 
   public CoreConfig withDemo(boolean enabled) {
-    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, cassandra, inventory, orderWriteTimeout, enabled);
+    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, cassandra, inventory, maxPendingWrites, enabled);
   }
 
   /** One line per setting, for the start-up log. */
@@ -57,7 +65,7 @@ public record CoreConfig(
         + " cassandra=" + cassandra.contactPoints() + " dc=" + cassandra.localDatacenter()
         + " keyspace=" + cassandra.keyspace() + " consistency=" + cassandra.consistency()
         + " shards=" + inventory.shards() + " defaultHoldTtl=" + inventory.defaultHoldTtl()
-        + " tickerInterval=" + inventory.tickerInterval() + " orderWriteTimeout=" + orderWriteTimeout
+        + " tickerInterval=" + inventory.tickerInterval() + " maxPendingWrites=" + maxPendingWrites
         + " demo=" + demoEnabled;
   }
 }

@@ -14,15 +14,31 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class InventoryEngine implements AutoCloseable {
 
+  /** Order writes in flight when none is configured. */
+  public static final int DEFAULT_MAX_PENDING_WRITES = 10_000;
+
   private final SaleShard[] shards;
 
   public InventoryEngine(int shardCount, Clock clock, OrderJournal journal, long tickerIntervalMillis) {
+    this(shardCount, clock, journal, tickerIntervalMillis, DEFAULT_MAX_PENDING_WRITES);
+  }
+
+  /**
+   * @param maxPendingWrites order writes allowed in flight across all shards; past it a
+   *     reservation is refused with {@link ReserveResult#BUSY} instead of queuing without bound
+   */
+  public InventoryEngine(int shardCount, Clock clock, OrderJournal journal, long tickerIntervalMillis,
+      int maxPendingWrites) {
     if (shardCount < 1) {
       throw new IllegalArgumentException("shardCount must be >= 1, got " + shardCount);
     }
+    if (maxPendingWrites < 1) {
+      throw new IllegalArgumentException("maxPendingWrites must be >= 1, got " + maxPendingWrites);
+    }
+    WriteBudget budget = new WriteBudget(maxPendingWrites);
     shards = new SaleShard[shardCount];
     for (int i = 0; i < shardCount; i++) {
-      shards[i] = new SaleShard(i, clock, journal, tickerIntervalMillis);
+      shards[i] = new SaleShard(i, clock, journal, tickerIntervalMillis, budget);
     }
   }
 

@@ -13,7 +13,9 @@ public enum ReserveResult {
   /** Quantity below 1 or above the viewer limit, or a missing or too long id. */
   INVALID_REQUEST,
   /** The order could not be made durable; nothing was reserved. Retry with the same id. */
-  STORE_UNAVAILABLE;
+  STORE_UNAVAILABLE,
+  /** Too many order writes in flight; nothing was reserved. Retry shortly with the same id. */
+  BUSY;
 
   /**
    * Whether a retry with the same client order id gets this very answer again. Answers
@@ -23,7 +25,7 @@ public enum ReserveResult {
   boolean isRemembered() {
     return switch (this) {
       case RESERVED, SOLD_OUT, OVER_LIMIT, ENDED -> true;
-      case NOT_STARTED, PAUSED, UNKNOWN_SALE, INVALID_REQUEST, STORE_UNAVAILABLE -> false;
+      case NOT_STARTED, PAUSED, UNKNOWN_SALE, INVALID_REQUEST, STORE_UNAVAILABLE, BUSY -> false;
     };
   }
 }

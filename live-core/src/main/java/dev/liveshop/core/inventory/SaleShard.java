@@ -28,12 +28,14 @@ final class SaleShard implements AutoCloseable {
   private final ScheduledThreadPoolExecutor thread;
   private final Clock clock;
   private final OrderJournal journal;
+  private final WriteBudget writeBudget;
   private final Map<String, SaleBook> books = new HashMap<>();
   private final Map<String, List<StockWatch>> watches = new HashMap<>();
 
-  SaleShard(int index, Clock clock, OrderJournal journal, long tickerIntervalMillis) {
+  SaleShard(int index, Clock clock, OrderJournal journal, long tickerIntervalMillis, WriteBudget writeBudget) {
     this.clock = clock;
     this.journal = journal;
+    this.writeBudget = writeBudget;
     this.thread = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread t = new Thread(runnable, "inventory-shard-" + index);
       t.setDaemon(true);
@@ -78,8 +80,13 @@ final class SaleShard implements AutoCloseable {
     }
     long now = clock.millis();
     book.advanceClock(now);
+    if (!writeBudget.tryAcquire()) {
+      answer.complete(ReserveAnswer.rejected(ReserveResult.BUSY, command));
+      return;
+    }
     ReserveResult result = book.tryHold(command, now);
     if (result != ReserveResult.RESERVED) {
+      writeBudget.release();
       ReserveAnswer rejection = ReserveAnswer.rejected(result, command);
       if (result.isRemembered()) {
         book.rememberAnswer(intent, CompletableFuture.completedFuture(rejection));
@@ -93,6 +100,7 @@ final class SaleShard implements AutoCloseable {
         command.quantity(), sale.priceCents(), now, now + sale.holdTtlMillis());
     book.rememberAnswer(intent, answer);
     journal.append(hold).whenComplete((ok, failure) -> thread.execute(() -> {
+      writeBudget.release();
       if (failure == null) {
         book.confirm(hold);
         answer.complete(ReserveAnswer.reserved(hold));

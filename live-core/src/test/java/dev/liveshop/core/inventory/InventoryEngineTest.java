@@ -92,6 +92,38 @@ class InventoryEngineTest {
   }
 
   @Test
+  void reserve_tooManyWritesInFlight_isBusyAndChangesNothing() {
+    List<CompletableFuture<Void>> writes = new CopyOnWriteArrayList<>();
+    OrderJournal slowStore = new OrderJournal() {
+      @Override
+      public CompletableFuture<Void> append(Hold hold) {
+        CompletableFuture<Void> write = new CompletableFuture<>();
+        writes.add(write);
+        return write;
+      }
+
+      @Override
+      public CompletableFuture<Void> markExpired(Hold hold) {
+        return CompletableFuture.completedFuture(null);
+      }
+    };
+    try (InventoryEngine bounded = new InventoryEngine(1, clock, slowStore, 5, 2)) {
+      bounded.open(sale("s1", 10, 2), List.of()).join();
+      CompletableFuture<ReserveAnswer> first = bounded.reserve(new ReserveCommand("s1", "a", 1, "c"));
+      CompletableFuture<ReserveAnswer> second = bounded.reserve(new ReserveCommand("s1", "b", 1, "c"));
+      ReserveAnswer third = bounded.reserve(new ReserveCommand("s1", "c", 1, "c")).join();
+      assertThat(third.result()).isEqualTo(ReserveResult.BUSY);
+      assertThat(bounded.snapshot("s1").join().orElseThrow().held()).isEqualTo(2);
+
+      writes.get(0).complete(null);
+      assertThat(first.join().result()).isEqualTo(ReserveResult.RESERVED);
+      assertThat(bounded.reserve(new ReserveCommand("s1", "c", 1, "c")).isDone()).isFalse();
+      writes.forEach(w -> w.complete(null));
+      assertThat(second.join().result()).isEqualTo(ReserveResult.RESERVED);
+    }
+  }
+
+  @Test
   void reserve_beforeCountdown_isNotStartedAndNotRemembered() {
     open(new FlashSale("s1", "demo", "p1", 100, 10, 2, NOW + 1000, NOW + 60_000, 30_000, false));
     ReserveCommand tap = new ReserveCommand("s1", "alice", 1, "c1");
