@@ -1,0 +1,181 @@
+package dev.liveshop.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.liveshop.core.config.CoreConfig;
+import dev.liveshop.proto.v1.AddProductRequest;
+import dev.liveshop.proto.v1.CatalogServiceGrpc;
+import dev.liveshop.proto.v1.CreateSaleRequest;
+import dev.liveshop.proto.v1.CreateStreamRequest;
+import dev.liveshop.proto.v1.FlashSale;
+import dev.liveshop.proto.v1.GetStreamRequest;
+import dev.liveshop.proto.v1.InventoryServiceGrpc;
+import dev.liveshop.proto.v1.ListStreamOrdersRequest;
+import dev.liveshop.proto.v1.OrderServiceGrpc;
+import dev.liveshop.proto.v1.PinProductRequest;
+import dev.liveshop.proto.v1.Product;
+import dev.liveshop.proto.v1.ReserveRequest;
+import dev.liveshop.proto.v1.ReserveResponse;
+import dev.liveshop.proto.v1.ReserveResult;
+import dev.liveshop.proto.v1.StockUpdate;
+import dev.liveshop.proto.v1.WatchStockRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.Iterator;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** live-core against a real Cassandra node, called over real gRPC on loopback. */
+class CoreServerIT {
+
+  private static CoreConfig config;
+  private static CoreServer server;
+  private static ManagedChannel channel;
+  private static CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
+  private static InventoryServiceGrpc.InventoryServiceBlockingStub inventory;
+
+  @BeforeAll
+  static void start() {
+    config = CoreFixture.config("core_it");
+    server = CoreServer.start(config);
+    channel = CoreFixture.channel(server);
+    catalog = CatalogServiceGrpc.newBlockingStub(channel);
+    inventory = InventoryServiceGrpc.newBlockingStub(channel);
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    CoreFixture.close(channel);
+    server.close();
+  }
+
+  @Test
+  void reserve_untilSoldOut_writesEachOrderBeforeAnswering() {
+    FlashSale sale = launchSale("sellout", 3, 2);
+    ReserveResponse alice = inventory.reserve(reserve(sale, "alice", 2, "a-1"));
+    assertThat(alice.getResult()).isEqualTo(ReserveResult.RESERVE_RESULT_RESERVED);
+    assertThat(inventory.reserve(reserve(sale, "bob", 2, "b-1")).getResult())
+        .isEqualTo(ReserveResult.RESERVE_RESULT_SOLD_OUT);
+    assertThat(inventory.reserve(reserve(sale, "bob", 1, "b-2")).getResult())
+        .isEqualTo(ReserveResult.RESERVE_RESULT_RESERVED);
+    assertThat(inventory.reserve(reserve(sale, "alice", 1, "a-2")).getResult())
+        .isEqualTo(ReserveResult.RESERVE_RESULT_SOLD_OUT);
+
+    try (CqlSession cql = CoreFixture.cql(config)) {
+      Row row = cql.execute("SELECT * FROM orders WHERE order_id = ?", UUID.fromString(alice.getOrderId())).one();
+      assertThat(row).isNotNull();
+      assertThat(row.getString("viewer_id")).isEqualTo("alice");
+      assertThat(row.getInt("quantity")).isEqualTo(2);
+      assertThat(row.getString("status")).isEqualTo("RESERVED");
+    }
+    assertThat(OrderServiceGrpc.newBlockingStub(channel)
+        .listStreamOrders(ListStreamOrdersRequest.newBuilder().setStreamId("sellout").build()).getOrdersList())
+        .hasSize(2);
+  }
+
+  @Test
+  void reserve_retriedWithSameClientOrderId_returnsTheFirstAnswerByteForByte() {
+    FlashSale sale = launchSale("retry", 10, 2);
+    ReserveResponse first = inventory.reserve(reserve(sale, "carol", 1, "c-1"));
+    for (int i = 0; i < 5; i++) {
+      assertThat(inventory.reserve(reserve(sale, "carol", 1, "c-1")).toByteArray())
+          .isEqualTo(first.toByteArray());
+    }
+    try (CqlSession cql = CoreFixture.cql(config)) {
+      assertThat(cql.execute("SELECT count(*) FROM orders_by_viewer WHERE viewer_id = 'carol'").one().getLong(0))
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void watchStock_sendsCurrentValueThenEveryChange() {
+    FlashSale sale = launchSale("watch", 5, 5);
+    Iterator<StockUpdate> updates = InventoryServiceGrpc.newBlockingStub(channel)
+        .watchStock(WatchStockRequest.newBuilder().setSaleId(sale.getSaleId()).build());
+    StockUpdate first = updates.next();
+    assertThat(first.getAvailable()).isEqualTo(5);
+    inventory.reserve(reserve(sale, "dave", 3, "d-1"));
+    StockUpdate next = updates.next();
+    while (next.getAvailable() != 2) {
+      next = updates.next();
+    }
+    assertThat(next.getHeld()).isEqualTo(3);
+    assertThat(next.getSequence()).isGreaterThan(first.getSequence());
+  }
+
+  @Test
+  void createSale_badFields_isInvalidArgumentNamingTheField() {
+    Product product = product("badsale");
+    assertThatThrownBy(() -> inventory.createSale(CreateSaleRequest.newBuilder().setStreamId("badsale")
+        .setProductId(product.getProductId()).setQuantity(-1).setPerViewerLimit(1).setDurationMs(60_000).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).contains("quantity");
+        });
+    assertThatThrownBy(() -> inventory.createSale(CreateSaleRequest.newBuilder().setStreamId("badsale")
+        .setProductId("p-nope").setQuantity(5).setPerViewerLimit(1).setDurationMs(60_000).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+  }
+
+  @Test
+  void reserve_unknownSaleOrBadQuantity_isARejectionValue() {
+    assertThat(inventory.reserve(ReserveRequest.newBuilder().setSaleId("s-nope").setViewerId("v")
+        .setQuantity(1).setClientOrderId("x").build()).getResult())
+        .isEqualTo(ReserveResult.RESERVE_RESULT_UNKNOWN_SALE);
+    FlashSale sale = launchSale("badqty", 5, 2);
+    for (int quantity : new int[] {0, -3, 3, Integer.MAX_VALUE}) {
+      assertThat(inventory.reserve(reserve(sale, "eve", quantity, "e-" + quantity)).getResult())
+          .isEqualTo(ReserveResult.RESERVE_RESULT_INVALID_REQUEST);
+    }
+  }
+
+  @Test
+  void restart_reopensSalesWithTheirOrdersCounted() throws InterruptedException {
+    FlashSale sale = launchSale("restart", 10, 3);
+    ReserveResponse before = inventory.reserve(reserve(sale, "frank", 3, "f-1"));
+    CoreServer second = CoreServer.start(config);
+    ManagedChannel secondChannel = CoreFixture.channel(second);
+    try {
+      var secondInventory = InventoryServiceGrpc.newBlockingStub(secondChannel);
+      StockUpdate stock = CatalogServiceGrpc.newBlockingStub(secondChannel)
+          .getStream(GetStreamRequest.newBuilder().setStreamId("restart").build()).getSales(0).getStock();
+      assertThat(stock.getHeld()).isEqualTo(3);
+      assertThat(stock.getAvailable()).isEqualTo(7);
+      assertThat(secondInventory.reserve(reserve(sale, "frank", 3, "f-1")).toByteArray())
+          .isEqualTo(before.toByteArray());
+      assertThat(secondInventory.reserve(reserve(sale, "frank", 1, "f-2")).getResult())
+          .isEqualTo(ReserveResult.RESERVE_RESULT_OVER_LIMIT);
+    } finally {
+      CoreFixture.close(secondChannel);
+      second.close();
+    }
+  }
+
+  private static FlashSale launchSale(String streamId, int quantity, int limit) {
+    Product product = product(streamId);
+    catalog.pinProduct(PinProductRequest.newBuilder().setStreamId(streamId).setProductId(product.getProductId())
+        .build());
+    return inventory.createSale(CreateSaleRequest.newBuilder().setStreamId(streamId)
+        .setProductId(product.getProductId()).setQuantity(quantity).setPerViewerLimit(limit)
+        .setDurationMs(600_000).build());
+  }
+
+  private static Product product(String streamId) {
+    catalog.createStream(CreateStreamRequest.newBuilder().setStreamId(streamId).setTitle("Test " + streamId)
+        .setHostId("host-1").build());
+    return catalog.addProduct(AddProductRequest.newBuilder().setStreamId(streamId).setName("Scarf")
+        .setPriceCents(2900).build());
+  }
+
+  private static ReserveRequest reserve(FlashSale sale, String viewer, int quantity, String clientOrderId) {
+    return ReserveRequest.newBuilder().setSaleId(sale.getSaleId()).setViewerId(viewer).setQuantity(quantity)
+        .setClientOrderId(clientOrderId).build();
+  }
+}
