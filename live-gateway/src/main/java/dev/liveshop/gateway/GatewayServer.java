@@ -1,0 +1,120 @@
+package dev.liveshop.gateway;
+
+import dev.liveshop.gateway.auth.TokenService;
+import dev.liveshop.gateway.config.GatewayConfig;
+import dev.liveshop.gateway.console.HostApiHandler;
+import dev.liveshop.gateway.netty.GatewayInitializer;
+import dev.liveshop.gateway.order.OrderPlacement;
+import dev.liveshop.gateway.protocol.FrameCodec;
+import dev.liveshop.gateway.room.CoreClient;
+import dev.liveshop.gateway.room.RoomRegistry;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: the Netty server (epoll where available, else NIO), the gRPC channel to
+ * live-core, the rooms. Threads: Netty's boss and worker event loops ({@code gateway-*}),
+ * gRPC's. Start and close on any thread.
+ */
+public final class GatewayServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
+  private final EventLoopGroup group;
+  private final Channel server;
+  private final ManagedChannel core;
+  private final RoomRegistry rooms;
+
+  private GatewayServer(EventLoopGroup group, Channel server, ManagedChannel core, RoomRegistry rooms) {
+    this.group = group;
+    this.server = server;
+    this.core = core;
+    this.rooms = rooms;
+  }
+
+  /** Starts serving; live-core is reached at {@code config.coreTarget()}. */
+  public static GatewayServer start(GatewayConfig config) {
+    ManagedChannel core = NettyChannelBuilder.forTarget(config.coreTarget()).usePlaintext().build();
+    return start(config, core);
+  }
+
+  /** Starts serving with a given channel to live-core (tests pass an in-process one); takes ownership of it. */
+  public static GatewayServer start(GatewayConfig config, ManagedChannel coreChannel) {
+    log.info("starting live-gateway: {}", config.describe());
+    String secret = config.authSecret();
+    if (secret.isEmpty()) {
+      byte[] random = new byte[32];
+      new SecureRandom().nextBytes(random);
+      secret = HexFormat.of().formatHex(random);
+      log.warn("development mode without LIVESHOP_AUTH_SECRET: tokens are signed with a random key and die with "
+          + "this process");
+    }
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, new io.netty.util.concurrent.DefaultThreadFactory(
+        "gateway"), io);
+    CoreClient client = new CoreClient(coreChannel, config.reserveDeadline(), config.callDeadline());
+    RoomRegistry rooms = new RoomRegistry(client, config.recentChat(), config.roomTick(), group.next());
+    TokenService tokens = new TokenService(secret, Clock.systemUTC());
+    HostApiHandler hostApi = new HostApiHandler(client, rooms, tokens, config.devMode(), config.tokenTtl());
+    GatewayInitializer initializer = new GatewayInitializer(tokens, hostApi, new FrameCodec(config.maxChatChars()),
+        rooms, new OrderPlacement(client), config.maxFrameBytes(), config.maxRequestBytes());
+    try {
+      Channel server = new ServerBootstrap()
+          .group(group)
+          .channel(channelType)
+          .childHandler(initializer)
+          .bind(new InetSocketAddress(config.httpHost(), config.httpPort()))
+          .sync()
+          .channel();
+      log.info("live-gateway listening on {} ({})", server.localAddress(), epoll ? "epoll" : "nio");
+      return new GatewayServer(group, server, coreChannel, rooms);
+    } catch (Exception e) {
+      rooms.close();
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      coreChannel.shutdownNow();
+      throw new IllegalStateException("live-gateway cannot listen on " + config.httpHost() + ":" + config.httpPort()
+          + " (" + e.getMessage() + "): stop whatever holds the port or set LIVESHOP_GATEWAY_PORT", e);
+    }
+  }
+
+  public int port() {
+    return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  @Override
+  public void close() {
+    server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    rooms.close();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    core.shutdown();
+    try {
+      if (!core.awaitTermination(5, TimeUnit.SECONDS)) {
+        core.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      core.shutdownNow();
+    }
+    log.info("live-gateway stopped");
+  }
+}

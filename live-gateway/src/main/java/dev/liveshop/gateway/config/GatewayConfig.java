@@ -1,0 +1,79 @@
+package dev.liveshop.gateway.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+
+/** live-gateway's settings, bound from the {@code liveshop.gateway} section (see reference.conf). */
+public record GatewayConfig(
+    String httpHost,
+    int httpPort,
+    int maxRequestBytes,
+    String coreTarget,
+    Duration reserveDeadline,
+    Duration callDeadline,
+    String authSecret,
+    boolean devMode,
+    Duration tokenTtl,
+    int maxFrameBytes,
+    int maxChatChars,
+    Duration roomTick,
+    int recentChat) {
+
+  /** Shortest accepted HMAC secret. */
+  public static final int MIN_SECRET_CHARS = 32;
+
+  public GatewayConfig {
+    if (!devMode && authSecret.length() < MIN_SECRET_CHARS) {
+      throw new IllegalArgumentException("live-gateway refuses to start in production mode without a signing key: "
+          + "set LIVESHOP_AUTH_SECRET to a random string of at least " + MIN_SECRET_CHARS
+          + " characters (or LIVESHOP_AUTH_DEV_MODE=true on a development machine)");
+    }
+    if (httpPort < 0 || httpPort > 65535) {
+      throw new IllegalArgumentException("liveshop.gateway.http.port must be 0..65535, got " + httpPort);
+    }
+    if (maxFrameBytes < 256 || maxChatChars < 1 || recentChat < 0 || roomTick.toMillis() < 1) {
+      throw new IllegalArgumentException("liveshop.gateway.limits/room values out of range: max-frame-bytes >= 256, "
+          + "max-chat-chars >= 1, recent-chat >= 0, tick >= 1ms");
+    }
+  }
+
+  public static GatewayConfig load() {
+    return from(ConfigFactory.load());
+  }
+
+  public static GatewayConfig from(Config root) {
+    Config c = root.getConfig("liveshop.gateway");
+    return new GatewayConfig(
+        c.getString("http.host"),
+        c.getInt("http.port"),
+        c.getInt("http.max-request-bytes"),
+        c.getString("core.target"),
+        c.getDuration("core.reserve-deadline"),
+        c.getDuration("core.call-deadline"),
+        c.getString("auth.secret"),
+        c.getBoolean("auth.dev-mode"),
+        c.getDuration("auth.token-ttl"),
+        c.getInt("limits.max-frame-bytes"),
+        c.getInt("limits.max-chat-chars"),
+        c.getDuration("room.tick"),
+        c.getInt("room.recent-chat"));
+  }
+
+  public GatewayConfig withHttpPort(int port) {
+    return new GatewayConfig(httpHost, port, maxRequestBytes, coreTarget, reserveDeadline, callDeadline, authSecret,
+        devMode, tokenTtl, maxFrameBytes, maxChatChars, roomTick, recentChat);
+  }
+
+  public GatewayConfig withCoreTarget(String target) {
+    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, target, reserveDeadline, callDeadline, authSecret,
+        devMode, tokenTtl, maxFrameBytes, maxChatChars, roomTick, recentChat);
+  }
+
+  /** The settings for the start-up log, secret redacted. */
+  public String describe() {
+    return "http=" + httpHost + ":" + httpPort + " core=" + coreTarget + " devMode=" + devMode
+        + " secret=" + (authSecret.isEmpty() ? "(random per process)" : "(set)") + " maxFrameBytes=" + maxFrameBytes
+        + " maxChatChars=" + maxChatChars + " roomTick=" + roomTick + " recentChat=" + recentChat;
+  }
+}

@@ -1,0 +1,287 @@
+package dev.liveshop.gateway.console;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import dev.liveshop.gateway.auth.Principal;
+import dev.liveshop.gateway.auth.TokenException;
+import dev.liveshop.gateway.auth.TokenService;
+import dev.liveshop.gateway.room.CoreClient;
+import dev.liveshop.gateway.room.RoomRegistry;
+import dev.liveshop.proto.v1.AddProductRequest;
+import dev.liveshop.proto.v1.CreateSaleRequest;
+import dev.liveshop.proto.v1.CreateStreamRequest;
+import dev.liveshop.proto.v1.GetOrderRequest;
+import dev.liveshop.proto.v1.GetStreamRequest;
+import dev.liveshop.proto.v1.ListStreamOrdersRequest;
+import dev.liveshop.proto.v1.ListStreamsRequest;
+import dev.liveshop.proto.v1.PinProductRequest;
+import dev.liveshop.proto.v1.SaleStatus;
+import dev.liveshop.proto.v1.StockUpdate;
+import io.grpc.Status;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host HTTP API under {@code /api/}, the health check and the web pages. Bodies and
+ * answers are the proto3 JSON mapping of the gRPC messages; errors are JSON
+ * {@code {"error", "message"}} with a 4xx/5xx status. Calls to live-core are async: the
+ * answer is written from gRPC's thread. Shared by all channels (stateless).
+ */
+@ChannelHandler.Sharable
+public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+  private static final Logger log = LoggerFactory.getLogger(HostApiHandler.class);
+  private static final Pattern STREAM_PATH = Pattern.compile("/api/streams/([^/]+)(/[a-z]+)?");
+  private static final Pattern ORDER_PATH = Pattern.compile("/api/orders/([^/]+)");
+  private static final Pattern WATCH_PATH = Pattern.compile("/watch/[a-z0-9-]{1,64}");
+  private static final JsonFormat.Parser PARSER = JsonFormat.parser();
+  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+
+  private final CoreClient core;
+  private final RoomRegistry rooms;
+  private final TokenService tokens;
+  private final boolean devMode;
+  private final Duration tokenTtl;
+
+  public HostApiHandler(CoreClient core, RoomRegistry rooms, TokenService tokens, boolean devMode, Duration tokenTtl) {
+    this.core = core;
+    this.rooms = rooms;
+    this.tokens = tokens;
+    this.devMode = devMode;
+    this.tokenTtl = tokenTtl;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    String path = new QueryStringDecoder(request.uri()).path();
+    HttpMethod method = request.method();
+    try {
+      route(ctx, request, path, method, keepAlive);
+    } catch (ApiError e) {
+      HttpResponses.sendError(ctx, e.status, e.code, e.getMessage(), keepAlive);
+    }
+  }
+
+  private void route(ChannelHandlerContext ctx, FullHttpRequest request, String path, HttpMethod method,
+      boolean keepAlive) {
+    if (method.equals(HttpMethod.GET) && (path.equals("/healthz"))) {
+      HttpResponses.sendJson(ctx, HttpResponseStatus.OK, "{\"status\":\"ok\"}", keepAlive);
+    } else if (method.equals(HttpMethod.GET) && path.equals("/")) {
+      var redirect = new io.netty.handler.codec.http.DefaultFullHttpResponse(request.protocolVersion(),
+          HttpResponseStatus.FOUND);
+      redirect.headers().set(HttpHeaderNames.LOCATION, "/watch/demo").set(HttpHeaderNames.CONTENT_LENGTH, 0);
+      ctx.writeAndFlush(redirect);
+    } else if (method.equals(HttpMethod.GET) && WATCH_PATH.matcher(path).matches()) {
+      serveFile(ctx, "watch.html", keepAlive);
+    } else if (method.equals(HttpMethod.GET) && path.startsWith("/static/")) {
+      serveFile(ctx, path.substring("/static/".length()), keepAlive);
+    } else if (path.equals("/api/dev/token") && method.equals(HttpMethod.POST) && devMode) {
+      issueDevToken(ctx, request, keepAlive);
+    } else if (path.equals("/api/streams")) {
+      if (method.equals(HttpMethod.GET)) {
+        answer(ctx, keepAlive, core.catalog().listStreams(ListStreamsRequest.getDefaultInstance()));
+      } else if (method.equals(HttpMethod.POST)) {
+        CreateStreamRequest.Builder b = parse(request, CreateStreamRequest.newBuilder());
+        Principal host = requireHost(request, b.getStreamId());
+        answer(ctx, keepAlive, core.catalog().createStream(b.setHostId(host.viewerId()).build()));
+      } else {
+        throw new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "use GET or POST");
+      }
+    } else if (STREAM_PATH.matcher(path).matches()) {
+      streamRoute(ctx, request, STREAM_PATH.matcher(path), method, keepAlive);
+    } else if (ORDER_PATH.matcher(path).matches() && method.equals(HttpMethod.GET)) {
+      Matcher m = ORDER_PATH.matcher(path);
+      m.matches();
+      Principal principal = principal(request);
+      CoreClient.toCompletable(core.orders().getOrder(GetOrderRequest.newBuilder().setOrderId(m.group(1)).build()))
+          .whenComplete((order, failure) -> {
+            if (failure == null && !principal.hosts(order.getStreamId())) {
+              HttpResponses.sendError(ctx, HttpResponseStatus.FORBIDDEN, "FORBIDDEN",
+                  "only the host of stream " + order.getStreamId() + " may read its orders", keepAlive);
+            } else {
+              reply(ctx, keepAlive, order, failure, Function.identity());
+            }
+          });
+    } else {
+      throw new ApiError(HttpResponseStatus.NOT_FOUND, "NOT_FOUND", "no such page or API: " + method + " " + path);
+    }
+  }
+
+  private void streamRoute(ChannelHandlerContext ctx, FullHttpRequest request, Matcher m, HttpMethod method,
+      boolean keepAlive) {
+    m.matches();
+    String streamId = m.group(1);
+    String action = m.group(2) == null ? "" : m.group(2);
+    switch (method.name() + " " + action) {
+      case "GET " -> answer(ctx, keepAlive,
+          core.catalog().getStream(GetStreamRequest.newBuilder().setStreamId(streamId).build()));
+      case "POST /products" -> {
+        requireHost(request, streamId);
+        AddProductRequest add = parse(request, AddProductRequest.newBuilder()).setStreamId(streamId).build();
+        reply(ctx, keepAlive, core.catalog().addProduct(add), product -> {
+          rooms.productAdded(product);
+          return product;
+        });
+      }
+      case "POST /pin" -> {
+        requireHost(request, streamId);
+        PinProductRequest pin = parse(request, PinProductRequest.newBuilder()).setStreamId(streamId).build();
+        reply(ctx, keepAlive, core.catalog().pinProduct(pin), stream -> {
+          rooms.existing(streamId).ifPresent(room -> room.onPin(
+              pin.getProductId().isEmpty() ? null : room.product(pin.getProductId())));
+          return stream;
+        });
+      }
+      case "POST /sales" -> {
+        requireHost(request, streamId);
+        CreateSaleRequest create = parse(request, CreateSaleRequest.newBuilder()).setStreamId(streamId).build();
+        reply(ctx, keepAlive, core.inventory().createSale(create), sale -> {
+          rooms.saleStarted(SaleStatus.newBuilder().setSale(sale).setStock(StockUpdate.newBuilder()
+              .setSaleId(sale.getSaleId()).setStreamId(streamId).setQuantity(sale.getQuantity())
+              .setAvailable(sale.getQuantity()).setStartsAtMs(sale.getStartsAtMs()).setEndsAtMs(sale.getEndsAtMs()))
+              .build());
+          return sale;
+        });
+      }
+      case "GET /orders" -> {
+        requireHost(request, streamId);
+        int limit = intParam(request, "limit");
+        answer(ctx, keepAlive, core.orders().listStreamOrders(ListStreamOrdersRequest.newBuilder()
+            .setStreamId(streamId).setLimit(limit).build()));
+      }
+      default -> throw new ApiError(HttpResponseStatus.NOT_FOUND, "NOT_FOUND",
+          "no such API: " + method + " /api/streams/" + streamId + action);
+    }
+  }
+
+  private void issueDevToken(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
+    try {
+      JsonObject body = JsonParser.parseString(request.content().toString(StandardCharsets.UTF_8)).getAsJsonObject();
+      String viewerId = body.get("viewerId").getAsString();
+      Principal.Role role = body.has("role") && body.get("role").getAsString().equals("host")
+          ? Principal.Role.HOST : Principal.Role.VIEWER;
+      Set<String> streams = new HashSet<>();
+      if (body.has("streams")) {
+        body.getAsJsonArray("streams").forEach(s -> streams.add(s.getAsString()));
+      }
+      JsonObject answer = new JsonObject();
+      answer.addProperty("token", tokens.issue(viewerId, role, streams, tokenTtl));
+      HttpResponses.sendJson(ctx, HttpResponseStatus.OK, answer.toString(), keepAlive);
+    } catch (RuntimeException e) {
+      throw new ApiError(HttpResponseStatus.BAD_REQUEST, "INVALID_ARGUMENT",
+          "expected {\"viewerId\": \"alice\", \"role\": \"viewer\"|\"host\", \"streams\": [...]}: " + e.getMessage());
+    }
+  }
+
+  private Principal principal(FullHttpRequest request) {
+    String header = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
+    try {
+      return tokens.verify(header.startsWith("Bearer ") ? header.substring(7).strip() : null);
+    } catch (TokenException e) {
+      throw new ApiError(HttpResponseStatus.UNAUTHORIZED, "UNAUTHENTICATED", e.getMessage());
+    }
+  }
+
+  private Principal requireHost(FullHttpRequest request, String streamId) {
+    Principal principal = principal(request);
+    if (!principal.hosts(streamId)) {
+      throw new ApiError(HttpResponseStatus.FORBIDDEN, "FORBIDDEN",
+          "this token does not let " + principal.viewerId() + " run stream '" + streamId + "': use a host token for it");
+    }
+    return principal;
+  }
+
+  private static <B extends Message.Builder> B parse(FullHttpRequest request, B builder) {
+    try {
+      PARSER.merge(request.content().toString(StandardCharsets.UTF_8), builder);
+      return builder;
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      throw new ApiError(HttpResponseStatus.BAD_REQUEST, "INVALID_ARGUMENT",
+          "the body is not a valid " + builder.getDescriptorForType().getName() + " in JSON: " + e.getMessage());
+    }
+  }
+
+  private static int intParam(FullHttpRequest request, String name) {
+    var values = new QueryStringDecoder(request.uri()).parameters().get(name);
+    try {
+      return values == null ? 0 : Integer.parseInt(values.get(0));
+    } catch (NumberFormatException e) {
+      throw new ApiError(HttpResponseStatus.BAD_REQUEST, "INVALID_ARGUMENT", name + " must be a number");
+    }
+  }
+
+  private static void serveFile(ChannelHandlerContext ctx, String name, boolean keepAlive) {
+    StaticFiles.File file = StaticFiles.load(name)
+        .orElseThrow(() -> new ApiError(HttpResponseStatus.NOT_FOUND, "NOT_FOUND", "no file " + name));
+    HttpResponses.send(ctx, HttpResponseStatus.OK, file.content(), file.contentType(), keepAlive);
+  }
+
+  private static <T extends Message> void answer(ChannelHandlerContext ctx, boolean keepAlive,
+      com.google.common.util.concurrent.ListenableFuture<T> call) {
+    reply(ctx, keepAlive, call, Function.identity());
+  }
+
+  private static <T extends Message> void reply(ChannelHandlerContext ctx, boolean keepAlive,
+      com.google.common.util.concurrent.ListenableFuture<T> call, Function<T, T> onSuccess) {
+    CompletableFuture<T> future = CoreClient.toCompletable(call);
+    future.whenComplete((result, failure) -> reply(ctx, keepAlive, result, failure, onSuccess));
+  }
+
+  private static <T extends Message> void reply(ChannelHandlerContext ctx, boolean keepAlive, T result,
+      Throwable failure, Function<T, T> onSuccess) {
+    if (failure != null) {
+      Status status = Status.fromThrowable(failure);
+      HttpResponseStatus http = switch (status.getCode()) {
+        case INVALID_ARGUMENT -> HttpResponseStatus.BAD_REQUEST;
+        case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
+        case UNAVAILABLE, DEADLINE_EXCEEDED -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+        default -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
+      };
+      if (http == HttpResponseStatus.INTERNAL_SERVER_ERROR) {
+        log.error("core call failed", failure);
+      }
+      HttpResponses.sendError(ctx, http, status.getCode().name(),
+          status.getDescription() == null ? status.getCode().name() : status.getDescription(), keepAlive);
+      return;
+    }
+    try {
+      HttpResponses.sendJson(ctx, HttpResponseStatus.OK, PRINTER.print(onSuccess.apply(result)), keepAlive);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A request refused before reaching live-core. */
+  private static final class ApiError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final HttpResponseStatus status;
+    final String code;
+
+    ApiError(HttpResponseStatus status, String code, String message) {
+      super(message, null, false, false);
+      this.status = status;
+      this.code = code;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.liveshop.gateway.netty;
+
+import dev.liveshop.gateway.auth.TokenService;
+import dev.liveshop.gateway.console.HostApiHandler;
+import dev.liveshop.gateway.order.OrderPlacement;
+import dev.liveshop.gateway.protocol.FrameCodec;
+import dev.liveshop.gateway.room.RoomRegistry;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+
+/** The pipeline of every connection, and nothing else. */
+public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
+
+  public static final String WEBSOCKET_PATH = "/ws";
+  public static final String JSON_SUBPROTOCOL = "liveshop.v1.json";
+
+  private final TokenService tokens;
+  private final HostApiHandler hostApi;
+  private final FrameCodec codec;
+  private final RoomRegistry rooms;
+  private final OrderPlacement orders;
+  private final int maxFrameBytes;
+  private final int maxRequestBytes;
+
+  public GatewayInitializer(TokenService tokens, HostApiHandler hostApi, FrameCodec codec, RoomRegistry rooms,
+      OrderPlacement orders, int maxFrameBytes, int maxRequestBytes) {
+    this.tokens = tokens;
+    this.hostApi = hostApi;
+    this.codec = codec;
+    this.rooms = rooms;
+    this.orders = orders;
+    this.maxFrameBytes = maxFrameBytes;
+    this.maxRequestBytes = maxRequestBytes;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ch.pipeline()
+        .addLast(new HttpServerCodec())
+        .addLast(new HttpObjectAggregator(maxRequestBytes))
+        .addLast(new WsAuthHandler(tokens))
+        .addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+            .websocketPath(WEBSOCKET_PATH)
+            .subprotocols(JSON_SUBPROTOCOL)
+            .checkStartsWith(true)
+            // Frames above the limit close the socket with 1009 (message too big).
+            .maxFramePayloadLength(maxFrameBytes)
+            .build()))
+        .addLast(hostApi)
+        .addLast(new ViewerFrameHandler(codec, rooms, orders));
+  }
+}

@@ -1,0 +1,145 @@
+package dev.liveshop.gateway.netty;
+
+import dev.liveshop.gateway.auth.Principal;
+import dev.liveshop.gateway.order.OrderPlacement;
+import dev.liveshop.gateway.protocol.DecodedFrame;
+import dev.liveshop.gateway.protocol.FrameCodec;
+import dev.liveshop.gateway.room.Room;
+import dev.liveshop.gateway.room.RoomRegistry;
+import dev.liveshop.proto.v1.ChatMessage;
+import dev.liveshop.proto.v1.ClientFrame;
+import dev.liveshop.proto.v1.ErrorCode;
+import dev.liveshop.proto.v1.Pong;
+import dev.liveshop.proto.v1.ServerFrame;
+import io.grpc.Status;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One viewer's WebSocket session: decodes frames and acts on them. Bad input is answered
+ * with a typed Error frame and changes nothing; a binary frame on the JSON subprotocol
+ * closes the socket with 1003.
+ *
+ * <p>Threading: one instance per channel; its fields are touched only on the channel's
+ * event loop (asynchronous answers hop back to it before changing them).
+ */
+final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+  private static final Logger log = LoggerFactory.getLogger(ViewerFrameHandler.class);
+
+  private final FrameCodec codec;
+  private final RoomRegistry rooms;
+  private final OrderPlacement orders;
+  private Room room;
+
+  ViewerFrameHandler(FrameCodec codec, RoomRegistry rooms, OrderPlacement orders) {
+    this.codec = codec;
+    this.rooms = rooms;
+    this.orders = orders;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    if (!(frame instanceof TextWebSocketFrame text)) {
+      ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE,
+          "liveshop.v1.json takes text frames only")).addListener(f -> ctx.close());
+      return;
+    }
+    DecodedFrame decoded = codec.decode(text.text());
+    if (decoded.isError()) {
+      send(ctx, decoded.error());
+      return;
+    }
+    ClientFrame f = decoded.frame();
+    Principal principal = ctx.channel().attr(WsAuthHandler.PRINCIPAL).get();
+    switch (f.getKindCase()) {
+      case JOIN -> join(ctx, principal, f);
+      case LEAVE -> leave(ctx);
+      case PING -> send(ctx, ServerFrame.newBuilder().setPong(Pong.newBuilder()
+          .setClientTimeMs(f.getPing().getClientTimeMs()).setServerTimeMs(System.currentTimeMillis())).build());
+      case CHAT -> {
+        if (requireRoom(ctx, f)) {
+          room.chat(ChatMessage.newBuilder().setMessageId(UUID.randomUUID().toString())
+              .setViewerId(principal.viewerId()).setText(f.getChat().getText())
+              .setSentAtMs(System.currentTimeMillis()).build());
+        }
+      }
+      case BUY -> {
+        if (requireRoom(ctx, f)) {
+          orders.place(ctx.channel(), principal.viewerId(), f.getRequestId(), f.getBuy());
+        }
+      }
+      default -> throw new IllegalStateException("decoder let through " + f.getKindCase());
+    }
+  }
+
+  private void join(ChannelHandlerContext ctx, Principal principal, ClientFrame f) {
+    String streamId = f.getJoin().getStreamId();
+    rooms.room(streamId).whenComplete((joined, failure) -> ctx.executor().execute(() -> {
+      if (failure != null) {
+        Status status = Status.fromThrowable(failure);
+        send(ctx, status.getCode() == Status.Code.NOT_FOUND
+            ? FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_UNKNOWN_STREAM, "no stream '" + streamId + "'")
+            : FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_UNAVAILABLE,
+                "cannot open the room now (" + status.getCode() + "); join again in a moment"));
+        return;
+      }
+      if (!ctx.channel().isActive()) {
+        return;
+      }
+      leave(ctx);
+      room = joined;
+      room.join(ctx.channel(), principal.viewerId());
+    }));
+  }
+
+  private void leave(ChannelHandlerContext ctx) {
+    if (room != null) {
+      room.leave(ctx.channel());
+      room = null;
+    }
+  }
+
+  private boolean requireRoom(ChannelHandlerContext ctx, ClientFrame f) {
+    if (room == null) {
+      send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_NOT_JOINED,
+          "send {\"join\":{\"streamId\":...}} first"));
+      return false;
+    }
+    return true;
+  }
+
+  private static void send(ChannelHandlerContext ctx, ServerFrame frame) {
+    ctx.writeAndFlush(FrameCodec.encode(frame, ctx.alloc()));
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    leave(ctx);
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof CorruptedWebSocketFrameException) {
+      // The protocol handler has already closed the socket with the right code (1002/1009).
+      log.debug("closed {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+      return;
+    }
+    log.warn("closing {} after an unexpected error", ctx.channel().remoteAddress(), cause);
+    ctx.close();
+  }
+
+  /** Test hook: the room this session is in, or null. */
+  Room room() {
+    return room;
+  }
+}

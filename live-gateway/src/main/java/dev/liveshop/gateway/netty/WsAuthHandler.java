@@ -1,0 +1,47 @@
+package dev.liveshop.gateway.netty;
+
+import dev.liveshop.gateway.auth.Principal;
+import dev.liveshop.gateway.auth.TokenException;
+import dev.liveshop.gateway.auth.TokenService;
+import io.netty.channel.ChannelHandlerContext;
+import dev.liveshop.gateway.console.HttpResponses;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AttributeKey;
+import java.util.List;
+
+/**
+ * Authenticates a WebSocket upgrade before the handshake: {@code /ws?token=...} must carry
+ * a valid token, else the request gets 401 and the connection closes. The principal is
+ * kept on the channel for the session. Other requests pass through untouched.
+ */
+final class WsAuthHandler extends ChannelInboundHandlerAdapter {
+
+  static final AttributeKey<Principal> PRINCIPAL = AttributeKey.valueOf("liveshop.principal");
+
+  private final TokenService tokens;
+
+  WsAuthHandler(TokenService tokens) {
+    this.tokens = tokens;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof FullHttpRequest request) {
+      QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+      if (uri.path().equals(GatewayInitializer.WEBSOCKET_PATH)) {
+        List<String> token = uri.parameters().getOrDefault("token", List.of());
+        try {
+          ctx.channel().attr(PRINCIPAL).set(tokens.verify(token.isEmpty() ? null : token.get(0)));
+        } catch (TokenException e) {
+          request.release();
+          HttpResponses.sendError(ctx, HttpResponseStatus.UNAUTHORIZED, "UNAUTHENTICATED", e.getMessage(), false);
+          return;
+        }
+      }
+    }
+    ctx.fireChannelRead(msg);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.liveshop.gateway.order;
+
+import dev.liveshop.gateway.protocol.FrameCodec;
+import dev.liveshop.gateway.room.CoreClient;
+import dev.liveshop.proto.v1.Buy;
+import dev.liveshop.proto.v1.ErrorCode;
+import dev.liveshop.proto.v1.OrderAck;
+import dev.liveshop.proto.v1.ReserveRequest;
+import dev.liveshop.proto.v1.ReserveResponse;
+import dev.liveshop.proto.v1.ServerFrame;
+import io.grpc.Status;
+import io.netty.channel.Channel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A viewer's Buy becomes a gRPC Reserve; its answer goes to that viewer only, as an
+ * OrderAck, or as an UNAVAILABLE error telling the client to retry with the same id.
+ * Never blocks: the answer is written from gRPC's thread (Channel writes are thread-safe).
+ */
+public final class OrderPlacement {
+
+  private static final Logger log = LoggerFactory.getLogger(OrderPlacement.class);
+
+  private final CoreClient core;
+
+  public OrderPlacement(CoreClient core) {
+    this.core = core;
+  }
+
+  public void place(Channel buyer, String viewerId, String requestId, Buy buy) {
+    ReserveRequest request = ReserveRequest.newBuilder()
+        .setSaleId(buy.getSaleId())
+        .setViewerId(viewerId)
+        .setQuantity(buy.getQuantity())
+        .setClientOrderId(buy.getClientOrderId())
+        .build();
+    CoreClient.toCompletable(core.reserving().reserve(request)).whenComplete((answer, failure) -> {
+      ServerFrame frame = failure == null ? ack(requestId, answer) : unavailable(requestId, buy, failure);
+      buyer.writeAndFlush(FrameCodec.encode(frame, buyer.alloc()));
+    });
+  }
+
+  private static ServerFrame ack(String requestId, ReserveResponse answer) {
+    return ServerFrame.newBuilder().setOrderAck(OrderAck.newBuilder()
+        .setRequestId(requestId)
+        .setSaleId(answer.getSaleId())
+        .setClientOrderId(answer.getClientOrderId())
+        .setResult(answer.getResult())
+        .setOrderId(answer.getOrderId())
+        .setHoldExpiresAtMs(answer.getHoldExpiresAtMs())
+        .setQuantity(answer.getQuantity())).build();
+  }
+
+  private static ServerFrame unavailable(String requestId, Buy buy, Throwable failure) {
+    Status status = Status.fromThrowable(failure);
+    log.warn("reserve of sale {} failed: {}", buy.getSaleId(), status);
+    return FrameCodec.error(requestId, ErrorCode.ERROR_CODE_UNAVAILABLE, "the order service did not answer ("
+        + status.getCode() + "); retry with the same clientOrderId " + buy.getClientOrderId()
+        + ": it never creates a second order");
+  }
+}

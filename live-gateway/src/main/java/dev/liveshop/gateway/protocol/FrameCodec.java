@@ -1,0 +1,104 @@
+package dev.liveshop.gateway.protocol;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import dev.liveshop.proto.v1.ClientFrame;
+import dev.liveshop.proto.v1.ErrorCode;
+import dev.liveshop.proto.v1.ServerFrame;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+
+/**
+ * The {@code liveshop.v1.json} subprotocol: ClientFrames in, ServerFrames out, in the
+ * proto3 JSON mapping. Decoding never throws: bad input becomes a {@link DecodedFrame}
+ * carrying a typed error. Stateless and thread-safe.
+ */
+public final class FrameCodec {
+
+  private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
+  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+
+  private final int maxChatChars;
+
+  public FrameCodec(int maxChatChars) {
+    this.maxChatChars = maxChatChars;
+  }
+
+  public DecodedFrame decode(String json) {
+    ClientFrame.Builder builder = ClientFrame.newBuilder();
+    try {
+      PARSER.merge(json, builder);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      return DecodedFrame.error("", ErrorCode.ERROR_CODE_MALFORMED_FRAME,
+          "not a ClientFrame in JSON: " + firstLine(e.getMessage()));
+    }
+    ClientFrame frame = builder.build();
+    String requestId = frame.getRequestId();
+    if (requestId.length() > 64) {
+      return DecodedFrame.error("", ErrorCode.ERROR_CODE_INVALID_FIELD, "requestId is longer than 64 characters");
+    }
+    String problem = switch (frame.getKindCase()) {
+      case KIND_NOT_SET -> null;
+      case JOIN -> frame.getJoin().getStreamId().isEmpty() ? "join.streamId is required" : "";
+      case LEAVE, PING -> "";
+      case CHAT -> {
+        String text = frame.getChat().getText();
+        if (text.isBlank()) {
+          yield "chat.text is required";
+        }
+        yield text.codePointCount(0, text.length()) > maxChatChars
+            ? "chat.text is longer than " + maxChatChars + " characters" : "";
+      }
+      case BUY -> buyProblem(frame);
+    };
+    if (problem == null) {
+      return DecodedFrame.error(requestId, ErrorCode.ERROR_CODE_UNKNOWN_FRAME_TYPE,
+          "unknown frame type; expected one of join, leave, chat, buy, ping");
+    }
+    if (!problem.isEmpty()) {
+      return DecodedFrame.error(requestId, ErrorCode.ERROR_CODE_INVALID_FIELD, problem);
+    }
+    return DecodedFrame.ok(frame);
+  }
+
+  private static String buyProblem(ClientFrame frame) {
+    var buy = frame.getBuy();
+    if (buy.getSaleId().isEmpty()) {
+      return "buy.saleId is required";
+    }
+    if (buy.getClientOrderId().isEmpty() || buy.getClientOrderId().length() > 64) {
+      return "buy.clientOrderId is required, 1..64 characters; reuse it when retrying";
+    }
+    if (buy.getQuantity() < 1) {
+      return "buy.quantity must be at least 1";
+    }
+    return "";
+  }
+
+  /** Encodes once; the caller may write the frame to many channels (retained duplicates). */
+  public static TextWebSocketFrame encode(ServerFrame frame, ByteBufAllocator alloc) {
+    return new TextWebSocketFrame(ByteBufUtil.writeUtf8(alloc, toJson(frame)));
+  }
+
+  public static String toJson(ServerFrame frame) {
+    try {
+      return PRINTER.print(frame);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("ServerFrame cannot be printed as JSON", e);
+    }
+  }
+
+  public static ServerFrame error(String requestId, ErrorCode code, String message) {
+    return ServerFrame.newBuilder().setError(dev.liveshop.proto.v1.Error.newBuilder()
+        .setRequestId(requestId).setCode(code).setMessage(message)).build();
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

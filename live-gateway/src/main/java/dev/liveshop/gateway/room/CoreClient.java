@@ -1,0 +1,69 @@
+package dev.liveshop.gateway.room;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import dev.liveshop.proto.v1.CatalogServiceGrpc;
+import dev.liveshop.proto.v1.InventoryServiceGrpc;
+import dev.liveshop.proto.v1.OrderServiceGrpc;
+import dev.liveshop.proto.v1.StockUpdate;
+import dev.liveshop.proto.v1.WatchStockRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * live-core's gRPC services as this gateway uses them: async stubs with deadlines. Every
+ * call returns at once; answers arrive on gRPC's threads. Thread-safe.
+ */
+public final class CoreClient {
+
+  private final ManagedChannel channel;
+  private final Duration reserveDeadline;
+  private final Duration callDeadline;
+
+  public CoreClient(ManagedChannel channel, Duration reserveDeadline, Duration callDeadline) {
+    this.channel = channel;
+    this.reserveDeadline = reserveDeadline;
+    this.callDeadline = callDeadline;
+  }
+
+  public CatalogServiceGrpc.CatalogServiceFutureStub catalog() {
+    return CatalogServiceGrpc.newFutureStub(channel).withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public InventoryServiceGrpc.InventoryServiceFutureStub inventory() {
+    return InventoryServiceGrpc.newFutureStub(channel).withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The inventory stub with the (shorter) deadline of a buyer's tap. */
+  public InventoryServiceGrpc.InventoryServiceFutureStub reserving() {
+    return InventoryServiceGrpc.newFutureStub(channel)
+        .withDeadlineAfter(reserveDeadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public OrderServiceGrpc.OrderServiceFutureStub orders() {
+    return OrderServiceGrpc.newFutureStub(channel).withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Streams a sale's stock until the sale ends or the call fails (no deadline). */
+  public void watchStock(String saleId, StreamObserver<StockUpdate> observer) {
+    InventoryServiceGrpc.newStub(channel).watchStock(WatchStockRequest.newBuilder().setSaleId(saleId).build(), observer);
+  }
+
+  /** A gRPC future as a CompletableFuture, completed on gRPC's thread. */
+  public static <T> CompletableFuture<T> toCompletable(ListenableFuture<T> future) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    future.addListener(() -> {
+      try {
+        result.complete(future.get());
+      } catch (java.util.concurrent.ExecutionException e) {
+        result.completeExceptionally(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        result.completeExceptionally(e);
+      }
+    }, Runnable::run);
+    return result;
+  }
+}

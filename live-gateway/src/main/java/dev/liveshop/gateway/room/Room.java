@@ -1,0 +1,160 @@
+package dev.liveshop.gateway.room;
+
+import dev.liveshop.gateway.protocol.FrameCodec;
+import dev.liveshop.proto.v1.ChatBatch;
+import dev.liveshop.proto.v1.ChatMessage;
+import dev.liveshop.proto.v1.PinChanged;
+import dev.liveshop.proto.v1.Product;
+import dev.liveshop.proto.v1.SaleStarted;
+import dev.liveshop.proto.v1.SaleStatus;
+import dev.liveshop.proto.v1.SaleState;
+import dev.liveshop.proto.v1.ServerFrame;
+import dev.liveshop.proto.v1.StockUpdate;
+import dev.liveshop.proto.v1.StreamSnapshot;
+import dev.liveshop.proto.v1.Welcome;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelMatchers;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The viewers of one stream and what they all see: pinned product, sales with their
+ * latest stock, recent chat. Every frame sent to the room is encoded once and the same
+ * bytes written to every channel (the channel group writes retained duplicates).
+ *
+ * <p>Threading: called from event loops (join, leave, chat), gRPC threads (stock) and the
+ * chat ticker. State is guarded by the room's monitor; broadcasts happen under it too, so
+ * a joining viewer sees its welcome before any later update. Writes never block.
+ */
+public final class Room {
+
+  private final String streamId;
+  private final int recentChatLimit;
+  private final ChannelGroup viewers;
+  private StreamSnapshot snapshot;
+  private Product pinned;
+  private final Map<String, SaleStatus> sales = new LinkedHashMap<>();
+  private final ArrayDeque<ChatMessage> recentChat = new ArrayDeque<>();
+  private List<ChatMessage> pendingChat = new ArrayList<>();
+
+  Room(StreamSnapshot snapshot, int recentChatLimit) {
+    this.streamId = snapshot.getStream().getStreamId();
+    this.recentChatLimit = recentChatLimit;
+    this.viewers = new DefaultChannelGroup("room-" + streamId, GlobalEventExecutor.INSTANCE);
+    this.snapshot = snapshot;
+    String pinnedId = snapshot.getStream().getPinnedProductId();
+    this.pinned = snapshot.getProductsList().stream().filter(p -> p.getProductId().equals(pinnedId)).findFirst()
+        .orElse(null);
+    for (SaleStatus sale : snapshot.getSalesList()) {
+      if (sale.getStock().getState() != SaleState.SALE_STATE_ENDED) {
+        sales.put(sale.getSale().getSaleId(), sale);
+      }
+    }
+  }
+
+  public String streamId() {
+    return streamId;
+  }
+
+  /** Sends the welcome, then adds the channel so it receives every later broadcast. */
+  public synchronized void join(Channel channel, String viewerId) {
+    Welcome.Builder welcome = Welcome.newBuilder()
+        .setViewerId(viewerId)
+        .setStream(snapshot.getStream().toBuilder().setPinnedProductId(pinned == null ? "" : pinned.getProductId()))
+        .addAllProducts(snapshot.getProductsList())
+        .addAllSales(sales.values())
+        .addAllRecentChat(recentChat);
+    if (pinned != null) {
+      welcome.setPinned(pinned);
+    }
+    channel.writeAndFlush(FrameCodec.encode(ServerFrame.newBuilder().setWelcome(welcome).build(), channel.alloc()));
+    viewers.add(channel);
+  }
+
+  public void leave(Channel channel) {
+    viewers.remove(channel);
+  }
+
+  public int viewerCount() {
+    return viewers.size();
+  }
+
+  /** Queues a chat message for the next tick's batch. */
+  public synchronized void chat(ChatMessage message) {
+    pendingChat.add(message);
+  }
+
+  /**
+   * Sends the chat queued since the last tick as one batch, to writable channels only: a
+   * viewer whose socket is backed up skips chat (it is not worth a backlog), never stock.
+   */
+  public synchronized void flushChat() {
+    if (pendingChat.isEmpty()) {
+      return;
+    }
+    List<ChatMessage> batch = pendingChat;
+    pendingChat = new ArrayList<>();
+    for (ChatMessage message : batch) {
+      recentChat.addLast(message);
+      if (recentChat.size() > recentChatLimit) {
+        recentChat.removeFirst();
+      }
+    }
+    broadcast(ServerFrame.newBuilder().setChat(ChatBatch.newBuilder().addAllMessages(batch)).build(), true);
+  }
+
+  /** A newer stock value of a sale; older or repeated sequences are dropped. */
+  public synchronized void onStock(StockUpdate update) {
+    SaleStatus known = sales.get(update.getSaleId());
+    if (known == null || update.getSequence() <= known.getStock().getSequence()) {
+      return;
+    }
+    if (update.getState() == SaleState.SALE_STATE_ENDED) {
+      sales.remove(update.getSaleId());
+    } else {
+      sales.put(update.getSaleId(), known.toBuilder().setStock(update).build());
+    }
+    broadcast(ServerFrame.newBuilder().setStock(update).build(), false);
+  }
+
+  public synchronized void onSaleStarted(SaleStatus sale) {
+    if (sales.putIfAbsent(sale.getSale().getSaleId(), sale) == null) {
+      broadcast(ServerFrame.newBuilder().setSaleStarted(SaleStarted.newBuilder().setSale(sale)).build(), false);
+    }
+  }
+
+  /** The host pinned {@code product}, or unpinned when null. */
+  public synchronized void onPin(Product product) {
+    pinned = product;
+    PinChanged.Builder pin = PinChanged.newBuilder();
+    if (product != null) {
+      pin.setProduct(product);
+    }
+    broadcast(ServerFrame.newBuilder().setPin(pin).build(), false);
+  }
+
+  /** A product added to the lineup after the room opened. */
+  public synchronized void onProductAdded(Product product) {
+    snapshot = snapshot.toBuilder().addProducts(product).build();
+  }
+
+  public synchronized Product product(String productId) {
+    return snapshot.getProductsList().stream().filter(p -> p.getProductId().equals(productId)).findFirst()
+        .orElse(null);
+  }
+
+  private void broadcast(ServerFrame frame, boolean writableOnly) {
+    if (viewers.isEmpty()) {
+      return;
+    }
+    viewers.writeAndFlush(FrameCodec.encode(frame, ByteBufAllocator.DEFAULT),
+        writableOnly ? Channel::isWritable : ChannelMatchers.all());
+  }
+}

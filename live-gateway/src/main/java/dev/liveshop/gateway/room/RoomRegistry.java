@@ -1,0 +1,140 @@
+package dev.liveshop.gateway.room;
+
+import dev.liveshop.proto.v1.GetStreamRequest;
+import dev.liveshop.proto.v1.Product;
+import dev.liveshop.proto.v1.SaleStatus;
+import dev.liveshop.proto.v1.SaleState;
+import dev.liveshop.proto.v1.StockUpdate;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rooms of this gateway, one per stream with viewers, each fed by live-core: opened on
+ * the first join from the stream's snapshot, with a WatchStock subscription per open
+ * sale (resubscribed after a failure). One ticker flushes every room's chat.
+ *
+ * <p>Threading: the map is concurrent; room creation completes on a gRPC thread; stock
+ * arrives on gRPC threads; the chat ticker runs on one event loop.
+ */
+public final class RoomRegistry implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RoomRegistry.class);
+  private static final long RESUBSCRIBE_MILLIS = 1000;
+
+  private final CoreClient core;
+  private final int recentChat;
+  private final EventExecutor scheduler;
+  private final ConcurrentHashMap<String, CompletableFuture<Room>> rooms = new ConcurrentHashMap<>();
+  private final ScheduledFuture<?> chatTicker;
+  private volatile boolean closed;
+
+  public RoomRegistry(CoreClient core, int recentChat, Duration tick, EventExecutor scheduler) {
+    this.core = core;
+    this.recentChat = recentChat;
+    this.scheduler = scheduler;
+    this.chatTicker = scheduler.scheduleAtFixedRate(this::flushChat, tick.toMillis(), tick.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** The stream's room, opened from live-core's snapshot if this is its first viewer. */
+  public CompletableFuture<Room> room(String streamId) {
+    CompletableFuture<Room> room = rooms.computeIfAbsent(streamId, this::open);
+    // A failed opening (unknown stream, core down) is forgotten so that a later join retries.
+    room.whenComplete((r, e) -> {
+      if (e != null) {
+        rooms.remove(streamId, room);
+      }
+    });
+    return room;
+  }
+
+  /** The room if it is open here. */
+  public Optional<Room> existing(String streamId) {
+    CompletableFuture<Room> room = rooms.get(streamId);
+    return room != null && room.isDone() && !room.isCompletedExceptionally() ? Optional.of(room.join())
+        : Optional.empty();
+  }
+
+  /** Tells the stream's room (if open here) about a sale the host launched, and follows its stock. */
+  public void saleStarted(SaleStatus sale) {
+    existing(sale.getSale().getStreamId()).ifPresent(room -> {
+      room.onSaleStarted(sale);
+      follow(room, sale.getSale().getSaleId());
+    });
+  }
+
+  public void pinned(String streamId, Product product) {
+    existing(streamId).ifPresent(room -> room.onPin(product));
+  }
+
+  public void productAdded(Product product) {
+    existing(product.getStreamId()).ifPresent(room -> room.onProductAdded(product));
+  }
+
+  private CompletableFuture<Room> open(String streamId) {
+    return CoreClient.toCompletable(core.catalog().getStream(GetStreamRequest.newBuilder().setStreamId(streamId)
+        .build())).thenApply(snapshot -> {
+          Room room = new Room(snapshot, recentChat);
+          for (SaleStatus sale : snapshot.getSalesList()) {
+            if (sale.getStock().getState() != SaleState.SALE_STATE_ENDED) {
+              follow(room, sale.getSale().getSaleId());
+            }
+          }
+          log.info("room {} opened with {} open sale(s)", streamId, snapshot.getSalesCount());
+          return room;
+        });
+  }
+
+  /** Streams a sale's stock into its room until the sale ends; resubscribes after a failure. */
+  private void follow(Room room, String saleId) {
+    core.watchStock(saleId, new StreamObserver<>() {
+      @Override
+      public void onNext(StockUpdate update) {
+        room.onStock(update);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        Status status = Status.fromThrowable(t);
+        if (closed || status.getCode() == Status.Code.NOT_FOUND) {
+          return;
+        }
+        log.warn("stock of sale {} lost ({}); resubscribing", saleId, status);
+        scheduler.schedule(() -> follow(room, saleId), RESUBSCRIBE_MILLIS, TimeUnit.MILLISECONDS);
+      }
+
+      @Override
+      public void onCompleted() {
+        // The sale ended; its last update said so.
+      }
+    });
+  }
+
+  private void flushChat() {
+    for (CompletableFuture<Room> room : rooms.values()) {
+      if (room.isDone() && !room.isCompletedExceptionally()) {
+        try {
+          room.join().flushChat();
+        } catch (RuntimeException e) {
+          // One room's failure must not stop the ticker for all rooms.
+          log.error("chat flush failed in room {}", room.join().streamId(), e);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    chatTicker.cancel(false);
+  }
+}

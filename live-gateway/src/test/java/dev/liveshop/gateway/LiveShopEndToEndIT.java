@@ -1,0 +1,161 @@
+package dev.liveshop.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.google.gson.JsonObject;
+import com.typesafe.config.ConfigFactory;
+import dev.liveshop.core.CoreFixture;
+import dev.liveshop.core.CoreServer;
+import dev.liveshop.core.config.CoreConfig;
+import dev.liveshop.gateway.config.GatewayConfig;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The walking skeleton for real: a Cassandra node, live-core over gRPC on loopback, the
+ * gateway, and real WebSocket and HTTP clients.
+ */
+class LiveShopEndToEndIT {
+
+  private static CoreConfig coreConfig;
+  private static CoreServer core;
+  private static GatewayServer gateway;
+  private static Http http;
+  private static String hostToken;
+
+  @BeforeAll
+  static void start() throws Exception {
+    coreConfig = CoreFixture.config("e2e");
+    core = CoreServer.start(coreConfig);
+    gateway = GatewayServer.start(GatewayConfig.from(ConfigFactory.load()).withHttpPort(0)
+        .withCoreTarget("127.0.0.1:" + core.grpcPort()));
+    http = new Http(gateway.port());
+    hostToken = http.token("host-1", "host", "shop", "other");
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+    core.close();
+  }
+
+  @Test
+  void buy_twoViewersInOneRoom_buyerGetsAckBothSeeStockFall_orderIsInCassandra() throws Exception {
+    String saleId = launchSale("shop", 5);
+    try (WsClient alice = viewer("alice", "shop"); WsClient bob = viewer("bob", "shop")) {
+      alice.send("{\"requestId\":\"r1\",\"buy\":{\"saleId\":\"" + saleId + "\",\"quantity\":2,"
+          + "\"clientOrderId\":\"tap-1\"}}");
+      JsonObject ack = alice.next("orderAck");
+      assertThat(ack.get("result").getAsString()).isEqualTo("RESERVE_RESULT_RESERVED");
+      assertThat(ack.get("requestId").getAsString()).isEqualTo("r1");
+      for (WsClient viewer : new WsClient[] {alice, bob}) {
+        viewer.next(f -> f.has("stock") && f.getAsJsonObject("stock").get("saleId").getAsString().equals(saleId)
+            && f.getAsJsonObject("stock").get("available").getAsInt() == 3);
+      }
+      assertThat(bob.receives("orderAck", 500)).isFalse();
+
+      try (CqlSession cql = CoreFixture.cql(coreConfig)) {
+        Row row = cql.execute("SELECT viewer_id, quantity, status FROM orders WHERE order_id = ?",
+            UUID.fromString(ack.get("orderId").getAsString())).one();
+        assertThat(row.getString("viewer_id")).isEqualTo("alice");
+        assertThat(row.getInt("quantity")).isEqualTo(2);
+        assertThat(row.getString("status")).isEqualTo("RESERVED");
+      }
+      Http.Answer orders = http.get("/api/streams/shop/orders", hostToken);
+      assertThat(orders.status()).isEqualTo(200);
+      assertThat(orders.body().getAsJsonArray("orders")).hasSize(1);
+    }
+  }
+
+  @Test
+  void chat_reachesEveryoneInTheRoom_asText() throws Exception {
+    http.post("/api/streams", hostToken, "{\"streamId\":\"other\",\"title\":\"Other\"}");
+    try (WsClient alice = viewer("alice", "other"); WsClient bob = viewer("bob", "other")) {
+      alice.send("{\"chat\":{\"text\":\"<b>hello</b> & welcome\"}}");
+      for (WsClient viewer : new WsClient[] {alice, bob}) {
+        JsonObject message = viewer.next("chat").getAsJsonArray("messages").get(0).getAsJsonObject();
+        assertThat(message.get("text").getAsString()).isEqualTo("<b>hello</b> & welcome");
+        assertThat(message.get("viewerId").getAsString()).isEqualTo("alice");
+      }
+    }
+  }
+
+  @Test
+  void badInput_getsTypedErrorsAndChangesNothing() throws Exception {
+    String saleId = launchSale("shop", 5);
+    try (WsClient eve = new WsClient(gateway.port(), http.token("eve", "viewer"))) {
+      eve.send("{\"buy\":{\"saleId\":\"" + saleId + "\",\"quantity\":1,\"clientOrderId\":\"x\"}}");
+      assertThat(eve.next("error").get("code").getAsString()).isEqualTo("ERROR_CODE_NOT_JOINED");
+      eve.send("{\"join\":{\"streamId\":\"shop\"}}");
+      JsonObject welcome = eve.next("welcome");
+      int available = availableOf(welcome, saleId);
+
+      eve.send("{not json");
+      assertThat(eve.next("error").get("code").getAsString()).isEqualTo("ERROR_CODE_MALFORMED_FRAME");
+      eve.send("{\"requestId\":\"q\",\"dance\":{}}");
+      JsonObject unknown = eve.next("error");
+      assertThat(unknown.get("code").getAsString()).isEqualTo("ERROR_CODE_UNKNOWN_FRAME_TYPE");
+      assertThat(unknown.get("requestId").getAsString()).isEqualTo("q");
+      eve.send("{\"buy\":{\"saleId\":\"" + saleId + "\",\"quantity\":1}}");
+      assertThat(eve.next("error").get("message").getAsString()).contains("clientOrderId");
+      eve.send("{\"buy\":{\"saleId\":\"" + saleId + "\",\"quantity\":-4,\"clientOrderId\":\"y\"}}");
+      assertThat(eve.next("error").get("code").getAsString()).isEqualTo("ERROR_CODE_INVALID_FIELD");
+      eve.send("{\"join\":{}}");
+      assertThat(eve.next("error").get("message").getAsString()).contains("streamId");
+      eve.send("{\"join\":{\"streamId\":\"no-such-stream\"}}");
+      assertThat(eve.next("error").get("code").getAsString()).isEqualTo("ERROR_CODE_UNKNOWN_STREAM");
+
+      // Still in the room, still connected, stock untouched.
+      eve.send("{\"ping\":{\"clientTimeMs\":\"7\"}}");
+      assertThat(eve.next("pong").get("clientTimeMs").getAsString()).isEqualTo("7");
+      try (WsClient check = viewer("check", "shop")) {
+        assertThat(availableOf(check.welcome, saleId)).isEqualTo(available);
+      }
+      eve.send("{\"chat\":{\"text\":\"" + "x".repeat(9000) + "\"}}");
+      assertThat(eve.closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1009);
+    }
+  }
+
+  @Test
+  void connect_withoutValidToken_isRefused() throws Exception {
+    assertThat(http.get("/ws?token=forged.token", null).status()).isEqualTo(401);
+    Http.Answer forbidden = http.post("/api/streams/shop/pin", http.token("mallory", "viewer"), "{\"productId\":\"\"}");
+    assertThat(forbidden.status()).isEqualTo(403);
+    assertThat(forbidden.body().get("error").getAsString()).isEqualTo("FORBIDDEN");
+  }
+
+  private static WsClient viewer(String viewerId, String streamId) throws Exception {
+    WsClient client = new WsClient(gateway.port(), http.token(viewerId, "viewer"));
+    client.send("{\"join\":{\"streamId\":\"" + streamId + "\"}}");
+    client.welcome = client.next("welcome");
+    return client;
+  }
+
+  private static String launchSale(String streamId, int quantity) throws Exception {
+    http.post("/api/streams", hostToken, "{\"streamId\":\"" + streamId + "\",\"title\":\"Test " + streamId + "\"}");
+    Http.Answer product = http.post("/api/streams/" + streamId + "/products", hostToken,
+        "{\"name\":\"Scarf\",\"priceCents\":\"2900\"}");
+    String productId = product.body().get("productId").getAsString();
+    assertThat(http.post("/api/streams/" + streamId + "/pin", hostToken, "{\"productId\":\"" + productId + "\"}")
+        .status()).isEqualTo(200);
+    Http.Answer sale = http.post("/api/streams/" + streamId + "/sales", hostToken, "{\"productId\":\"" + productId
+        + "\",\"quantity\":" + quantity + ",\"perViewerLimit\":2,\"durationMs\":\"600000\"}");
+    assertThat(sale.status()).as(sale.body().toString()).isEqualTo(200);
+    return sale.body().get("saleId").getAsString();
+  }
+
+  private static int availableOf(JsonObject welcome, String saleId) {
+    for (var sale : welcome.getAsJsonArray("sales")) {
+      JsonObject s = sale.getAsJsonObject();
+      if (s.getAsJsonObject("sale").get("saleId").getAsString().equals(saleId)) {
+        return s.getAsJsonObject("stock").get("available").getAsInt();
+      }
+    }
+    throw new AssertionError("sale " + saleId + " not in welcome");
+  }
+}

@@ -1,0 +1,97 @@
+package dev.liveshop.gateway;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A real WebSocket client (the JDK's) speaking liveshop.v1.json, collecting frames for assertions. */
+final class WsClient implements AutoCloseable {
+
+  private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+  /** The welcome of the last join, when a test waited for it. */
+  JsonObject welcome;
+  private final WebSocket socket;
+
+  WsClient(int port, String token) {
+    socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        .subprotocols("liveshop.v1.json")
+        .connectTimeout(Duration.ofSeconds(5))
+        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?token=" + token), new Listener())
+        .join();
+  }
+
+  void send(String json) {
+    socket.sendText(json, true).join();
+  }
+
+  /** The next frame that matches, skipping others; fails after 10 s. */
+  JsonObject next(Predicate<JsonObject> matching) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      JsonObject frame = frames.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (frame == null) {
+        throw new AssertionError("no matching frame within 10 s");
+      }
+      if (matching.test(frame)) {
+        return frame;
+      }
+    }
+  }
+
+  JsonObject next(String kind) throws InterruptedException {
+    return next(f -> f.has(kind)).getAsJsonObject(kind);
+  }
+
+  /** Whether a frame of this kind arrives within {@code millis}. */
+  boolean receives(String kind, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (System.nanoTime() < deadline) {
+      JsonObject frame = frames.poll(10, TimeUnit.MILLISECONDS);
+      if (frame != null && frame.has(kind)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    socket.abort();
+  }
+
+  private final class Listener implements WebSocket.Listener {
+    private final StringBuilder partial = new StringBuilder();
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        frames.add(JsonParser.parseString(partial.toString()).getAsJsonObject());
+        partial.setLength(0);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closeCode.complete(statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      closeCode.completeExceptionally(error);
+    }
+  }
+}
