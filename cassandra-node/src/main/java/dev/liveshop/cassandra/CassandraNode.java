@@ -218,7 +218,8 @@ public final class CassandraNode implements AutoCloseable {
     stop();
   }
 
-  private void stop() {
+  /** Runs from close() and from the shutdown hook, possibly both at once: one does the work. */
+  private synchronized void stop() {
     if (!process.isAlive()) {
       return;
     }
