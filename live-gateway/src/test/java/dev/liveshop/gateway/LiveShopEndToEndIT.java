@@ -127,6 +127,13 @@ class LiveShopEndToEndIT {
     Http.Answer forbidden = http.post("/api/streams/shop/pin", http.token("mallory", "viewer"), "{\"productId\":\"\"}");
     assertThat(forbidden.status()).isEqualTo(403);
     assertThat(forbidden.body().get("error").getAsString()).isEqualTo("FORBIDDEN");
+    assertThat(http.post("/api/streams/shop/pin", null, "{}").status()).isEqualTo(401);
+    Http.Answer badJson = http.post("/api/streams", hostToken, "{\"streamId\": ");
+    assertThat(badJson.status()).isEqualTo(400);
+    assertThat(badJson.body().get("error").getAsString()).isEqualTo("INVALID_ARGUMENT");
+    Http.Answer badSale = http.post("/api/streams/shop/sales", hostToken,
+        "{\"productId\":\"p-x\",\"quantity\":5,\"perViewerLimit\":1,\"durationMs\":\"60000\"}");
+    assertThat(badSale.status()).isEqualTo(404);
   }
 
   private static WsClient viewer(String viewerId, String streamId) throws Exception {

@@ -17,6 +17,8 @@ import java.util.function.Predicate;
 final class WsClient implements AutoCloseable {
 
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  /** Received and not yet taken by a matching {@link #next}; test thread only. */
+  private final java.util.List<JsonObject> seen = new java.util.ArrayList<>();
   final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
   /** The welcome of the last join, when a test waited for it. */
   JsonObject welcome;
@@ -34,17 +36,25 @@ final class WsClient implements AutoCloseable {
     socket.sendText(json, true).join();
   }
 
-  /** The next frame that matches, skipping others; fails after 10 s. */
+  /**
+   * The first received frame that matches, taken out; frames that do not match stay for
+   * later calls (a stock update may overtake the order ack it follows). Fails after 10 s.
+   */
   JsonObject next(Predicate<JsonObject> matching) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
+      for (var it = seen.iterator(); it.hasNext(); ) {
+        JsonObject frame = it.next();
+        if (matching.test(frame)) {
+          it.remove();
+          return frame;
+        }
+      }
       JsonObject frame = frames.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       if (frame == null) {
-        throw new AssertionError("no matching frame within 10 s");
+        throw new AssertionError("no matching frame within 10 s; received " + seen);
       }
-      if (matching.test(frame)) {
-        return frame;
-      }
+      seen.add(frame);
     }
   }
 
@@ -57,11 +67,11 @@ final class WsClient implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     while (System.nanoTime() < deadline) {
       JsonObject frame = frames.poll(10, TimeUnit.MILLISECONDS);
-      if (frame != null && frame.has(kind)) {
-        return true;
+      if (frame != null) {
+        seen.add(frame);
       }
     }
-    return false;
+    return seen.stream().anyMatch(f -> f.has(kind));
   }
 
   @Override

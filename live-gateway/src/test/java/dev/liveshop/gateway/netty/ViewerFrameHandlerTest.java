@@ -1,0 +1,184 @@
+package dev.liveshop.gateway.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.liveshop.gateway.auth.Principal;
+import dev.liveshop.gateway.order.OrderPlacement;
+import dev.liveshop.gateway.protocol.FrameCodec;
+import dev.liveshop.gateway.room.CoreClient;
+import dev.liveshop.gateway.room.RoomRegistry;
+import dev.liveshop.proto.v1.CatalogServiceGrpc;
+import dev.liveshop.proto.v1.GetStreamRequest;
+import dev.liveshop.proto.v1.InventoryServiceGrpc;
+import dev.liveshop.proto.v1.ReserveRequest;
+import dev.liveshop.proto.v1.ReserveResponse;
+import dev.liveshop.proto.v1.ReserveResult;
+import dev.liveshop.proto.v1.ServerFrame;
+import dev.liveshop.proto.v1.Stream;
+import dev.liveshop.proto.v1.StreamSnapshot;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The viewer session on Netty's EmbeddedChannel, with live-core played by a small service
+ * on gRPC's in-process transport (a stand-in for the real one, which the *IT tests use).
+ */
+class ViewerFrameHandlerTest {
+
+  private Server core;
+  private ManagedChannel coreChannel;
+  private DefaultEventExecutor ticker;
+  private RoomRegistry rooms;
+  private EmbeddedChannel channel;
+  private ViewerFrameHandler handler;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    core = InProcessServerBuilder.forName(name).directExecutor()
+        .addService(new CatalogServiceGrpc.CatalogServiceImplBase() {
+          @Override
+          public void getStream(GetStreamRequest r, StreamObserver<StreamSnapshot> out) {
+            if (!r.getStreamId().equals("demo")) {
+              out.onError(Status.NOT_FOUND.asRuntimeException());
+              return;
+            }
+            out.onNext(StreamSnapshot.newBuilder().setStream(Stream.newBuilder().setStreamId("demo")
+                .setTitle("Demo")).build());
+            out.onCompleted();
+          }
+        })
+        .addService(new InventoryServiceGrpc.InventoryServiceImplBase() {
+          @Override
+          public void reserve(ReserveRequest r, StreamObserver<ReserveResponse> out) {
+            out.onNext(ReserveResponse.newBuilder().setResult(ReserveResult.RESERVE_RESULT_RESERVED)
+                .setSaleId(r.getSaleId()).setClientOrderId(r.getClientOrderId()).setOrderId("o-1")
+                .setQuantity(r.getQuantity()).build());
+            out.onCompleted();
+          }
+        })
+        .build().start();
+    coreChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    CoreClient client = new CoreClient(coreChannel, Duration.ofSeconds(5), Duration.ofSeconds(5));
+    ticker = new DefaultEventExecutor();
+    rooms = new RoomRegistry(client, 10, Duration.ofHours(1), ticker);
+    handler = new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(client));
+    channel = new EmbeddedChannel(handler);
+    channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    channel.finishAndReleaseAll();
+    rooms.close();
+    ticker.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    coreChannel.shutdownNow();
+    core.shutdownNow();
+  }
+
+  @Test
+  void chatOrBuy_beforeJoin_isNotJoinedAndChangesNothing() throws Exception {
+    channel.writeInbound(text("{\"requestId\":\"r1\",\"chat\":{\"text\":\"hi\"}}"));
+    ServerFrame error = next();
+    assertThat(error.getError().getCode().name()).isEqualTo("ERROR_CODE_NOT_JOINED");
+    assertThat(error.getError().getRequestId()).isEqualTo("r1");
+    channel.writeInbound(text("{\"buy\":{\"saleId\":\"s\",\"quantity\":1,\"clientOrderId\":\"c\"}}"));
+    assertThat(next().getError().getCode().name()).isEqualTo("ERROR_CODE_NOT_JOINED");
+    assertThat(handler.room()).isNull();
+  }
+
+  @Test
+  void malformedFrame_isAnsweredAndTheSessionGoesOn() throws Exception {
+    join();
+    channel.writeInbound(text("{\"join\":"));
+    assertThat(next().getError().getCode().name()).isEqualTo("ERROR_CODE_MALFORMED_FRAME");
+    assertThat(handler.room()).isNotNull();
+    assertThat(channel.isActive()).isTrue();
+  }
+
+  @Test
+  void binaryFrame_onJsonSubprotocol_closesWith1003() {
+    channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1, 2, 3})));
+    CloseWebSocketFrame close = channel.readOutbound();
+    assertThat(close.statusCode()).isEqualTo(1003);
+    close.release();
+    channel.runPendingTasks();
+    assertThat(channel.isActive()).isFalse();
+  }
+
+  @Test
+  void join_unknownStream_isUnknownStream() throws Exception {
+    channel.writeInbound(text("{\"join\":{\"streamId\":\"nope\"}}"));
+    assertThat(next().getError().getCode().name()).isEqualTo("ERROR_CODE_UNKNOWN_STREAM");
+    assertThat(handler.room()).isNull();
+  }
+
+  @Test
+  void join_thenChat_welcomeThenOneBatch() throws Exception {
+    assertThat(join().getWelcome().getStream().getTitle()).isEqualTo("Demo");
+    channel.writeInbound(text("{\"chat\":{\"text\":\"<i>one</i>\"}}"));
+    channel.writeInbound(text("{\"chat\":{\"text\":\"two\"}}"));
+    handler.room().flushChat();
+    ServerFrame batch = next();
+    assertThat(batch.getChat().getMessagesList()).extracting(m -> m.getText()).containsExactly("<i>one</i>", "two");
+    assertThat(batch.getChat().getMessages(0).getViewerId()).isEqualTo("alice");
+  }
+
+  @Test
+  void buy_afterJoin_acksTheBuyer() throws Exception {
+    join();
+    channel.writeInbound(text("{\"requestId\":\"r9\",\"buy\":{\"saleId\":\"s1\",\"quantity\":1,"
+        + "\"clientOrderId\":\"c1\"}}"));
+    ServerFrame ack = next();
+    assertThat(ack.getOrderAck().getResult()).isEqualTo(ReserveResult.RESERVE_RESULT_RESERVED);
+    assertThat(ack.getOrderAck().getRequestId()).isEqualTo("r9");
+  }
+
+  private ServerFrame join() throws Exception {
+    channel.writeInbound(text("{\"join\":{\"streamId\":\"demo\"}}"));
+    ServerFrame welcome = next();
+    assertThat(welcome.hasWelcome()).as(welcome.toString()).isTrue();
+    return welcome;
+  }
+
+  /** The next frame written to the viewer, running the loop's tasks while async answers arrive. */
+  private ServerFrame next() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      channel.runPendingTasks();
+      TextWebSocketFrame frame = channel.readOutbound();
+      if (frame != null) {
+        try {
+          ServerFrame.Builder b = ServerFrame.newBuilder();
+          JsonFormat.parser().merge(frame.text(), b);
+          return b.build();
+        } finally {
+          frame.release();
+        }
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("no frame written within 5 s");
+  }
+
+  private static TextWebSocketFrame text(String json) {
+    return new TextWebSocketFrame(json);
+  }
+}
