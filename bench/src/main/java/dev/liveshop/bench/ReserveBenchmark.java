@@ -13,12 +13,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Reservations through the inventory engine's public API (a hand-off to the sale's shard
@@ -33,6 +35,8 @@ import org.openjdk.jmh.annotations.Threads;
  */
 @State(Scope.Benchmark)
 public class ReserveBenchmark extends BenchmarkDefaults {
+
+  static final int PIPELINE = 256;
 
   @Param({"hot", "many", "soldOut", "duplicate"})
   public String scenario;
@@ -77,6 +81,24 @@ public class ReserveBenchmark extends BenchmarkDefaults {
   @Threads(2)
   public ReserveAnswer engine_2threads() {
     return engine.reserve(next()).join();
+  }
+
+  /**
+   * 256 reservations in flight at once, then all answers: how gRPC drives the engine when
+   * many buyers tap together, so the hand-off cost is shared instead of paid per call.
+   */
+  @Benchmark
+  @Threads(1)
+  @OperationsPerInvocation(PIPELINE)
+  public void engine_pipelined256(Blackhole blackhole) {
+    @SuppressWarnings("unchecked")
+    CompletableFuture<ReserveAnswer>[] inFlight = new CompletableFuture[PIPELINE];
+    for (int i = 0; i < PIPELINE; i++) {
+      inFlight[i] = engine.reserve(next());
+    }
+    for (CompletableFuture<ReserveAnswer> answer : inFlight) {
+      blackhole.consume(answer.join());
+    }
   }
 
   @Benchmark
