@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +23,7 @@ final class SaleShard implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SaleShard.class);
 
-  private final ScheduledThreadPoolExecutor thread;
+  private final ShardLoop thread;
   private final Clock clock;
   private final OrderJournal journal;
   private final WriteBudget writeBudget;
@@ -36,13 +34,7 @@ final class SaleShard implements AutoCloseable {
     this.clock = clock;
     this.journal = journal;
     this.writeBudget = writeBudget;
-    this.thread = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread t = new Thread(runnable, "inventory-shard-" + index);
-      t.setDaemon(true);
-      return t;
-    });
-    thread.scheduleAtFixedRate(this::publishQuietly, tickerIntervalMillis, tickerIntervalMillis,
-        TimeUnit.MILLISECONDS);
+    this.thread = new ShardLoop("inventory-shard-" + index, this::publish, tickerIntervalMillis);
   }
 
   CompletableFuture<Void> open(FlashSale sale, List<RecoveredOrder> recovered) {
@@ -171,26 +163,9 @@ final class SaleShard implements AutoCloseable {
     }
   }
 
-  private void publishQuietly() {
-    try {
-      publish();
-    } catch (RuntimeException e) {
-      // An exception would cancel the periodic task and freeze every ticker of this shard.
-      log.error("stock publication failed on {}", Thread.currentThread().getName(), e);
-    }
-  }
-
   @Override
   public void close() {
-    thread.shutdown();
-    try {
-      if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
-        thread.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      thread.shutdownNow();
-    }
+    thread.close();
   }
 
   /** A watcher and the newest sequence it was sent. */
