@@ -6,6 +6,7 @@ import dev.liveshop.core.inventory.InventoryEngine;
 import dev.liveshop.core.inventory.OrderJournal;
 import dev.liveshop.core.inventory.ReserveAnswer;
 import dev.liveshop.core.inventory.ReserveCommand;
+import dev.liveshop.core.order.OrderStatus;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -135,7 +136,7 @@ public class ReserveBenchmark extends BenchmarkDefaults {
     }
 
     @Override
-    public CompletionStage<Void> markExpired(Hold hold) {
+    public CompletionStage<Void> updateStatus(Hold hold, OrderStatus status) {
       return DONE;
     }
   }

@@ -74,7 +74,7 @@ public final class CoreServer implements AutoCloseable {
       Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
           .addService(new InventoryGrpcService(engine, catalog))
           .addService(new CatalogGrpcService(catalog, engine))
-          .addService(new OrderGrpcService(orderStore))
+          .addService(new OrderGrpcService(orderStore, engine))
           .addService(health.getHealthService())
           .build()
           .start();

@@ -7,6 +7,13 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.liveshop.core.config.CoreConfig;
 import dev.liveshop.proto.v1.AddProductRequest;
+import dev.liveshop.proto.v1.CancelOrderRequest;
+import dev.liveshop.proto.v1.GetOrderRequest;
+import dev.liveshop.proto.v1.OrderChangeResponse;
+import dev.liveshop.proto.v1.OrderChangeResult;
+import dev.liveshop.proto.v1.OrderStatus;
+import dev.liveshop.proto.v1.SettlePaymentRequest;
+import dev.liveshop.proto.v1.StartPaymentRequest;
 import dev.liveshop.proto.v1.CatalogServiceGrpc;
 import dev.liveshop.proto.v1.CreateSaleRequest;
 import dev.liveshop.proto.v1.CreateStreamRequest;
@@ -152,6 +159,44 @@ class CoreServerIT {
           .isEqualTo(before.toByteArray());
       assertThat(secondInventory.reserve(reserve(sale, "frank", 1, "f-2")).getResult())
           .isEqualTo(ReserveResult.RESERVE_RESULT_OVER_LIMIT);
+    } finally {
+      CoreFixture.close(secondChannel);
+      second.close();
+    }
+  }
+
+  @Test
+  void payment_payingThenPaid_isDurableAndRecovered_cancelReturnsUnits() throws InterruptedException {
+    FlashSale sale = launchSale("pay", 5, 2);
+    var orders = OrderServiceGrpc.newBlockingStub(channel);
+    String paidId = inventory.reserve(reserve(sale, "gina", 2, "g-1")).getOrderId();
+    String cancelledId = inventory.reserve(reserve(sale, "hank", 2, "h-1")).getOrderId();
+
+    assertThat(orders.startPayment(StartPaymentRequest.newBuilder().setOrderId(paidId).setViewerId("hank").build())
+        .getResult()).isEqualTo(OrderChangeResult.ORDER_CHANGE_RESULT_NOT_YOURS);
+    OrderChangeResponse paying = orders.startPayment(StartPaymentRequest.newBuilder().setOrderId(paidId)
+        .setViewerId("gina").build());
+    assertThat(paying.getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_PAYING);
+    assertThat(orders.getOrder(GetOrderRequest.newBuilder().setOrderId(paidId).build()).getStatus())
+        .isEqualTo(OrderStatus.ORDER_STATUS_PAYING);
+    SettlePaymentRequest settle = SettlePaymentRequest.newBuilder().setOrderId(paidId).setPaid(true)
+        .setPaymentId("pay-1").build();
+    assertThat(orders.settlePayment(settle).getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_PAID);
+    assertThat(orders.settlePayment(settle).getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_PAID);
+
+    assertThat(orders.cancelOrder(CancelOrderRequest.newBuilder().setOrderId(cancelledId).setViewerId("hank")
+        .build()).getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_CANCELLED);
+    assertThat(orders.getOrder(GetOrderRequest.newBuilder().setOrderId(cancelledId).build()).getStatus())
+        .isEqualTo(OrderStatus.ORDER_STATUS_CANCELLED);
+
+    CoreServer second = CoreServer.start(config);
+    ManagedChannel secondChannel = CoreFixture.channel(second);
+    try {
+      StockUpdate stock = CatalogServiceGrpc.newBlockingStub(secondChannel)
+          .getStream(GetStreamRequest.newBuilder().setStreamId("pay").build()).getSales(0).getStock();
+      assertThat(stock.getSold()).isEqualTo(2);
+      assertThat(stock.getHeld()).isZero();
+      assertThat(stock.getAvailable()).isEqualTo(3);
     } finally {
       CoreFixture.close(secondChannel);
       second.close();

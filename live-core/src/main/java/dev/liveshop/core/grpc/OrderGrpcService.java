@@ -8,19 +8,76 @@ import dev.liveshop.proto.v1.ListOrdersResponse;
 import dev.liveshop.proto.v1.ListStreamOrdersRequest;
 import dev.liveshop.proto.v1.Order;
 import dev.liveshop.proto.v1.OrderServiceGrpc;
+import dev.liveshop.core.inventory.InventoryEngine;
+import dev.liveshop.core.inventory.OrderChange;
+import dev.liveshop.core.order.OrderStatus;
+import dev.liveshop.proto.v1.CancelOrderRequest;
+import dev.liveshop.proto.v1.OrderChangeResponse;
+import dev.liveshop.proto.v1.OrderChangeResult;
+import dev.liveshop.proto.v1.SettlePaymentRequest;
+import dev.liveshop.proto.v1.StartPaymentRequest;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.UUID;
 
-/** gRPC face of the order store's reads; runs on gRPC executor threads. */
+/**
+ * gRPC face of orders: reads from the store, and payment and cancellation, which the
+ * owning sale's shard applies. Runs on gRPC executor threads; changes answer from the
+ * store's threads once the new status is durable.
+ */
 public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBase {
 
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1000;
 
   private final OrderStore orders;
+  private final InventoryEngine engine;
 
-  public OrderGrpcService(OrderStore orders) {
+  public OrderGrpcService(OrderStore orders, InventoryEngine engine) {
     this.orders = orders;
+    this.engine = engine;
+  }
+
+  @Override
+  public void startPayment(StartPaymentRequest r, StreamObserver<OrderChangeResponse> observer) {
+    change(r.getOrderId(), observer, o -> engine.startPayment(o.saleId(), o.orderId(), r.getViewerId()));
+  }
+
+  @Override
+  public void settlePayment(SettlePaymentRequest r, StreamObserver<OrderChangeResponse> observer) {
+    change(r.getOrderId(), observer, o -> engine.settlePayment(o.saleId(), o.orderId(), r.getPaid()));
+  }
+
+  @Override
+  public void cancelOrder(CancelOrderRequest r, StreamObserver<OrderChangeResponse> observer) {
+    change(r.getOrderId(), observer, o -> engine.cancel(o.saleId(), o.orderId(), r.getViewerId()));
+  }
+
+  /** Finds the order (for its sale), hands the change to the sale's shard, answers when durable. */
+  private void change(String orderId, StreamObserver<OrderChangeResponse> observer,
+      Function<dev.liveshop.core.order.Order, CompletableFuture<OrderChange>> change) {
+    dev.liveshop.core.order.Order order;
+    try {
+      order = orders.find(parseOrderId(orderId))
+          .orElseThrow(() -> new NotFoundException("no order '" + orderId + "'"));
+    } catch (RuntimeException e) {
+      observer.onError(GrpcErrors.toStatus(e));
+      return;
+    }
+    change.apply(order).whenComplete((result, failure) -> {
+      if (failure != null) {
+        observer.onError(GrpcErrors.toStatus(failure));
+        return;
+      }
+      OrderStatus status = result.status() != null ? result.status() : order.status();
+      observer.onNext(OrderChangeResponse.newBuilder()
+          .setResult(OrderChangeResult.valueOf("ORDER_CHANGE_RESULT_" + result.outcome().name()))
+          .setOrderId(orderId)
+          .setStatus(dev.liveshop.proto.v1.OrderStatus.valueOf("ORDER_STATUS_" + status.name()))
+          .build());
+      observer.onCompleted();
+    });
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.liveshop.core.inventory;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -56,6 +57,21 @@ public final class InventoryEngine implements AutoCloseable {
       return CompletableFuture.completedFuture(ReserveAnswer.rejected(ReserveResult.INVALID_REQUEST, command));
     }
     return shardOf(command.saleId()).reserve(command);
+  }
+
+  /** The buyer starts paying: the hold stops lapsing until the payment is settled. */
+  public CompletableFuture<OrderChange> startPayment(String saleId, UUID orderId, String viewerId) {
+    return shardOf(saleId).startPayment(saleId, orderId, viewerId);
+  }
+
+  /** The payment's outcome: the units are sold, or released. */
+  public CompletableFuture<OrderChange> settlePayment(String saleId, UUID orderId, boolean paid) {
+    return shardOf(saleId).settle(saleId, orderId, paid);
+  }
+
+  /** The buyer cancels an unpaid order. */
+  public CompletableFuture<OrderChange> cancel(String saleId, UUID orderId, String viewerId) {
+    return shardOf(saleId).cancel(saleId, orderId, viewerId);
   }
 
   /** Pauses, resumes, stops or restocks an open sale. */

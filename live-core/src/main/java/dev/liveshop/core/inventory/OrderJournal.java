@@ -1,5 +1,6 @@
 package dev.liveshop.core.inventory;
 
+import dev.liveshop.core.order.OrderStatus;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -16,6 +17,6 @@ public interface OrderJournal {
   /** Writes the order of {@code hold}; idempotent, so a repeated append is harmless. */
   CompletionStage<Void> append(Hold hold);
 
-  /** Records that the hold lapsed unpaid and its units went back to stock. */
-  CompletionStage<Void> markExpired(Hold hold);
+  /** Records a new status of the hold's order (paying, paid, expired, cancelled). */
+  CompletionStage<Void> updateStatus(Hold hold, OrderStatus status);
 }

@@ -3,7 +3,10 @@ package dev.liveshop.core.inventory;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import dev.liveshop.core.order.OrderStatus;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,8 +34,12 @@ final class SaleBook {
   private final Object2IntOpenHashMap<String> unitsByViewer = new Object2IntOpenHashMap<>();
   /** Answer (or answer in flight) per purchase intent: retries share the first answer. */
   private final Map<String, CompletableFuture<ReserveAnswer>> answersByIntent = new HashMap<>();
-  /** Durable, unpaid holds by order id. */
+  /** Durable, unpaid holds by order id (held, or being paid). */
   private final Map<UUID, Hold> liveHolds = new HashMap<>();
+  /** Live holds whose payment is in flight: they do not lapse. */
+  private final Set<UUID> paying = new HashSet<>();
+  /** Holds sold, by order id: a repeated payment notification gets the same answer. */
+  private final Map<UUID, Hold> paid = new HashMap<>();
   /**
    * The same holds in order of expiry. A sale's TTL is fixed, so holds expire in the order
    * they were made and a FIFO suffices; entries no longer live are skipped when they surface.
@@ -167,7 +174,7 @@ final class SaleBook {
     List<Hold> expired = List.of();
     while (!holdsByExpiry.isEmpty() && holdsByExpiry.peekFirst().expiresAtMs() <= nowMs) {
       Hold hold = holdsByExpiry.pollFirst();
-      if (liveHolds.remove(hold.orderId()) != null) {
+      if (!paying.contains(hold.orderId()) && liveHolds.remove(hold.orderId()) != null) {
         release(hold.viewerId(), hold.quantity());
         if (expired.isEmpty()) {
           expired = new ArrayList<>();
@@ -178,22 +185,87 @@ final class SaleBook {
     return expired;
   }
 
+  /** The buyer starts paying: the hold stops lapsing until {@link #settle}. */
+  OrderChange startPayment(UUID orderId, String viewerId) {
+    if (paid.containsKey(orderId)) {
+      return OrderChange.applied(OrderStatus.PAID);
+    }
+    Hold hold = liveHolds.get(orderId);
+    if (hold == null) {
+      return OrderChange.refused(OrderChange.Outcome.NOT_HELD);
+    }
+    if (!hold.viewerId().equals(viewerId)) {
+      return OrderChange.refused(OrderChange.Outcome.NOT_YOURS);
+    }
+    paying.add(orderId);
+    return OrderChange.applied(OrderStatus.PAYING);
+  }
+
+  /** The payment's outcome: sold, or released. Repeating it repeats the first answer. */
+  OrderChange settle(UUID orderId, boolean succeeded) {
+    if (paid.containsKey(orderId)) {
+      return OrderChange.applied(OrderStatus.PAID);
+    }
+    Hold hold = liveHolds.remove(orderId);
+    if (hold == null) {
+      return OrderChange.refused(OrderChange.Outcome.NOT_HELD);
+    }
+    paying.remove(orderId);
+    if (!succeeded) {
+      release(hold.viewerId(), hold.quantity());
+      return OrderChange.applied(OrderStatus.CANCELLED);
+    }
+    held -= hold.quantity();
+    sold += hold.quantity();
+    paid.put(orderId, hold);
+    sequence++;
+    return OrderChange.applied(OrderStatus.PAID);
+  }
+
+  /** The buyer gives up an unpaid hold. */
+  OrderChange cancel(UUID orderId, String viewerId) {
+    Hold hold = liveHolds.get(orderId);
+    if (hold == null) {
+      return OrderChange.refused(OrderChange.Outcome.NOT_HELD);
+    }
+    if (!hold.viewerId().equals(viewerId)) {
+      return OrderChange.refused(OrderChange.Outcome.NOT_YOURS);
+    }
+    if (paying.contains(orderId)) {
+      return OrderChange.refused(OrderChange.Outcome.PAYMENT_IN_FLIGHT);
+    }
+    liveHolds.remove(orderId);
+    release(hold.viewerId(), hold.quantity());
+    return OrderChange.applied(OrderStatus.CANCELLED);
+  }
+
+  /** The hold behind an order of this sale that still counts (held, paying or sold), or null. */
+  Hold holdOf(UUID orderId) {
+    Hold hold = liveHolds.get(orderId);
+    return hold != null ? hold : paid.get(orderId);
+  }
+
   /**
-   * Counts a recovered order: a hold or a sale made before a restart. Recovered holds must
-   * come in order of expiry.
+   * Counts a recovered order: a hold, a hold being paid, or a sale made before a restart.
+   * Recovered holds must come in order of expiry.
    */
-  void restore(Hold hold, boolean paid) {
+  void restore(Hold hold, OrderStatus status) {
+    boolean isSold = status == OrderStatus.PAID || status == OrderStatus.FULFILLED;
     int quantity = hold.quantity();
     if (quantity > available) {
       throw new IllegalStateException("recovered orders of sale " + sale.saleId()
           + " exceed its quantity " + sale.quantity());
     }
     available -= quantity;
-    if (paid) {
+    if (isSold) {
       sold += quantity;
+      paid.put(hold.orderId(), hold);
     } else {
       held += quantity;
       confirm(hold);
+      if (status == OrderStatus.PAYING) {
+        paying.add(hold.orderId());
+      }
     }
     unitsByViewer.addTo(hold.viewerId(), quantity);
     answersByIntent.put(hold.intentKey(), CompletableFuture.completedFuture(ReserveAnswer.reserved(hold)));

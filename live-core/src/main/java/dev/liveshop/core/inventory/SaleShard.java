@@ -1,5 +1,6 @@
 package dev.liveshop.core.inventory;
 
+import dev.liveshop.core.order.OrderStatus;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,7 +8,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +49,7 @@ final class SaleShard implements AutoCloseable {
       List<RecoveredOrder> byExpiry = new ArrayList<>(recovered);
       byExpiry.sort(java.util.Comparator.comparingLong(o -> o.hold().expiresAtMs()));
       for (RecoveredOrder order : byExpiry) {
-        book.restore(order.hold(), order.paid());
+        book.restore(order.hold(), order.status());
       }
       books.put(sale.saleId(), book);
     }, thread);
@@ -106,6 +109,48 @@ final class SaleShard implements AutoCloseable {
     }));
   }
 
+  CompletableFuture<OrderChange> startPayment(String saleId, UUID orderId, String viewerId) {
+    return changeOrder(saleId, orderId, book -> book.startPayment(orderId, viewerId));
+  }
+
+  CompletableFuture<OrderChange> settle(String saleId, UUID orderId, boolean paid) {
+    return changeOrder(saleId, orderId, book -> book.settle(orderId, paid));
+  }
+
+  CompletableFuture<OrderChange> cancel(String saleId, UUID orderId, String viewerId) {
+    return changeOrder(saleId, orderId, book -> book.cancel(orderId, viewerId));
+  }
+
+  /**
+   * Applies a change to an order's hold on this thread, then answers once its new status is
+   * durable. A failed write fails the answer; the caller retries (every change is idempotent).
+   */
+  private CompletableFuture<OrderChange> changeOrder(String saleId, UUID orderId,
+      Function<SaleBook, OrderChange> change) {
+    CompletableFuture<OrderChange> answer = new CompletableFuture<>();
+    thread.execute(() -> {
+      SaleBook book = books.get(saleId);
+      Hold hold = book == null ? null : book.holdOf(orderId);
+      if (hold == null) {
+        answer.complete(OrderChange.refused(OrderChange.Outcome.NOT_HELD));
+        return;
+      }
+      OrderChange result = change.apply(book);
+      if (result.outcome() != OrderChange.Outcome.APPLIED) {
+        answer.complete(result);
+        return;
+      }
+      journal.updateStatus(hold, result.status()).whenComplete((ok, failure) -> {
+        if (failure != null) {
+          answer.completeExceptionally(failure);
+        } else {
+          answer.complete(result);
+        }
+      });
+    });
+    return answer;
+  }
+
   CompletableFuture<SaleChangeResult> change(String saleId, SaleChange change) {
     return CompletableFuture.supplyAsync(() -> {
       SaleBook book = books.get(saleId);
@@ -145,7 +190,7 @@ final class SaleShard implements AutoCloseable {
       book.advanceClock(now);
       for (Hold lapsed : book.expire(now)) {
         // Best effort: recovery treats a RESERVED row past its expiry as expired anyway.
-        journal.markExpired(lapsed).whenComplete((ok, failure) -> {
+        journal.updateStatus(lapsed, OrderStatus.EXPIRED).whenComplete((ok, failure) -> {
           if (failure != null) {
             log.warn("order {} expired in memory but its status was not written: {}", lapsed.orderId(),
                 failure.toString());

@@ -8,5 +8,8 @@ public enum OrderStatus {
   FULFILLED,
   /** Not paid in time: units returned to stock. */
   EXPIRED,
-  CANCELLED
+  /** Cancelled by the buyer, or its payment failed: units returned to stock. */
+  CANCELLED,
+  /** Payment in flight: the hold does not lapse until the outcome is known. */
+  PAYING
 }

@@ -98,13 +98,9 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
     return retrier.untilKnown("order " + hold.orderId(), () -> session.executeAsync(batch));
   }
 
+  /** Sets the status of an order and of its copies, in one logged batch (idempotent). */
   @Override
-  public CompletionStage<Void> markExpired(Hold hold) {
-    return setStatus(hold, OrderStatus.EXPIRED);
-  }
-
-  /** Sets the status of an order and of its copies, in one logged batch. */
-  private CompletionStage<Void> setStatus(Hold hold, OrderStatus status) {
+  public CompletionStage<Void> updateStatus(Hold hold, OrderStatus status) {
     Instant created = Instant.ofEpochMilli(hold.createdAtMs());
     int bucket = bucketOf(hold.orderId());
     String name = status.name();
@@ -153,12 +149,12 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
         switch (o.status()) {
           case RESERVED -> {
             if (o.holdExpiresAtMs() > nowMs) {
-              recovered.add(new RecoveredOrder(toHold(o), false));
+              recovered.add(new RecoveredOrder(toHold(o), OrderStatus.RESERVED));
             } else {
-              setStatus(toHold(o), OrderStatus.EXPIRED).toCompletableFuture().join();
+              updateStatus(toHold(o), OrderStatus.EXPIRED).toCompletableFuture().join();
             }
           }
-          case PAID, FULFILLED -> recovered.add(new RecoveredOrder(toHold(o), true));
+          case PAYING, PAID, FULFILLED -> recovered.add(new RecoveredOrder(toHold(o), o.status()));
           case EXPIRED, CANCELLED -> { }
         }
       }

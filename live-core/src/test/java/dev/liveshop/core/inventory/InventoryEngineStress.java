@@ -2,6 +2,7 @@ package dev.liveshop.core.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.liveshop.core.order.OrderStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,6 +40,7 @@ class InventoryEngineStress {
             60_000, false), List.of()).join();
       }
       ConcurrentLinkedQueue<ReserveAnswer> answers = new ConcurrentLinkedQueue<>();
+      Map<java.util.UUID, String> viewerOf = new java.util.concurrent.ConcurrentHashMap<>();
       CountDownLatch go = new CountDownLatch(1);
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
@@ -51,9 +53,28 @@ class InventoryEngineStress {
             String viewer = "v" + random.nextInt(2000);
             ReserveCommand command = new ReserveCommand("sale-" + random.nextInt(SALES), viewer,
                 1 + random.nextInt(LIMIT), "c" + random.nextInt(4));
+            viewerOf.putIfAbsent(OrderIds.of(command.saleId(), viewer, command.clientOrderId()), viewer);
             pending.add(engine.reserve(command));
           }
           pending.forEach(f -> answers.add(f.join()));
+          // While other buyers still race: pay, fail to pay, cancel, or leave each hold.
+          for (CompletableFuture<ReserveAnswer> f : pending) {
+            ReserveAnswer a = f.join();
+            if (a.result() != ReserveResult.RESERVED) {
+              continue;
+            }
+            String viewer = viewerOf.get(a.orderId());
+            switch (random.nextInt(5)) {
+              case 0 -> engine.startPayment(a.saleId(), a.orderId(), viewer).join();
+              case 1 -> {
+                engine.startPayment(a.saleId(), a.orderId(), viewer).join();
+                engine.settlePayment(a.saleId(), a.orderId(), true).join();
+              }
+              case 2 -> engine.settlePayment(a.saleId(), a.orderId(), false).join();
+              case 3 -> engine.cancel(a.saleId(), a.orderId(), viewer).join();
+              default -> { }
+            }
+          }
         }));
       }
       Thread host = new Thread(() -> {
@@ -82,7 +103,11 @@ class InventoryEngineStress {
       journal.written().forEach(h -> written.add(h.orderId()));
       for (Hold hold : journal.written()) {
         assertThat(intents.add(hold.saleId() + "/" + hold.intentKey())).as("one order per intent").isTrue();
-        unitsByViewerAndSale.merge(hold.saleId() + "/" + hold.viewerId(), hold.quantity(), Integer::sum);
+        OrderStatus status = journal.statuses.getOrDefault(hold.orderId(), OrderStatus.RESERVED);
+        if (status == OrderStatus.RESERVED || status == OrderStatus.PAYING || status == OrderStatus.PAID) {
+          // Units a viewer still holds or bought; cancelled ones may be bought again.
+          unitsByViewerAndSale.merge(hold.saleId() + "/" + hold.viewerId(), hold.quantity(), Integer::sum);
+        }
       }
       assertThat(unitsByViewerAndSale.values()).allSatisfy(units -> assertThat(units).isLessThanOrEqualTo(LIMIT));
       answers.stream().filter(a -> a.result() == ReserveResult.RESERVED)
@@ -91,28 +116,45 @@ class InventoryEngineStress {
       for (int s = 0; s < SALES; s++) {
         String saleId = "sale-" + s;
         StockSnapshot stock = engine.snapshot(saleId).join().orElseThrow();
-        int writtenUnits = journal.written().stream().filter(h -> h.saleId().equals(saleId))
-            .mapToInt(Hold::quantity).sum();
         assertThat(stock.available()).isGreaterThanOrEqualTo(0);
         assertThat(stock.available() + stock.held() + stock.sold()).isEqualTo(stock.quantity());
-        assertThat(stock.held()).isEqualTo(writtenUnits);
+        assertThat(stock.held()).isEqualTo(unitsOf(journal, saleId, OrderStatus.RESERVED, OrderStatus.PAYING));
+        assertThat(stock.sold()).isEqualTo(unitsOf(journal, saleId, OrderStatus.PAID));
       }
       assertThat(journal.failed).isNotEmpty();
 
-      // Every hold lapses unpaid: all units return and each written order is marked expired once.
+      assertThat(journal.statuses.values()).contains(OrderStatus.PAID, OrderStatus.PAYING, OrderStatus.CANCELLED);
+
+      // Unpaid holds lapse: their units return and each is marked expired once; holds being
+      // paid stay held until their payment settles; sold units stay sold.
+      Set<java.util.UUID> unpaid = new HashSet<>();
+      journal.written().stream().filter(h -> !journal.statuses.containsKey(h.orderId()))
+          .forEach(h -> unpaid.add(h.orderId()));
       clock.advance(60_000);
       for (int s = 0; s < SALES; s++) {
         String saleId = "sale-" + s;
+        int paying = unitsOf(journal, saleId, OrderStatus.PAYING);
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (engine.snapshot(saleId).join().orElseThrow().held() > 0 && System.nanoTime() < deadline) {
+        while (engine.snapshot(saleId).join().orElseThrow().held() > paying && System.nanoTime() < deadline) {
           Thread.sleep(10);
         }
         StockSnapshot stock = engine.snapshot(saleId).join().orElseThrow();
-        assertThat(stock.held()).isZero();
-        assertThat(stock.available()).isEqualTo(stock.quantity());
+        assertThat(stock.held()).isEqualTo(paying);
+        assertThat(stock.sold()).isEqualTo(unitsOf(journal, saleId, OrderStatus.PAID));
+        assertThat(stock.available() + stock.held() + stock.sold()).isEqualTo(stock.quantity());
       }
-      assertThat(journal.expired).extracting(Hold::orderId).containsExactlyInAnyOrderElementsOf(written);
+      assertThat(journal.expired).extracting(Hold::orderId).containsExactlyInAnyOrderElementsOf(unpaid);
     }
+  }
+
+  /** Units of a sale's written orders whose last recorded status is one of {@code statuses}. */
+  private static int unitsOf(RecordingJournal journal, String saleId, OrderStatus... statuses) {
+    Set<OrderStatus> wanted = Set.of(statuses);
+    return journal.written().stream()
+        .filter(h -> h.saleId().equals(saleId))
+        .filter(h -> wanted.contains(journal.statuses.getOrDefault(h.orderId(), OrderStatus.RESERVED)))
+        .mapToInt(Hold::quantity)
+        .sum();
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

@@ -103,7 +103,7 @@ class InventoryEngineTest {
       }
 
       @Override
-      public CompletableFuture<Void> markExpired(Hold hold) {
+      public CompletableFuture<Void> updateStatus(Hold hold, dev.liveshop.core.order.OrderStatus status) {
         return CompletableFuture.completedFuture(null);
       }
     };

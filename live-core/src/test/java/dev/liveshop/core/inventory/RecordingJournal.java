@@ -1,5 +1,6 @@
 package dev.liveshop.core.inventory;
 
+import dev.liveshop.core.order.OrderStatus;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,6 +17,8 @@ final class RecordingJournal implements OrderJournal {
   final ConcurrentLinkedQueue<Hold> appended = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<Hold> failed = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<Hold> expired = new ConcurrentLinkedQueue<>();
+  final java.util.concurrent.ConcurrentHashMap<java.util.UUID, OrderStatus> statuses =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final double failureRate;
 
   RecordingJournal(double failureRate) {
@@ -33,8 +36,11 @@ final class RecordingJournal implements OrderJournal {
   }
 
   @Override
-  public CompletionStage<Void> markExpired(Hold hold) {
-    expired.add(hold);
+  public CompletionStage<Void> updateStatus(Hold hold, OrderStatus status) {
+    if (status == OrderStatus.EXPIRED) {
+      expired.add(hold);
+    }
+    statuses.put(hold.orderId(), status);
     return CompletableFuture.completedFuture(null);
   }
 

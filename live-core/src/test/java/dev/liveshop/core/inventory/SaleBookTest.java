@@ -3,6 +3,7 @@ package dev.liveshop.core.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.liveshop.core.order.OrderStatus;
 import org.junit.jupiter.api.Test;
 
 class SaleBookTest {
@@ -128,6 +129,58 @@ class SaleBookTest {
   }
 
   @Test
+  void payment_heldThenPayingThenPaid_movesUnitsToSoldAndNeverLapses() {
+    Hold hold = confirmedHold("alice", 2);
+    assertThat(book.startPayment(hold.orderId(), "bob").outcome()).isEqualTo(OrderChange.Outcome.NOT_YOURS);
+    assertThat(book.startPayment(hold.orderId(), "alice").status()).isEqualTo(OrderStatus.PAYING);
+    assertThat(book.expire(START + 90_000)).isEmpty();
+    assertThat(book.cancel(hold.orderId(), "alice").outcome()).isEqualTo(OrderChange.Outcome.PAYMENT_IN_FLIGHT);
+    assertThat(book.settle(hold.orderId(), true).status()).isEqualTo(OrderStatus.PAID);
+    assertThat(book.settle(hold.orderId(), true).status()).isEqualTo(OrderStatus.PAID);
+    assertThat(book.held()).isZero();
+    assertThat(book.sold()).isEqualTo(2);
+    assertThat(book.available()).isEqualTo(3);
+    assertThat(book.unitsOf("alice")).isEqualTo(2);
+  }
+
+  @Test
+  void payment_failed_releasesTheUnits() {
+    Hold hold = confirmedHold("alice", 2);
+    book.startPayment(hold.orderId(), "alice");
+    assertThat(book.settle(hold.orderId(), false).status()).isEqualTo(OrderStatus.CANCELLED);
+    assertThat(book.available()).isEqualTo(5);
+    assertThat(book.settle(hold.orderId(), true).outcome()).isEqualTo(OrderChange.Outcome.NOT_HELD);
+    assertThat(book.sold()).isZero();
+  }
+
+  @Test
+  void payment_afterTheHoldLapsed_isNotHeld() {
+    Hold hold = confirmedHold("alice", 1);
+    book.expire(START + 30_000);
+    assertThat(book.startPayment(hold.orderId(), "alice").outcome()).isEqualTo(OrderChange.Outcome.NOT_HELD);
+    assertThat(book.settle(hold.orderId(), true).outcome()).isEqualTo(OrderChange.Outcome.NOT_HELD);
+    assertThat(book.sold()).isZero();
+  }
+
+  @Test
+  void cancel_byTheBuyer_returnsUnits_byOthersIsRefused() {
+    Hold hold = confirmedHold("alice", 2);
+    assertThat(book.cancel(hold.orderId(), "mallory").outcome()).isEqualTo(OrderChange.Outcome.NOT_YOURS);
+    assertThat(book.cancel(hold.orderId(), "alice").status()).isEqualTo(OrderStatus.CANCELLED);
+    assertThat(book.available()).isEqualTo(5);
+    assertThat(book.cancel(hold.orderId(), "alice").outcome()).isEqualTo(OrderChange.Outcome.NOT_HELD);
+  }
+
+  private Hold confirmedHold(String viewer, int quantity) {
+    ReserveCommand command = buy(viewer, quantity);
+    assertThat(book.tryHold(command, START)).isEqualTo(ReserveResult.RESERVED);
+    Hold hold = new Hold(OrderIds.of("s1", viewer, command.clientOrderId()), "s1", "demo", "p1", viewer,
+        command.clientOrderId(), quantity, 1900, START, START + 30_000);
+    book.confirm(hold);
+    return hold;
+  }
+
+  @Test
   void release_moreThanHeld_fails() {
     assertThatThrownBy(() -> book.release("alice", 1)).isInstanceOf(IllegalStateException.class);
   }
@@ -136,9 +189,9 @@ class SaleBookTest {
   void restore_countsHeldAndPaidAndRemembersTheAnswer() {
     Hold hold = new Hold(OrderIds.of("s1", "alice", "c1"), "s1", "demo", "p1", "alice", "c1", 2, 1900, START,
         START + 30_000);
-    book.restore(hold, false);
+    book.restore(hold, OrderStatus.RESERVED);
     book.restore(new Hold(OrderIds.of("s1", "bob", "c2"), "s1", "demo", "p1", "bob", "c2", 1, 1900, START,
-        START + 30_000), true);
+        START + 30_000), OrderStatus.PAID);
     assertThat(book.available()).isEqualTo(2);
     assertThat(book.held()).isEqualTo(2);
     assertThat(book.sold()).isEqualTo(1);

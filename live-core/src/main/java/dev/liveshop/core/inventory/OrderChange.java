@@ -1,0 +1,28 @@
+package dev.liveshop.core.inventory;
+
+import dev.liveshop.core.order.OrderStatus;
+
+/**
+ * What a change to an order's hold did: applied (with the order's new status) or refused
+ * with a reason. Refusals are values, never exceptions.
+ */
+public record OrderChange(Outcome outcome, OrderStatus status) {
+
+  public enum Outcome {
+    APPLIED,
+    /** No live hold: it lapsed, was cancelled, or never existed in this sale. */
+    NOT_HELD,
+    /** The order belongs to another viewer. */
+    NOT_YOURS,
+    /** A payment is in flight: cancelling must wait for its outcome. */
+    PAYMENT_IN_FLIGHT
+  }
+
+  static OrderChange applied(OrderStatus status) {
+    return new OrderChange(Outcome.APPLIED, status);
+  }
+
+  static OrderChange refused(Outcome outcome) {
+    return new OrderChange(outcome, null);
+  }
+}
