@@ -67,6 +67,7 @@ function handle(frame) {
   else if (frame.pin) showPinned(frame.pin.product);
   else if (frame.saleStarted) addSale(frame.saleStarted.sale);
   else if (frame.orderAck) showAck(frame.orderAck);
+  else if (frame.orderUpdate) showOrderUpdate(frame.orderUpdate);
   else if (frame.error) $('outcome').textContent = frame.error.message;
 }
 
@@ -131,8 +132,26 @@ function buy(saleId, clientOrderId = crypto.randomUUID()) {
   send({ requestId: clientOrderId, buy: { saleId, quantity: 1, clientOrderId } });
 }
 
+const STATUSES = {
+  ORDER_STATUS_PAYING: 'Payment started: complete it with your payment provider.',
+  ORDER_STATUS_PAID: 'Paid. Thank you!',
+  ORDER_STATUS_CANCELLED: 'Order cancelled.',
+};
+let currentOrderId = null;
+
+function showOrderUpdate(update) {
+  if (update.result !== 'ORDER_CHANGE_RESULT_APPLIED') {
+    $('outcome').textContent = 'That order no longer holds any units.';
+  } else {
+    $('outcome').textContent = STATUSES[update.status] || update.status;
+  }
+  $('order-actions').hidden = true;
+}
+
 function showAck(ack) {
   $('outcome').textContent = OUTCOMES[ack.result] || ack.result;
+  currentOrderId = ack.result === 'RESERVE_RESULT_RESERVED' ? ack.orderId : currentOrderId;
+  $('order-actions').hidden = ack.result !== 'RESERVE_RESULT_RESERVED';
   if (ack.result === 'RESERVE_RESULT_BUSY' || ack.result === 'RESERVE_RESULT_STORE_UNAVAILABLE') {
     setTimeout(() => buy(ack.saleId, ack.clientOrderId), 1000);
   }
@@ -157,5 +176,7 @@ $('chat-form').addEventListener('submit', (event) => {
   if (text) send({ chat: { text } });
   $('chat-text').value = '';
 });
+$('pay').addEventListener('click', () => send({ requestId: 'pay', pay: { orderId: currentOrderId } }));
+$('cancel').addEventListener('click', () => send({ requestId: 'cancel', cancel: { orderId: currentOrderId } }));
 setInterval(tickClocks, 500);
 connect();

@@ -75,7 +75,8 @@ public final class GatewayServer implements AutoCloseable {
     CoreClient client = new CoreClient(coreChannel, config.reserveDeadline(), config.callDeadline());
     RoomRegistry rooms = new RoomRegistry(client, config.recentChat(), config.roomTick(), group.next());
     TokenService tokens = new TokenService(secret, Clock.systemUTC());
-    HostApiHandler hostApi = new HostApiHandler(client, rooms, tokens, config.devMode(), config.tokenTtl());
+    HostApiHandler hostApi = new HostApiHandler(client, rooms, tokens, config.devMode(), config.tokenTtl(),
+        config.paymentSecret(), config.paymentMaxSkew());
     GatewayInitializer initializer = new GatewayInitializer(tokens, hostApi, new FrameCodec(config.maxChatChars()),
         rooms, new OrderPlacement(client), config.maxFrameBytes(), config.maxRequestBytes());
     try {

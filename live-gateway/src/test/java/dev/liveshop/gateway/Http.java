@@ -26,6 +26,11 @@ final class Http {
     return send(token == null ? request : request.header("Authorization", "Bearer " + token));
   }
 
+  Answer postWithHeaders(String path, String json, String... headers) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .POST(HttpRequest.BodyPublishers.ofString(json)).headers(headers));
+  }
+
   Answer get(String path, String token) throws IOException, InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
     return send(token == null ? request : request.header("Authorization", "Bearer " + token));

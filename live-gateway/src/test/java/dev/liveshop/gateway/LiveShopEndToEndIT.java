@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class LiveShopEndToEndIT {
 
+  private static final String PAYMENT_SECRET = "provider-shared-secret";
   private static CoreConfig coreConfig;
   private static CoreServer core;
   private static GatewayServer gateway;
@@ -33,7 +34,7 @@ class LiveShopEndToEndIT {
     coreConfig = CoreFixture.config("e2e");
     core = CoreServer.start(coreConfig);
     gateway = GatewayServer.start(GatewayConfig.from(ConfigFactory.load()).withHttpPort(0)
-        .withCoreTarget("127.0.0.1:" + core.grpcPort()));
+        .withCoreTarget("127.0.0.1:" + core.grpcPort()).withPaymentSecret(PAYMENT_SECRET));
     http = new Http(gateway.port());
     hostToken = http.token("host-1", "host", "shop", "other");
   }
@@ -70,6 +71,52 @@ class LiveShopEndToEndIT {
       assertThat(orders.status()).isEqualTo(200);
       assertThat(orders.body().getAsJsonArray("orders")).hasSize(1);
     }
+  }
+
+  @Test
+  void payAndNotify_signedOnce_orderIsPaid_replayAndForgeryRefused_cancelReturnsUnits() throws Exception {
+    String saleId = launchSale("shop", 5);
+    try (WsClient ivy = viewer("ivy", "shop")) {
+      ivy.send("{\"buy\":{\"saleId\":\"" + saleId + "\",\"quantity\":1,\"clientOrderId\":\"i-1\"}}");
+      String orderId = ivy.next("orderAck").get("orderId").getAsString();
+      ivy.send("{\"requestId\":\"p1\",\"pay\":{\"orderId\":\"" + orderId + "\"}}");
+      JsonObject paying = ivy.next("orderUpdate");
+      assertThat(paying.get("status").getAsString()).isEqualTo("ORDER_STATUS_PAYING");
+      assertThat(paying.get("requestId").getAsString()).isEqualTo("p1");
+
+      String body = "{\"notificationId\":\"n-" + orderId + "\",\"orderId\":\"" + orderId
+          + "\",\"paid\":true,\"paymentId\":\"psp-1\"}";
+      String ts = String.valueOf(System.currentTimeMillis() / 1000);
+      assertThat(notify(ts, sign(ts, body.replace("true", "false")), body).status()).isEqualTo(401);
+      Http.Answer paid = notify(ts, sign(ts, body), body);
+      assertThat(paid.status()).as(paid.body().toString()).isEqualTo(200);
+      assertThat(paid.body().get("status").getAsString()).isEqualTo("ORDER_STATUS_PAID");
+      assertThat(notify(ts, sign(ts, body), body).status()).isEqualTo(409);
+      try (CqlSession cql = CoreFixture.cql(coreConfig)) {
+        assertThat(cql.execute("SELECT status FROM orders WHERE order_id = ?", UUID.fromString(orderId)).one()
+            .getString("status")).isEqualTo("PAID");
+      }
+
+      ivy.send("{\"buy\":{\"saleId\":\"" + saleId + "\",\"quantity\":1,\"clientOrderId\":\"i-2\"}}");
+      String second = ivy.next("orderAck").get("orderId").getAsString();
+      ivy.send("{\"requestId\":\"c1\",\"cancel\":{\"orderId\":\"" + second + "\"}}");
+      assertThat(ivy.next("orderUpdate").get("status").getAsString()).isEqualTo("ORDER_STATUS_CANCELLED");
+      ivy.send("{\"cancel\":{\"orderId\":\"" + orderId + "\"}}");
+      assertThat(ivy.next("orderUpdate").get("result").getAsString()).isEqualTo("ORDER_CHANGE_RESULT_NOT_HELD");
+    }
+  }
+
+  private static Http.Answer notify(String timestamp, String signature, String body) throws Exception {
+    return http.postWithHeaders("/api/payments/notify", body, "X-Payment-Timestamp", timestamp,
+        "X-Payment-Signature", signature);
+  }
+
+  private static String sign(String timestamp, String body) throws Exception {
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(PAYMENT_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        "HmacSHA256"));
+    return java.util.HexFormat.of().formatHex(mac.doFinal((timestamp + "." + body)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   @Test

@@ -15,6 +15,8 @@ public record GatewayConfig(
     String authSecret,
     boolean devMode,
     Duration tokenTtl,
+    String paymentSecret,
+    Duration paymentMaxSkew,
     int maxFrameBytes,
     int maxChatChars,
     Duration roomTick,
@@ -54,6 +56,8 @@ public record GatewayConfig(
         c.getString("auth.secret"),
         c.getBoolean("auth.dev-mode"),
         c.getDuration("auth.token-ttl"),
+        c.getString("payments.secret"),
+        c.getDuration("payments.max-skew"),
         c.getInt("limits.max-frame-bytes"),
         c.getInt("limits.max-chat-chars"),
         c.getDuration("room.tick"),
@@ -62,18 +66,24 @@ public record GatewayConfig(
 
   public GatewayConfig withHttpPort(int port) {
     return new GatewayConfig(httpHost, port, maxRequestBytes, coreTarget, reserveDeadline, callDeadline, authSecret,
-        devMode, tokenTtl, maxFrameBytes, maxChatChars, roomTick, recentChat);
+        devMode, tokenTtl, paymentSecret, paymentMaxSkew, maxFrameBytes, maxChatChars, roomTick, recentChat);
+  }
+
+  public GatewayConfig withPaymentSecret(String secret) {
+    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreTarget, reserveDeadline, callDeadline, authSecret,
+        devMode, tokenTtl, secret, paymentMaxSkew, maxFrameBytes, maxChatChars, roomTick, recentChat);
   }
 
   public GatewayConfig withCoreTarget(String target) {
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, target, reserveDeadline, callDeadline, authSecret,
-        devMode, tokenTtl, maxFrameBytes, maxChatChars, roomTick, recentChat);
+        devMode, tokenTtl, paymentSecret, paymentMaxSkew, maxFrameBytes, maxChatChars, roomTick, recentChat);
   }
 
   /** The settings for the start-up log, secret redacted. */
   public String describe() {
     return "http=" + httpHost + ":" + httpPort + " core=" + coreTarget + " devMode=" + devMode
-        + " secret=" + (authSecret.isEmpty() ? "(random per process)" : "(set)") + " maxFrameBytes=" + maxFrameBytes
+        + " secret=" + (authSecret.isEmpty() ? "(random per process)" : "(set)")
+        + " paymentNotifications=" + (paymentSecret.isEmpty() ? "off" : "on") + " maxFrameBytes=" + maxFrameBytes
         + " maxChatChars=" + maxChatChars + " roomTick=" + roomTick + " recentChat=" + recentChat;
   }
 }

@@ -62,13 +62,16 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
   private final TokenService tokens;
   private final boolean devMode;
   private final Duration tokenTtl;
+  private final PaymentNotifications payments;
 
-  public HostApiHandler(CoreClient core, RoomRegistry rooms, TokenService tokens, boolean devMode, Duration tokenTtl) {
+  public HostApiHandler(CoreClient core, RoomRegistry rooms, TokenService tokens, boolean devMode, Duration tokenTtl,
+      String paymentSecret, Duration paymentMaxSkew) {
     this.core = core;
     this.rooms = rooms;
     this.tokens = tokens;
     this.devMode = devMode;
     this.tokenTtl = tokenTtl;
+    this.payments = new PaymentNotifications(paymentSecret, paymentMaxSkew, java.time.Clock.systemUTC(), core);
   }
 
   @Override
@@ -96,6 +99,8 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       serveFile(ctx, "watch.html", keepAlive);
     } else if (method.equals(HttpMethod.GET) && path.startsWith("/static/")) {
       serveFile(ctx, path.substring("/static/".length()), keepAlive);
+    } else if (path.equals("/api/payments/notify") && method.equals(HttpMethod.POST)) {
+      payments.handle(ctx, request, keepAlive);
     } else if (path.equals("/api/dev/token") && method.equals(HttpMethod.POST) && devMode) {
       issueDevToken(ctx, request, keepAlive);
     } else if (path.equals("/api/streams")) {

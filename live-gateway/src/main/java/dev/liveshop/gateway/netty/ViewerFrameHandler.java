@@ -77,6 +77,9 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
           orders.place(ctx.channel(), principal.viewerId(), f.getRequestId(), f.getBuy());
         }
       }
+      case PAY -> orders.pay(ctx.channel(), principal.viewerId(), f.getRequestId(), f.getPay().getOrderId());
+      case CANCEL -> orders.cancel(ctx.channel(), principal.viewerId(), f.getRequestId(),
+          f.getCancel().getOrderId());
       default -> throw new IllegalStateException("decoder let through " + f.getKindCase());
     }
   }

@@ -2,7 +2,12 @@ package dev.liveshop.gateway.order;
 
 import dev.liveshop.gateway.protocol.FrameCodec;
 import dev.liveshop.gateway.room.CoreClient;
+import com.google.common.util.concurrent.ListenableFuture;
 import dev.liveshop.proto.v1.Buy;
+import dev.liveshop.proto.v1.CancelOrderRequest;
+import dev.liveshop.proto.v1.OrderChangeResponse;
+import dev.liveshop.proto.v1.OrderUpdate;
+import dev.liveshop.proto.v1.StartPaymentRequest;
 import dev.liveshop.proto.v1.ErrorCode;
 import dev.liveshop.proto.v1.OrderAck;
 import dev.liveshop.proto.v1.ReserveRequest;
@@ -14,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A viewer's Buy becomes a gRPC Reserve; its answer goes to that viewer only, as an
- * OrderAck, or as an UNAVAILABLE error telling the client to retry with the same id.
+ * A viewer's Buy becomes a gRPC Reserve, Pay a StartPayment, Cancel a CancelOrder; each
+ * answer goes to that viewer only (OrderAck, OrderUpdate), or an UNAVAILABLE error telling
+ * the client to repeat the same request (every one of them is idempotent).
  * Never blocks: the answer is written from gRPC's thread (Channel writes are thread-safe).
  */
 public final class OrderPlacement {
@@ -37,6 +43,40 @@ public final class OrderPlacement {
         .build();
     CoreClient.toCompletable(core.reserving().reserve(request)).whenComplete((answer, failure) -> {
       ServerFrame frame = failure == null ? ack(requestId, answer) : unavailable(requestId, buy, failure);
+      buyer.writeAndFlush(FrameCodec.encode(frame, buyer.alloc()));
+    });
+  }
+
+  /** Starts the payment of one of the viewer's orders; the answer goes to that viewer. */
+  public void pay(Channel buyer, String viewerId, String requestId, String orderId) {
+    answerChange(buyer, requestId, orderId, core.orders().startPayment(StartPaymentRequest.newBuilder()
+        .setOrderId(orderId).setViewerId(viewerId).build()));
+  }
+
+  /** Cancels one of the viewer's unpaid orders; the answer goes to that viewer. */
+  public void cancel(Channel buyer, String viewerId, String requestId, String orderId) {
+    answerChange(buyer, requestId, orderId, core.orders().cancelOrder(CancelOrderRequest.newBuilder()
+        .setOrderId(orderId).setViewerId(viewerId).build()));
+  }
+
+  private static void answerChange(Channel buyer, String requestId, String orderId,
+      ListenableFuture<OrderChangeResponse> call) {
+    CoreClient.toCompletable(call).whenComplete((answer, failure) -> {
+      ServerFrame frame;
+      if (failure == null) {
+        frame = ServerFrame.newBuilder().setOrderUpdate(OrderUpdate.newBuilder().setRequestId(requestId)
+            .setOrderId(orderId).setResult(answer.getResult()).setStatus(answer.getStatus())).build();
+      } else {
+        Status status = Status.fromThrowable(failure);
+        frame = switch (status.getCode()) {
+          case NOT_FOUND -> FrameCodec.error(requestId, ErrorCode.ERROR_CODE_INVALID_FIELD,
+              "no order '" + orderId + "'");
+          case INVALID_ARGUMENT -> FrameCodec.error(requestId, ErrorCode.ERROR_CODE_INVALID_FIELD,
+              status.getDescription());
+          default -> FrameCodec.error(requestId, ErrorCode.ERROR_CODE_UNAVAILABLE,
+              "the order service did not answer (" + status.getCode() + "); send the same request again");
+        };
+      }
       buyer.writeAndFlush(FrameCodec.encode(frame, buyer.alloc()));
     });
   }

@@ -51,15 +51,21 @@ public final class FrameCodec {
             ? "chat.text is longer than " + maxChatChars + " characters" : "";
       }
       case BUY -> buyProblem(frame);
+      case PAY -> orderIdProblem("pay.orderId", frame.getPay().getOrderId());
+      case CANCEL -> orderIdProblem("cancel.orderId", frame.getCancel().getOrderId());
     };
     if (problem == null) {
       return DecodedFrame.error(requestId, ErrorCode.ERROR_CODE_UNKNOWN_FRAME_TYPE,
-          "unknown frame type; expected one of join, leave, chat, buy, ping");
+          "unknown frame type; expected one of join, leave, chat, buy, pay, cancel, ping");
     }
     if (!problem.isEmpty()) {
       return DecodedFrame.error(requestId, ErrorCode.ERROR_CODE_INVALID_FIELD, problem);
     }
     return DecodedFrame.ok(frame);
+  }
+
+  private static String orderIdProblem(String field, String orderId) {
+    return orderId.isEmpty() || orderId.length() > 64 ? field + " is required (the orderId of an OrderAck)" : "";
   }
 
   private static String buyProblem(ClientFrame frame) {
