@@ -24,6 +24,9 @@ import dev.liveshop.proto.v1.ListStreamOrdersRequest;
 import dev.liveshop.proto.v1.OrderServiceGrpc;
 import dev.liveshop.proto.v1.PinProductRequest;
 import dev.liveshop.proto.v1.Product;
+import dev.liveshop.proto.v1.ReserveBundleRequest;
+import dev.liveshop.proto.v1.ReserveBundleResponse;
+import dev.liveshop.proto.v1.ReserveItem;
 import dev.liveshop.proto.v1.ReserveRequest;
 import dev.liveshop.proto.v1.ReserveResponse;
 import dev.liveshop.proto.v1.ReserveResult;
@@ -98,6 +101,28 @@ class CoreServerIT {
       assertThat(cql.execute("SELECT count(*) FROM orders_by_viewer WHERE viewer_id = 'carol'").one().getLong(0))
           .isEqualTo(1);
     }
+  }
+
+  @Test
+  void reserveBundle_allOrNothingAcrossSales() {
+    FlashSale scarf = launchSale("bundle", 5, 2);
+    FlashSale mug = launchSale("bundle", 1, 1);
+    inventory.reserve(reserve(mug, "first", 1, "m-1"));
+    ReserveBundleResponse refused = inventory.reserveBundle(ReserveBundleRequest.newBuilder().setViewerId("jo")
+        .setClientOrderId("cart-1")
+        .addItems(ReserveItem.newBuilder().setSaleId(scarf.getSaleId()).setQuantity(2))
+        .addItems(ReserveItem.newBuilder().setSaleId(mug.getSaleId()).setQuantity(1)).build());
+    assertThat(refused.getResult()).isEqualTo(ReserveResult.RESERVE_RESULT_SOLD_OUT);
+    assertThat(refused.getRefusedSaleId()).isEqualTo(mug.getSaleId());
+    StockUpdate scarfStock = InventoryServiceGrpc.newBlockingStub(channel)
+        .watchStock(WatchStockRequest.newBuilder().setSaleId(scarf.getSaleId()).build()).next();
+    assertThat(scarfStock.getAvailable()).isEqualTo(5);
+
+    ReserveBundleResponse granted = inventory.reserveBundle(ReserveBundleRequest.newBuilder().setViewerId("jo")
+        .setClientOrderId("cart-2")
+        .addItems(ReserveItem.newBuilder().setSaleId(scarf.getSaleId()).setQuantity(2)).build());
+    assertThat(granted.getResult()).isEqualTo(ReserveResult.RESERVE_RESULT_RESERVED);
+    assertThat(granted.getItemsCount()).isEqualTo(1);
   }
 
   @Test

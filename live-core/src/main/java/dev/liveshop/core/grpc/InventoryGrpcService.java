@@ -4,7 +4,11 @@ import dev.liveshop.core.catalog.Catalog;
 import dev.liveshop.core.catalog.InvalidRequestException;
 import dev.liveshop.core.inventory.SaleChange;
 import dev.liveshop.core.inventory.SaleChangeResult;
+import dev.liveshop.core.inventory.BundleItem;
+import dev.liveshop.proto.v1.ReserveBundleRequest;
+import dev.liveshop.proto.v1.ReserveBundleResponse;
 import dev.liveshop.proto.v1.SaleStatus;
+import java.util.List;
 import dev.liveshop.proto.v1.UpdateSaleRequest;
 import dev.liveshop.core.catalog.SaleRequest;
 import dev.liveshop.core.inventory.InventoryEngine;
@@ -52,6 +56,24 @@ public final class InventoryGrpcService extends InventoryServiceGrpc.InventorySe
             observer.onCompleted();
           }
         });
+  }
+
+  @Override
+  public void reserveBundle(ReserveBundleRequest r, StreamObserver<ReserveBundleResponse> observer) {
+    List<BundleItem> items = r.getItemsList().stream()
+        .map(i -> new BundleItem(i.getSaleId(), i.getQuantity())).toList();
+    engine.reserveBundle(r.getViewerId(), r.getClientOrderId(), items).whenComplete((answer, failure) -> {
+      if (failure != null) {
+        observer.onError(GrpcErrors.toStatus(failure));
+        return;
+      }
+      ReserveBundleResponse.Builder b = ReserveBundleResponse.newBuilder()
+          .setResult(ProtoMapper.result(answer.result()))
+          .setRefusedSaleId(answer.refusedSaleId());
+      answer.items().forEach(item -> b.addItems(ProtoMapper.reserve(item)));
+      observer.onNext(b.build());
+      observer.onCompleted();
+    });
   }
 
   @Override

@@ -70,9 +70,13 @@ final class ProtoMapper {
         .build();
   }
 
+  static ReserveResult result(dev.liveshop.core.inventory.ReserveResult result) {
+    return ReserveResult.valueOf("RESERVE_RESULT_" + result.name());
+  }
+
   static ReserveResponse reserve(ReserveAnswer a) {
     ReserveResponse.Builder b = ReserveResponse.newBuilder()
-        .setResult(ReserveResult.valueOf("RESERVE_RESULT_" + a.result().name()))
+        .setResult(result(a.result()))
         .setSaleId(a.saleId())
         .setClientOrderId(a.clientOrderId())
         .setQuantity(a.quantity());

@@ -79,6 +79,39 @@ public final class InventoryEngine implements AutoCloseable {
     return shardOf(saleId).change(saleId, change);
   }
 
+  /** Most items in one multi-item order. */
+  public static final int MAX_BUNDLE_ITEMS = 20;
+
+  /**
+   * Reserves several sales' units as one order, all or nothing. Items are decided on their
+   * own shards in parallel; if any is refused, the ones granted are rolled back (their
+   * units return; other buyers may briefly have seen them held). Each item uses the
+   * bundle's client order id, so a retry finds every item's first answer.
+   */
+  public CompletableFuture<BundleAnswer> reserveBundle(String viewerId, String clientOrderId, List<BundleItem> items) {
+    if (items.isEmpty() || items.size() > MAX_BUNDLE_ITEMS
+        || items.stream().map(BundleItem::saleId).distinct().count() != items.size()) {
+      return CompletableFuture.completedFuture(BundleAnswer.invalid());
+    }
+    List<CompletableFuture<ReserveAnswer>> parts = items.stream()
+        .map(item -> reserve(new ReserveCommand(item.saleId(), viewerId, item.quantity(), clientOrderId)))
+        .toList();
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenCompose(done -> {
+      List<ReserveAnswer> answers = parts.stream().map(CompletableFuture::join).toList();
+      ReserveAnswer refusal = answers.stream().filter(a -> a.result() != ReserveResult.RESERVED).findFirst()
+          .orElse(null);
+      if (refusal == null) {
+        return CompletableFuture.completedFuture(new BundleAnswer(ReserveResult.RESERVED, answers, ""));
+      }
+      List<CompletableFuture<Void>> rollbacks = answers.stream()
+          .filter(a -> a.result() == ReserveResult.RESERVED)
+          .map(a -> shardOf(a.saleId()).rollback(a.saleId(), a.orderId(), viewerId, clientOrderId))
+          .toList();
+      return CompletableFuture.allOf(rollbacks.toArray(CompletableFuture[]::new))
+          .thenApply(rolledBack -> new BundleAnswer(refusal.result(), List.of(refusal), refusal.saleId()));
+    });
+  }
+
   /** Subscribes to a sale's stock; {@code onUnknownSale} runs instead if there is no such sale. */
   public void watch(String saleId, StockWatcher watcher, Runnable onUnknownSale) {
     shardOf(saleId).watch(saleId, watcher, onUnknownSale);

@@ -222,6 +222,21 @@ final class SaleBook {
     return OrderChange.applied(OrderStatus.PAID);
   }
 
+  /**
+   * Undoes a hold granted to an item of a bundle that was refused as a whole: the units
+   * return and the answer is forgotten, so a retry of the bundle decides afresh.
+   * Returns the hold undone, or null if it had already gone.
+   */
+  Hold rollback(UUID orderId, String intentKey) {
+    answersByIntent.remove(intentKey);
+    Hold hold = liveHolds.remove(orderId);
+    if (hold != null) {
+      paying.remove(orderId);
+      release(hold.viewerId(), hold.quantity());
+    }
+    return hold;
+  }
+
   /** The buyer gives up an unpaid hold. */
   OrderChange cancel(UUID orderId, String viewerId) {
     Hold hold = liveHolds.get(orderId);

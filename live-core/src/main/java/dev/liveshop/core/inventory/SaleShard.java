@@ -151,6 +151,22 @@ final class SaleShard implements AutoCloseable {
     return answer;
   }
 
+  /** Undoes an item of a refused bundle and records its order as cancelled (best effort). */
+  CompletableFuture<Void> rollback(String saleId, UUID orderId, String viewerId, String clientOrderId) {
+    return CompletableFuture.runAsync(() -> {
+      SaleBook book = books.get(saleId);
+      Hold hold = book == null ? null : book.rollback(orderId, Hold.intentKey(viewerId, clientOrderId));
+      if (hold != null) {
+        journal.updateStatus(hold, OrderStatus.CANCELLED).whenComplete((ok, failure) -> {
+          if (failure != null) {
+            // The row keeps RESERVED; recovery then holds the units until the hold lapses: no oversell.
+            log.warn("rolled-back order {} not marked cancelled: {}", orderId, failure.toString());
+          }
+        });
+      }
+    }, thread);
+  }
+
   CompletableFuture<SaleChangeResult> change(String saleId, SaleChange change) {
     return CompletableFuture.supplyAsync(() -> {
       SaleBook book = books.get(saleId);

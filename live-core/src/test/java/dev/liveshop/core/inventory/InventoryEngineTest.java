@@ -59,6 +59,47 @@ class InventoryEngineTest {
   }
 
   @Test
+  void reserveBundle_everyItemAvailable_holdsThemAll() {
+    open(sale("s1", 10, 2));
+    open(sale("s2", 10, 2));
+    BundleAnswer answer = engine.reserveBundle("alice", "b1",
+        List.of(new BundleItem("s1", 2), new BundleItem("s2", 1))).join();
+    assertThat(answer.result()).isEqualTo(ReserveResult.RESERVED);
+    assertThat(answer.items()).extracting(ReserveAnswer::result).containsOnly(ReserveResult.RESERVED);
+    assertThat(engine.snapshot("s1").join().orElseThrow().held()).isEqualTo(2);
+    assertThat(engine.snapshot("s2").join().orElseThrow().held()).isEqualTo(1);
+  }
+
+  @Test
+  void reserveBundle_oneItemSoldOut_holdsNothingAndRetriesAlike() {
+    open(sale("s1", 10, 2));
+    open(sale("s2", 1, 1));
+    engine.reserve(new ReserveCommand("s2", "bob", 1, "x")).join();
+    List<BundleItem> items = List.of(new BundleItem("s1", 2), new BundleItem("s2", 1));
+    BundleAnswer first = engine.reserveBundle("alice", "b1", items).join();
+    assertThat(first.result()).isEqualTo(ReserveResult.SOLD_OUT);
+    assertThat(first.refusedSaleId()).isEqualTo("s2");
+    assertThat(engine.snapshot("s1").join().orElseThrow().available()).isEqualTo(10);
+    assertThat(engine.snapshot("s1").join().orElseThrow().held()).isZero();
+    assertThat(journal.statuses.get(OrderIds.of("s1", "alice", "b1")))
+        .isEqualTo(dev.liveshop.core.order.OrderStatus.CANCELLED);
+    assertThat(engine.reserveBundle("alice", "b1", items).join()).isEqualTo(first);
+    assertThat(engine.snapshot("s1").join().orElseThrow().available()).isEqualTo(10);
+  }
+
+  @Test
+  void reserveBundle_emptyTooBigOrRepeatedSale_isInvalid() {
+    open(sale("s1", 10, 2));
+    assertThat(engine.reserveBundle("alice", "b", List.of()).join().result())
+        .isEqualTo(ReserveResult.INVALID_REQUEST);
+    assertThat(engine.reserveBundle("alice", "b", List.of(new BundleItem("s1", 1), new BundleItem("s1", 1)))
+        .join().result()).isEqualTo(ReserveResult.INVALID_REQUEST);
+    assertThat(engine.reserveBundle("alice", "b", java.util.Collections.nCopies(21, new BundleItem("s1", 1)))
+        .join().result()).isEqualTo(ReserveResult.INVALID_REQUEST);
+    assertThat(engine.snapshot("s1").join().orElseThrow().held()).isZero();
+  }
+
+  @Test
   void reserve_unknownSale_isUnknownSale() {
     assertThat(engine.reserve(new ReserveCommand("nope", "alice", 1, "c1")).join().result())
         .isEqualTo(ReserveResult.UNKNOWN_SALE);
