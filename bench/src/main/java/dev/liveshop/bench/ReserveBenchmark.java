@@ -1,16 +1,12 @@
 package dev.liveshop.bench;
 
 import dev.liveshop.core.inventory.FlashSale;
-import dev.liveshop.core.inventory.Hold;
 import dev.liveshop.core.inventory.InventoryEngine;
-import dev.liveshop.core.inventory.OrderJournal;
 import dev.liveshop.core.inventory.ReserveAnswer;
 import dev.liveshop.core.inventory.ReserveCommand;
-import dev.liveshop.core.order.OrderStatus;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -126,18 +122,4 @@ public class ReserveBenchmark extends BenchmarkDefaults {
     return new ReserveCommand(sale, "v" + n, 1, "c");
   }
 
-  /** Completes every write at once: the benchmark measures the engine, not Cassandra. */
-  private static final class InstantJournal implements OrderJournal {
-    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
-
-    @Override
-    public CompletionStage<Void> append(Hold hold) {
-      return DONE;
-    }
-
-    @Override
-    public CompletionStage<Void> updateStatus(Hold hold, OrderStatus status) {
-      return DONE;
-    }
-  }
 }

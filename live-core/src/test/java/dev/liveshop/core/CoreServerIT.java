@@ -126,6 +126,37 @@ class CoreServerIT {
   }
 
   @Test
+  void reserveStream_answersEveryRequestThenCloses() throws Exception {
+    FlashSale sale = launchSale("stream", 30, 1);
+    java.util.List<ReserveResponse> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    var requests = InventoryServiceGrpc.newStub(channel).reserveStream(new io.grpc.stub.StreamObserver<>() {
+      @Override
+      public void onNext(ReserveResponse r) {
+        answers.add(r);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done.countDown();
+      }
+
+      @Override
+      public void onCompleted() {
+        done.countDown();
+      }
+    });
+    for (int i = 0; i < 40; i++) {
+      requests.onNext(reserve(sale, "streamer-" + i, 1, "s-" + i));
+    }
+    requests.onCompleted();
+    assertThat(done.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(answers).hasSize(40);
+    assertThat(answers.stream().filter(a -> a.getResult() == ReserveResult.RESERVE_RESULT_RESERVED)).hasSize(30);
+    assertThat(answers.stream().filter(a -> a.getResult() == ReserveResult.RESERVE_RESULT_SOLD_OUT)).hasSize(10);
+  }
+
+  @Test
   void watchStock_sendsCurrentValueThenEveryChange() {
     FlashSale sale = launchSale("watch", 5, 5);
     Iterator<StockUpdate> updates = InventoryServiceGrpc.newBlockingStub(channel)

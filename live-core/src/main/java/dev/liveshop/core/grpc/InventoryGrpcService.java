@@ -59,6 +59,11 @@ public final class InventoryGrpcService extends InventoryServiceGrpc.InventorySe
   }
 
   @Override
+  public StreamObserver<ReserveRequest> reserveStream(StreamObserver<ReserveResponse> responses) {
+    return new ReserveStreamCall(engine, responses);
+  }
+
+  @Override
   public void reserveBundle(ReserveBundleRequest r, StreamObserver<ReserveBundleResponse> observer) {
     List<BundleItem> items = r.getItemsList().stream()
         .map(i -> new BundleItem(i.getSaleId(), i.getQuantity())).toList();

@@ -1,0 +1,106 @@
+package dev.liveshop.bench;
+
+import dev.liveshop.core.grpc.InventoryGrpcService;
+import dev.liveshop.core.inventory.FlashSale;
+import dev.liveshop.core.inventory.InventoryEngine;
+import dev.liveshop.proto.v1.InventoryServiceGrpc;
+import dev.liveshop.proto.v1.ReserveRequest;
+import dev.liveshop.proto.v1.ReserveResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Reservations over real gRPC on loopback (Netty transport), against live-core's
+ * InventoryGrpcService and engine with a journal that completes at once: unary Reserve,
+ * one call at a time, and ReserveStream with 256 requests in flight on one stream.
+ *
+ * <pre>java -jar bench/target/benchmarks.jar GrpcReserveBenchmark -rf json -rff grpc.json</pre>
+ */
+@State(Scope.Benchmark)
+public class GrpcReserveBenchmark extends BenchmarkDefaults {
+
+  static final int WINDOW = 256;
+
+  private InventoryEngine engine;
+  private Server server;
+  private ManagedChannel channel;
+  private InventoryServiceGrpc.InventoryServiceBlockingStub unary;
+  private StreamObserver<ReserveRequest> stream;
+  private final Semaphore window = new Semaphore(WINDOW);
+  private final AtomicLong sequence = new AtomicLong();
+
+  @Setup(Level.Iteration)
+  public void start() throws Exception {
+    long now = System.currentTimeMillis();
+    engine = new InventoryEngine(2, Clock.systemUTC(), new InstantJournal(), 100);
+    engine.open(new FlashSale("s0", "bench", "p", 100, Integer.MAX_VALUE / 2, 1, now - 1000, now + 3_600_000,
+        3_600_000, false), List.of()).join();
+    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(new InventoryGrpcService(engine, null)).build().start();
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    unary = InventoryServiceGrpc.newBlockingStub(channel);
+    stream = InventoryServiceGrpc.newStub(channel).reserveStream(new StreamObserver<>() {
+      @Override
+      public void onNext(ReserveResponse value) {
+        window.release();
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        window.release(WINDOW);
+      }
+
+      @Override
+      public void onCompleted() {
+      }
+    });
+  }
+
+  @TearDown(Level.Iteration)
+  public void stop() throws InterruptedException {
+    stream.onCompleted();
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    engine.close();
+  }
+
+  @Benchmark
+  public ReserveResponse unary() {
+    return unary.reserve(next());
+  }
+
+  /** 256 requests pushed on the stream, each answer freeing a slot of the window. */
+  @Benchmark
+  @OperationsPerInvocation(WINDOW)
+  public void streaming256(Blackhole blackhole) throws InterruptedException {
+    for (int i = 0; i < WINDOW; i++) {
+      window.acquire();
+      stream.onNext(next());
+    }
+    blackhole.consume(window.availablePermits());
+  }
+
+  private ReserveRequest next() {
+    long n = sequence.incrementAndGet();
+    return ReserveRequest.newBuilder().setSaleId("s0").setViewerId("v" + n).setQuantity(1).setClientOrderId("c")
+        .build();
+  }
+
+}
