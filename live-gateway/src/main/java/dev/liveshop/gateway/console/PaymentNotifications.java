@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import dev.liveshop.gateway.auth.Hmac;
 import dev.liveshop.gateway.room.CoreClient;
 import dev.liveshop.proto.v1.SettlePaymentRequest;
 import io.grpc.Status;
@@ -13,13 +14,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * {@code POST /api/payments/notify}: the payment provider reports a payment's outcome.
@@ -37,7 +35,7 @@ final class PaymentNotifications {
   static final String TIMESTAMP_HEADER = "X-Payment-Timestamp";
   static final String SIGNATURE_HEADER = "X-Payment-Signature";
 
-  private final SecretKeySpec key;
+  private final Hmac hmac;
   private final Duration maxSkew;
   private final Clock clock;
   private final CoreClient core;
@@ -45,7 +43,7 @@ final class PaymentNotifications {
   private final Cache<String, Boolean> seen;
 
   PaymentNotifications(String secret, Duration maxSkew, Clock clock, CoreClient core) {
-    this.key = secret.isEmpty() ? null : new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    this.hmac = secret.isEmpty() ? null : new Hmac(secret);
     this.maxSkew = maxSkew;
     this.clock = clock;
     this.core = core;
@@ -53,7 +51,7 @@ final class PaymentNotifications {
   }
 
   void handle(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
-    if (key == null) {
+    if (hmac == null) {
       HttpResponses.sendError(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE",
           "payment notifications are not configured: set LIVESHOP_PAYMENT_SECRET", keepAlive);
       return;
@@ -128,12 +126,6 @@ final class PaymentNotifications {
   }
 
   byte[] sign(String payload) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
+    return hmac.sign(payload);
   }
 }
