@@ -85,9 +85,16 @@ class LiveShopEndToEndIT {
       assertThat(paying.get("requestId").getAsString()).isEqualTo("p1");
 
       String body = "{\"notificationId\":\"n-" + orderId + "\",\"orderId\":\"" + orderId
-          + "\",\"paid\":true,\"paymentId\":\"psp-1\"}";
+          + "\",\"paid\":true,\"amountCents\":2900,\"paymentId\":\"psp-1\"}";
       String ts = String.valueOf(System.currentTimeMillis() / 1000);
       assertThat(notify(ts, sign(ts, body.replace("true", "false")), body).status()).isEqualTo(401);
+      String cheap = body.replace("2900", "100").replace("\"n-", "\"cheap-");
+      Http.Answer mismatch = notify(ts, sign(ts, cheap), cheap);
+      assertThat(mismatch.status()).isEqualTo(400);
+      assertThat(mismatch.body().get("error").getAsString()).isEqualTo("AMOUNT_MISMATCH");
+      String unknown = "{\"notificationId\":\"u-1\",\"orderId\":\"" + UUID.randomUUID()
+          + "\",\"paid\":true,\"amountCents\":1}";
+      assertThat(notify(ts, sign(ts, unknown), unknown).status()).isEqualTo(404);
       Http.Answer paid = notify(ts, sign(ts, body), body);
       assertThat(paid.status()).as(paid.body().toString()).isEqualTo(200);
       assertThat(paid.body().get("status").getAsString()).isEqualTo("ORDER_STATUS_PAID");

@@ -8,6 +8,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.liveshop.gateway.auth.Hmac;
 import dev.liveshop.gateway.room.CoreClient;
+import dev.liveshop.proto.v1.GetOrderRequest;
 import dev.liveshop.proto.v1.SettlePaymentRequest;
 import io.grpc.Status;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,7 +26,8 @@ import java.util.HexFormat;
  * (epoch seconds) and {@code X-Payment-Signature}, the hex HMAC-SHA256 of
  * {@code timestamp + "." + body} with the shared key. Stale timestamps and repeated
  * notification ids are refused, so a captured request cannot be replayed. Body:
- * {@code {"notificationId", "orderId", "paid", "paymentId"}}.
+ * {@code {"notificationId", "orderId", "paid", "amountCents", "paymentId"}}; a payment whose
+ * amount is not the order's total is refused and changes nothing.
  *
  * <p>Threading: called on event loops; the replay cache is concurrent; answers are written
  * from gRPC threads.
@@ -64,16 +66,19 @@ final class PaymentNotifications {
     }
     JsonObject json;
     String notificationId;
+    long amountCents;
     SettlePaymentRequest settle;
     try {
       json = JsonParser.parseString(body).getAsJsonObject();
       notificationId = json.get("notificationId").getAsString();
+      amountCents = json.get("amountCents").getAsLong();
       settle = SettlePaymentRequest.newBuilder().setOrderId(json.get("orderId").getAsString())
           .setPaid(json.get("paid").getAsBoolean())
           .setPaymentId(json.has("paymentId") ? json.get("paymentId").getAsString() : "").build();
     } catch (RuntimeException e) {
       HttpResponses.sendError(ctx, HttpResponseStatus.BAD_REQUEST, "INVALID_ARGUMENT",
-          "expected {\"notificationId\", \"orderId\", \"paid\", \"paymentId\"}", keepAlive);
+          "expected {\"notificationId\", \"orderId\", \"paid\", \"amountCents\", \"paymentId\"}",
+          keepAlive);
       return;
     }
     if (seen.asMap().putIfAbsent(notificationId, Boolean.TRUE) != null) {
@@ -81,11 +86,24 @@ final class PaymentNotifications {
           "notification " + notificationId + " was already received", keepAlive);
       return;
     }
-    CoreClient.toCompletable(core.orders().settlePayment(settle)).whenComplete((answer, failure) -> {
+    CoreClient.toCompletable(core.orders().getOrder(GetOrderRequest.newBuilder().setOrderId(settle.getOrderId())
+        .build())).thenCompose(order -> {
+          long total = order.getPriceCents() * order.getQuantity();
+          if (settle.getPaid() && amountCents != total) {
+            throw new AmountMismatch("paid " + amountCents + " but order " + order.getOrderId() + " costs " + total);
+          }
+          return CoreClient.toCompletable(core.orders().settlePayment(settle));
+        }).whenComplete((answer, failure) -> {
       if (failure != null) {
         // Not applied: let the provider's retry of this very notification through.
         seen.invalidate(notificationId);
-        Status status = Status.fromThrowable(failure);
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+        if (cause instanceof AmountMismatch) {
+          HttpResponses.sendError(ctx, HttpResponseStatus.BAD_REQUEST, "AMOUNT_MISMATCH", cause.getMessage(),
+              keepAlive);
+          return;
+        }
+        Status status = Status.fromThrowable(cause);
         HttpResponseStatus http = status.getCode() == Status.Code.NOT_FOUND ? HttpResponseStatus.NOT_FOUND
             : status.getCode() == Status.Code.INVALID_ARGUMENT ? HttpResponseStatus.BAD_REQUEST
             : HttpResponseStatus.SERVICE_UNAVAILABLE;
@@ -99,6 +117,15 @@ final class PaymentNotifications {
         throw new IllegalStateException(e);
       }
     });
+  }
+
+  /** The provider paid another amount than the order's total. */
+  private static final class AmountMismatch extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    AmountMismatch(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /** Null when the signature is valid and fresh, else why not. */
