@@ -37,6 +37,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.Iterator;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,44 @@ class CoreServerIT {
       assertThat(cql.execute("SELECT count(*) FROM orders_by_viewer WHERE viewer_id = 'carol'").one().getLong(0))
           .isEqualTo(1);
     }
+  }
+
+  @Test
+  void expiry_unpaidHoldReturnsStock_latePaymentIsRefused_unitsSoldOnce() throws InterruptedException {
+    Product product = product("expiry");
+    FlashSale sale = inventory.createSale(CreateSaleRequest.newBuilder().setStreamId("expiry")
+        .setProductId(product.getProductId()).setQuantity(1).setPerViewerLimit(1).setDurationMs(600_000)
+        .setHoldTtlMs(1000).build());
+    var orders = OrderServiceGrpc.newBlockingStub(channel);
+    String lapsed = inventory.reserve(reserve(sale, "kim", 1, "k-1")).getOrderId();
+    assertThat(inventory.reserve(reserve(sale, "lou", 1, "l-1")).getResult())
+        .isEqualTo(ReserveResult.RESERVE_RESULT_SOLD_OUT);
+
+    Iterator<StockUpdate> stock = InventoryServiceGrpc.newBlockingStub(channel)
+        .watchStock(WatchStockRequest.newBuilder().setSaleId(sale.getSaleId()).build());
+    StockUpdate update = stock.next();
+    while (update.getAvailable() != 1) {
+      update = stock.next();
+    }
+    assertThat(orders.startPayment(StartPaymentRequest.newBuilder().setOrderId(lapsed).setViewerId("kim").build())
+        .getResult()).isEqualTo(OrderChangeResult.ORDER_CHANGE_RESULT_NOT_HELD);
+    assertThat(orders.settlePayment(SettlePaymentRequest.newBuilder().setOrderId(lapsed).setPaid(true).build())
+        .getResult()).isEqualTo(OrderChangeResult.ORDER_CHANGE_RESULT_NOT_HELD);
+
+    String resold = inventory.reserve(reserve(sale, "lou", 1, "l-2")).getOrderId();
+    orders.startPayment(StartPaymentRequest.newBuilder().setOrderId(resold).setViewerId("lou").build());
+    assertThat(orders.settlePayment(SettlePaymentRequest.newBuilder().setOrderId(resold).setPaid(true).build())
+        .getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_PAID);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    OrderStatus lapsedStatus;
+    do {
+      lapsedStatus = orders.getOrder(GetOrderRequest.newBuilder().setOrderId(lapsed).build()).getStatus();
+    } while (lapsedStatus != OrderStatus.ORDER_STATUS_EXPIRED && System.nanoTime() < deadline);
+    assertThat(lapsedStatus).isEqualTo(OrderStatus.ORDER_STATUS_EXPIRED);
+    StockUpdate last = InventoryServiceGrpc.newBlockingStub(channel)
+        .watchStock(WatchStockRequest.newBuilder().setSaleId(sale.getSaleId()).build()).next();
+    assertThat(last.getSold()).isEqualTo(1);
+    assertThat(last.getHeld() + last.getAvailable()).isZero();
   }
 
   @Test
