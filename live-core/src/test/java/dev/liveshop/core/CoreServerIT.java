@@ -20,7 +20,9 @@ import dev.liveshop.proto.v1.CreateStreamRequest;
 import dev.liveshop.proto.v1.FlashSale;
 import dev.liveshop.proto.v1.GetStreamRequest;
 import dev.liveshop.proto.v1.InventoryServiceGrpc;
+import dev.liveshop.proto.v1.ListOrdersResponse;
 import dev.liveshop.proto.v1.ListStreamOrdersRequest;
+import dev.liveshop.proto.v1.ListViewerOrdersRequest;
 import dev.liveshop.proto.v1.OrderServiceGrpc;
 import dev.liveshop.proto.v1.PinProductRequest;
 import dev.liveshop.proto.v1.Product;
@@ -140,6 +142,33 @@ class CoreServerIT {
         .watchStock(WatchStockRequest.newBuilder().setSaleId(sale.getSaleId()).build()).next();
     assertThat(last.getSold()).isEqualTo(1);
     assertThat(last.getHeld() + last.getAvailable()).isZero();
+  }
+
+  @Test
+  void listViewerOrders_pagesNewestFirst_badTokenIsInvalid() {
+    FlashSale sale = launchSale("pages", 10, 5);
+    for (int i = 0; i < 5; i++) {
+      inventory.reserve(reserve(sale, "pager", 1, "p-" + i));
+    }
+    var orders = OrderServiceGrpc.newBlockingStub(channel);
+    java.util.List<dev.liveshop.proto.v1.Order> seen = new java.util.ArrayList<>();
+    String token = "";
+    int pages = 0;
+    do {
+      ListOrdersResponse page = orders.listViewerOrders(ListViewerOrdersRequest.newBuilder().setViewerId("pager")
+          .setPageSize(2).setPageToken(token).build());
+      assertThat(page.getOrdersCount()).isLessThanOrEqualTo(2);
+      seen.addAll(page.getOrdersList());
+      token = page.getNextPageToken();
+      pages++;
+    } while (!token.isEmpty() && pages < 10);
+    assertThat(seen).hasSize(5);
+    assertThat(seen).extracting(dev.liveshop.proto.v1.Order::getOrderId).doesNotHaveDuplicates();
+    assertThat(seen).extracting(dev.liveshop.proto.v1.Order::getCreatedAtMs).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+    assertThatThrownBy(() -> orders.listViewerOrders(ListViewerOrdersRequest.newBuilder().setViewerId("pager")
+        .setPageToken("!!not-a-token").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
   }
 
   @Test

@@ -67,6 +67,11 @@ class LiveShopEndToEndIT {
         assertThat(row.getInt("quantity")).isEqualTo(2);
         assertThat(row.getString("status")).isEqualTo("RESERVED");
       }
+      Http.Answer mine = http.get("/api/me/orders?pageSize=10", http.token("alice", "viewer"));
+      assertThat(mine.status()).isEqualTo(200);
+      assertThat(mine.body().getAsJsonArray("orders").get(0).getAsJsonObject().get("orderId").getAsString())
+          .isEqualTo(ack.get("orderId").getAsString());
+      assertThat(http.get("/api/me/orders", null).status()).isEqualTo(401);
       Http.Answer orders = http.get("/api/streams/shop/orders", hostToken);
       assertThat(orders.status()).isEqualTo(200);
       assertThat(orders.body().getAsJsonArray("orders")).hasSize(1);

@@ -17,6 +17,9 @@ import dev.liveshop.proto.v1.OrderChangeResult;
 import dev.liveshop.proto.v1.SettlePaymentRequest;
 import dev.liveshop.proto.v1.StartPaymentRequest;
 import io.grpc.stub.StreamObserver;
+import dev.liveshop.proto.v1.ListViewerOrdersRequest;
+import java.nio.ByteBuffer;
+import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.UUID;
@@ -30,6 +33,8 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
 
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1000;
+  private static final int DEFAULT_PAGE = 20;
+  private static final int MAX_PAGE = 100;
 
   private final OrderStore orders;
   private final InventoryEngine engine;
@@ -37,6 +42,42 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
   public OrderGrpcService(OrderStore orders, InventoryEngine engine) {
     this.orders = orders;
     this.engine = engine;
+  }
+
+  @Override
+  public void listViewerOrders(ListViewerOrdersRequest r, StreamObserver<ListOrdersResponse> observer) {
+    GrpcErrors.answer(observer, () -> {
+      if (r.getViewerId().isEmpty()) {
+        throw new InvalidRequestException("viewer_id is required");
+      }
+      if (r.getPageSize() < 0 || r.getPageSize() > MAX_PAGE) {
+        throw new InvalidRequestException("page_size must be 0.." + MAX_PAGE + " (0 means " + DEFAULT_PAGE + ")");
+      }
+      ByteBuffer state;
+      try {
+        state = r.getPageToken().isEmpty() ? null : ByteBuffer.wrap(Base64.getUrlDecoder().decode(r.getPageToken()));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidRequestException("page_token is not a token this service gave out");
+      }
+      OrderStore.Page page;
+      try {
+        page = orders.viewerOrders(r.getViewerId(), r.getPageSize() == 0 ? DEFAULT_PAGE : r.getPageSize(), state);
+      } catch (com.datastax.oss.driver.api.core.DriverException e) {
+        if (state != null) {
+          throw new InvalidRequestException("page_token is not a token this service gave out");
+        }
+        throw e;
+      }
+      ListOrdersResponse.Builder b = ListOrdersResponse.newBuilder();
+      page.orders().forEach(o -> b.addOrders(ProtoMapper.order(o)));
+      if (page.nextPagingState() != null) {
+        ByteBuffer next = page.nextPagingState().duplicate();
+        byte[] bytes = new byte[next.remaining()];
+        next.get(bytes);
+        b.setNextPageToken(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+      }
+      return b.build();
+    });
   }
 
   @Override

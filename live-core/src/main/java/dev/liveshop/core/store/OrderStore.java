@@ -11,6 +11,8 @@ import dev.liveshop.core.inventory.OrderJournal;
 import dev.liveshop.core.inventory.RecoveredOrder;
 import dev.liveshop.core.order.Order;
 import dev.liveshop.core.order.OrderStatus;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,6 +51,7 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
   private final PreparedStatement selectOrder;
   private final PreparedStatement selectByStream;
   private final PreparedStatement selectBySale;
+  private final PreparedStatement selectByViewer;
 
   public OrderStore(CqlSession session) {
     this.session = session;
@@ -72,6 +75,7 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
     selectByStream = session.prepare("SELECT order_id, created_at FROM orders_by_stream "
         + "WHERE stream_id = ? AND bucket = ? LIMIT ?");
     selectBySale = session.prepare("SELECT order_id FROM orders_by_sale WHERE sale_id = ? AND bucket = ?");
+    selectByViewer = session.prepare("SELECT order_id FROM orders_by_viewer WHERE viewer_id = ?");
   }
 
   /**
@@ -115,6 +119,20 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
 
   public Optional<Order> find(UUID orderId) {
     return Optional.ofNullable(session.execute(selectOrder.bind(orderId)).one()).map(OrderStore::toOrder);
+  }
+
+  /** One page of a viewer's orders, newest first, and the state to fetch the next (null at the end). */
+  public record Page(List<Order> orders, ByteBuffer nextPagingState) {}
+
+  public Page viewerOrders(String viewerId, int pageSize, ByteBuffer pagingState) {
+    ResultSet rs = session.execute(selectByViewer.bind(viewerId).setPageSize(pageSize).setPagingState(pagingState));
+    List<Order> orders = new ArrayList<>();
+    // Only the rows of this page: iterating further would fetch the next ones.
+    int rows = rs.getAvailableWithoutFetching();
+    for (int i = 0; i < rows; i++) {
+      find(rs.one().getUuid("order_id")).ifPresent(orders::add);
+    }
+    return new Page(orders, rs.getExecutionInfo().getPagingState());
   }
 
   /** A stream's newest orders, merged from every bucket. */

@@ -17,6 +17,7 @@ import dev.liveshop.proto.v1.GetOrderRequest;
 import dev.liveshop.proto.v1.GetStreamRequest;
 import dev.liveshop.proto.v1.ListStreamOrdersRequest;
 import dev.liveshop.proto.v1.ListStreamsRequest;
+import dev.liveshop.proto.v1.ListViewerOrdersRequest;
 import dev.liveshop.proto.v1.PinProductRequest;
 import dev.liveshop.proto.v1.SaleStatus;
 import dev.liveshop.proto.v1.StockUpdate;
@@ -99,6 +100,12 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       serveFile(ctx, "watch.html", keepAlive);
     } else if (method.equals(HttpMethod.GET) && path.startsWith("/static/")) {
       serveFile(ctx, path.substring("/static/".length()), keepAlive);
+    } else if (path.equals("/api/me/orders") && method.equals(HttpMethod.GET)) {
+      Principal viewer = principal(request);
+      var params = new QueryStringDecoder(request.uri()).parameters();
+      answer(ctx, keepAlive, core.orders().listViewerOrders(ListViewerOrdersRequest.newBuilder()
+          .setViewerId(viewer.viewerId()).setPageSize(intParam(request, "pageSize"))
+          .setPageToken(params.getOrDefault("pageToken", java.util.List.of("")).get(0)).build()));
     } else if (path.equals("/api/payments/notify") && method.equals(HttpMethod.POST)) {
       payments.handle(ctx, request, keepAlive);
     } else if (path.equals("/api/dev/token") && method.equals(HttpMethod.POST) && devMode) {
