@@ -8,7 +8,10 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import dev.liveshop.core.config.CoreConfig;
 import dev.liveshop.proto.v1.AddProductRequest;
 import dev.liveshop.proto.v1.CancelOrderRequest;
+import dev.liveshop.proto.v1.FulfillOrderRequest;
 import dev.liveshop.proto.v1.GetOrderRequest;
+import dev.liveshop.proto.v1.Shipment;
+import dev.liveshop.proto.v1.StorePickup;
 import dev.liveshop.proto.v1.OrderChangeResponse;
 import dev.liveshop.proto.v1.OrderChangeResult;
 import dev.liveshop.proto.v1.OrderStatus;
@@ -307,6 +310,20 @@ class CoreServerIT {
         .setPaymentId("pay-1").build();
     assertThat(orders.settlePayment(settle).getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_PAID);
     assertThat(orders.settlePayment(settle).getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_PAID);
+
+    FulfillOrderRequest ship = FulfillOrderRequest.newBuilder().setOrderId(paidId)
+        .setShipment(Shipment.newBuilder().setCarrier("SF Express").setTrackingNumber("SF1234567")).build();
+    dev.liveshop.proto.v1.Order shipped = orders.fulfillOrder(ship);
+    assertThat(shipped.getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_FULFILLED);
+    assertThat(shipped.getFulfillment()).isEqualTo("shipped: SF Express, SF1234567");
+    assertThat(orders.fulfillOrder(ship).getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_FULFILLED);
+    assertThatThrownBy(() -> orders.fulfillOrder(FulfillOrderRequest.newBuilder().setOrderId(cancelledId)
+        .setPickup(StorePickup.newBuilder().setStore("Jing'an store")).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+    assertThatThrownBy(() -> orders.fulfillOrder(FulfillOrderRequest.newBuilder().setOrderId(paidId).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
 
     assertThat(orders.cancelOrder(CancelOrderRequest.newBuilder().setOrderId(cancelledId).setViewerId("hank")
         .build()).getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_CANCELLED);

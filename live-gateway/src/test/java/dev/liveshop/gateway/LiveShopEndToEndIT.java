@@ -109,10 +109,18 @@ class LiveShopEndToEndIT {
             .getString("status")).isEqualTo("PAID");
       }
 
+      String pickup = "{\"pickup\":{\"store\":\"Jing'an flagship\"}}";
+      assertThat(http.post("/api/orders/" + orderId + "/fulfil", http.token("ivy", "viewer"), pickup).status())
+          .isEqualTo(403);
+      Http.Answer fulfilled = http.post("/api/orders/" + orderId + "/fulfil", hostToken, pickup);
+      assertThat(fulfilled.status()).as(fulfilled.body().toString()).isEqualTo(200);
+      assertThat(fulfilled.body().get("status").getAsString()).isEqualTo("ORDER_STATUS_FULFILLED");
+
       ivy.send("{\"buy\":{\"saleId\":\"" + saleId + "\",\"quantity\":1,\"clientOrderId\":\"i-2\"}}");
       String second = ivy.next("orderAck").get("orderId").getAsString();
       ivy.send("{\"requestId\":\"c1\",\"cancel\":{\"orderId\":\"" + second + "\"}}");
       assertThat(ivy.next("orderUpdate").get("status").getAsString()).isEqualTo("ORDER_STATUS_CANCELLED");
+      assertThat(http.post("/api/orders/" + second + "/fulfil", hostToken, pickup).status()).isEqualTo(409);
       ivy.send("{\"cancel\":{\"orderId\":\"" + orderId + "\"}}");
       assertThat(ivy.next("orderUpdate").get("result").getAsString()).isEqualTo("ORDER_CHANGE_RESULT_NOT_HELD");
     }

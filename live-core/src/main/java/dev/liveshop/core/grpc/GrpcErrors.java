@@ -33,6 +33,9 @@ final class GrpcErrors {
 
   static StatusRuntimeException toStatus(Throwable e) {
     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof StatusRuntimeException status) {
+      return status;
+    }
     if (cause instanceof InvalidRequestException) {
       return Status.INVALID_ARGUMENT.withDescription(cause.getMessage()).asRuntimeException();
     }

@@ -17,7 +17,9 @@ import dev.liveshop.proto.v1.OrderChangeResult;
 import dev.liveshop.proto.v1.SettlePaymentRequest;
 import dev.liveshop.proto.v1.StartPaymentRequest;
 import io.grpc.stub.StreamObserver;
+import dev.liveshop.proto.v1.FulfillOrderRequest;
 import dev.liveshop.proto.v1.ListViewerOrdersRequest;
+import io.grpc.Status;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
@@ -78,6 +80,39 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
       }
       return b.build();
     });
+  }
+
+  @Override
+  public void fulfillOrder(FulfillOrderRequest r, StreamObserver<dev.liveshop.proto.v1.Order> observer) {
+    GrpcErrors.answer(observer, () -> {
+      String fulfillment = switch (r.getMethodCase()) {
+        case SHIPMENT -> {
+          requireText("shipment.carrier", r.getShipment().getCarrier(), 100);
+          requireText("shipment.tracking_number", r.getShipment().getTrackingNumber(), 100);
+          yield "shipped: " + r.getShipment().getCarrier() + ", " + r.getShipment().getTrackingNumber();
+        }
+        case PICKUP -> {
+          requireText("pickup.store", r.getPickup().getStore(), 200);
+          yield "pickup: " + r.getPickup().getStore();
+        }
+        case METHOD_NOT_SET -> throw new InvalidRequestException("shipment or pickup is required");
+      };
+      dev.liveshop.core.order.Order order = orders.find(parseOrderId(r.getOrderId()))
+          .orElseThrow(() -> new NotFoundException("no order '" + r.getOrderId() + "'"));
+      boolean repeat = order.status() == OrderStatus.FULFILLED && order.fulfillment().equals(fulfillment);
+      if (order.status() != OrderStatus.PAID && !repeat) {
+        throw Status.FAILED_PRECONDITION.withDescription("order " + r.getOrderId() + " is " + order.status()
+            + "; only a PAID order can be fulfilled").asRuntimeException();
+      }
+      orders.fulfil(order, fulfillment);
+      return ProtoMapper.order(orders.find(order.orderId()).orElseThrow());
+    });
+  }
+
+  private static void requireText(String field, String value, int max) {
+    if (value.isBlank() || value.length() > max) {
+      throw new InvalidRequestException(field + " must be 1.." + max + " characters");
+    }
   }
 
   @Override

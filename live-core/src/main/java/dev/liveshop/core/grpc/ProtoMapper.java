@@ -99,6 +99,7 @@ final class ProtoMapper {
         .setStatus(OrderStatus.valueOf("ORDER_STATUS_" + o.status().name()))
         .setCreatedAtMs(o.createdAtMs())
         .setHoldExpiresAtMs(o.holdExpiresAtMs())
+        .setFulfillment(o.fulfillment())
         .build();
   }
 

@@ -14,4 +14,5 @@ public record Order(
     long priceCents,
     OrderStatus status,
     long createdAtMs,
-    long holdExpiresAtMs) {}
+    long holdExpiresAtMs,
+    String fulfillment) {}

@@ -48,6 +48,7 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
   private final PreparedStatement updateStatusByViewer;
   private final PreparedStatement updateStatusByStream;
   private final PreparedStatement updateStatusBySale;
+  private final PreparedStatement setFulfillment;
   private final PreparedStatement selectOrder;
   private final PreparedStatement selectByStream;
   private final PreparedStatement selectBySale;
@@ -71,6 +72,7 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
         + "WHERE stream_id = ? AND bucket = ? AND created_at = ? AND order_id = ?");
     updateStatusBySale = session.prepare("UPDATE orders_by_sale SET status = ? "
         + "WHERE sale_id = ? AND bucket = ? AND order_id = ?");
+    setFulfillment = session.prepare("UPDATE orders SET fulfillment = ? WHERE order_id = ?");
     selectOrder = session.prepare("SELECT * FROM orders WHERE order_id = ?");
     selectByStream = session.prepare("SELECT order_id, created_at FROM orders_by_stream "
         + "WHERE stream_id = ? AND bucket = ? LIMIT ?");
@@ -115,6 +117,12 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
         updateStatusBySale.bind(name, hold.saleId(), bucket, hold.orderId()))
         .setIdempotent(true);
     return session.executeAsync(batch).thenApply(rs -> null);
+  }
+
+  /** Marks a paid order fulfilled, with how it left; blocks until written. */
+  public void fulfil(Order order, String fulfillment) {
+    session.execute(setFulfillment.bind(fulfillment, order.orderId()).setIdempotent(true));
+    updateStatus(toHold(order), OrderStatus.FULFILLED).toCompletableFuture().join();
   }
 
   public Optional<Order> find(UUID orderId) {
@@ -206,6 +214,7 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
     return new Order(row.getUuid("order_id"), row.getString("sale_id"), row.getString("stream_id"),
         row.getString("product_id"), row.getString("viewer_id"), row.getString("client_order_id"),
         row.getInt("quantity"), row.getLong("price_cents"), OrderStatus.valueOf(row.getString("status")),
-        row.getInstant("created_at").toEpochMilli(), row.getInstant("hold_expires_at").toEpochMilli());
+        row.getInstant("created_at").toEpochMilli(), row.getInstant("hold_expires_at").toEpochMilli(),
+        row.getString("fulfillment") == null ? "" : row.getString("fulfillment"));
   }
 }

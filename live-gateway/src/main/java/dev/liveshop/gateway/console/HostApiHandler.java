@@ -13,6 +13,7 @@ import dev.liveshop.gateway.room.RoomRegistry;
 import dev.liveshop.proto.v1.AddProductRequest;
 import dev.liveshop.proto.v1.CreateSaleRequest;
 import dev.liveshop.proto.v1.CreateStreamRequest;
+import dev.liveshop.proto.v1.FulfillOrderRequest;
 import dev.liveshop.proto.v1.GetOrderRequest;
 import dev.liveshop.proto.v1.GetStreamRequest;
 import dev.liveshop.proto.v1.ListStreamOrdersRequest;
@@ -54,6 +55,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
   private static final Logger log = LoggerFactory.getLogger(HostApiHandler.class);
   private static final Pattern STREAM_PATH = Pattern.compile("/api/streams/([^/]+)(/[a-z]+)?");
   private static final Pattern ORDER_PATH = Pattern.compile("/api/orders/([^/]+)");
+  private static final Pattern FULFIL_PATH = Pattern.compile("/api/orders/([^/]+)/fulfil");
   private static final Pattern WATCH_PATH = Pattern.compile("/watch/[a-z0-9-]{1,64}");
   private static final JsonFormat.Parser PARSER = JsonFormat.parser();
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
@@ -122,6 +124,22 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       }
     } else if (STREAM_PATH.matcher(path).matches()) {
       streamRoute(ctx, request, STREAM_PATH.matcher(path), method, keepAlive);
+    } else if (FULFIL_PATH.matcher(path).matches() && method.equals(HttpMethod.POST)) {
+      Matcher m = FULFIL_PATH.matcher(path);
+      m.matches();
+      Principal principal = principal(request);
+      FulfillOrderRequest fulfil = parse(request, FulfillOrderRequest.newBuilder()).setOrderId(m.group(1)).build();
+      CoreClient.toCompletable(core.orders().getOrder(GetOrderRequest.newBuilder().setOrderId(m.group(1)).build()))
+          .whenComplete((order, failure) -> {
+            if (failure != null) {
+              reply(ctx, keepAlive, null, failure, Function.identity());
+            } else if (!principal.hosts(order.getStreamId())) {
+              HttpResponses.sendError(ctx, HttpResponseStatus.FORBIDDEN, "FORBIDDEN",
+                  "only the host of stream " + order.getStreamId() + " may fulfil its orders", keepAlive);
+            } else {
+              answer(ctx, keepAlive, core.orders().fulfillOrder(fulfil));
+            }
+          });
     } else if (ORDER_PATH.matcher(path).matches() && method.equals(HttpMethod.GET)) {
       Matcher m = ORDER_PATH.matcher(path);
       m.matches();
@@ -267,6 +285,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       HttpResponseStatus http = switch (status.getCode()) {
         case INVALID_ARGUMENT -> HttpResponseStatus.BAD_REQUEST;
         case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
+        case FAILED_PRECONDITION -> HttpResponseStatus.CONFLICT;
         case UNAVAILABLE, DEADLINE_EXCEEDED -> HttpResponseStatus.SERVICE_UNAVAILABLE;
         default -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
       };
