@@ -18,6 +18,7 @@ import dev.liveshop.proto.v1.GetOrderRequest;
 import dev.liveshop.proto.v1.GetStreamRequest;
 import dev.liveshop.proto.v1.ListStreamOrdersRequest;
 import dev.liveshop.proto.v1.ListStreamsRequest;
+import dev.liveshop.proto.v1.Order;
 import dev.liveshop.proto.v1.ListViewerOrdersRequest;
 import dev.liveshop.proto.v1.PinProductRequest;
 import dev.liveshop.proto.v1.SaleStatus;
@@ -127,32 +128,14 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     } else if (FULFIL_PATH.matcher(path).matches() && method.equals(HttpMethod.POST)) {
       Matcher m = FULFIL_PATH.matcher(path);
       m.matches();
-      Principal principal = principal(request);
       FulfillOrderRequest fulfil = parse(request, FulfillOrderRequest.newBuilder()).setOrderId(m.group(1)).build();
-      CoreClient.toCompletable(core.orders().getOrder(GetOrderRequest.newBuilder().setOrderId(m.group(1)).build()))
-          .whenComplete((order, failure) -> {
-            if (failure != null) {
-              reply(ctx, keepAlive, null, failure, Function.identity());
-            } else if (!principal.hosts(order.getStreamId())) {
-              HttpResponses.sendError(ctx, HttpResponseStatus.FORBIDDEN, "FORBIDDEN",
-                  "only the host of stream " + order.getStreamId() + " may fulfil its orders", keepAlive);
-            } else {
-              answer(ctx, keepAlive, core.orders().fulfillOrder(fulfil));
-            }
-          });
+      withHostedOrder(ctx, request, m.group(1), keepAlive,
+          order -> answer(ctx, keepAlive, core.orders().fulfillOrder(fulfil)));
     } else if (ORDER_PATH.matcher(path).matches() && method.equals(HttpMethod.GET)) {
       Matcher m = ORDER_PATH.matcher(path);
       m.matches();
-      Principal principal = principal(request);
-      CoreClient.toCompletable(core.orders().getOrder(GetOrderRequest.newBuilder().setOrderId(m.group(1)).build()))
-          .whenComplete((order, failure) -> {
-            if (failure == null && !principal.hosts(order.getStreamId())) {
-              HttpResponses.sendError(ctx, HttpResponseStatus.FORBIDDEN, "FORBIDDEN",
-                  "only the host of stream " + order.getStreamId() + " may read its orders", keepAlive);
-            } else {
-              reply(ctx, keepAlive, order, failure, Function.identity());
-            }
-          });
+      withHostedOrder(ctx, request, m.group(1), keepAlive,
+          order -> reply(ctx, keepAlive, order, null, Function.identity()));
     } else {
       throw new ApiError(HttpResponseStatus.NOT_FOUND, "NOT_FOUND", "no such page or API: " + method + " " + path);
     }
@@ -203,6 +186,23 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       default -> throw new ApiError(HttpResponseStatus.NOT_FOUND, "NOT_FOUND",
           "no such API: " + method + " /api/streams/" + streamId + action);
     }
+  }
+
+  /** Fetches an order and hands it on only if the caller hosts its stream; answers errors itself. */
+  private void withHostedOrder(ChannelHandlerContext ctx, FullHttpRequest request, String orderId, boolean keepAlive,
+      java.util.function.Consumer<Order> then) {
+    Principal principal = principal(request);
+    CoreClient.toCompletable(core.orders().getOrder(GetOrderRequest.newBuilder().setOrderId(orderId).build()))
+        .whenComplete((order, failure) -> {
+          if (failure != null) {
+            reply(ctx, keepAlive, null, failure, Function.identity());
+          } else if (!principal.hosts(order.getStreamId())) {
+            HttpResponses.sendError(ctx, HttpResponseStatus.FORBIDDEN, "FORBIDDEN",
+                "only the host of stream " + order.getStreamId() + " may read or fulfil its orders", keepAlive);
+          } else {
+            then.accept(order);
+          }
+        });
   }
 
   private void issueDevToken(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
