@@ -1,61 +1,39 @@
 package dev.liveshop.cassandra;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Apache Cassandra node, from Maven Central's {@code cassandra-all}, running in a
+ * A real Apache Cassandra 5.0 node, from Maven Central's {@code cassandra-all}, running in a
  * forked JDK 17 JVM on loopback. {@link #start} returns once the node answers CQL.
  *
- * <p>The node dies with its parent: it watches the stdin pipe we hold (see {@link NodeMain}).
- * A JVM shutdown hook stops it too. Threading: start and close on any thread; close is
- * idempotent.
+ * <pre>{@code
+ * try (CassandraNode node = CassandraNode.start(NodeSettings.fromEnvironment(Path.of("data", "cassandra")))) {
+ *   CqlSession session = CqlSession.builder()
+ *       .addContactPoint(node.contactPoint())
+ *       .withLocalDatacenter(node.localDatacenter())
+ *       .build();
+ * }
+ * }</pre>
+ *
+ * <p>The node never outlives its parent: a JVM shutdown hook stops it on a normal exit, and
+ * after a SIGKILL the child sees its stdin pipe close and exits by itself (see
+ * {@link NodeMain}). Its logs are in {@code <dataDirectory>/logs/}.
+ *
+ * <p>Threading: start on any thread (it blocks, about 10 s). {@link #close} may be called from
+ * any thread, any number of times, concurrently with the shutdown hook; {@code stop} is
+ * synchronized so one caller does the work and the others wait for it.
  */
 public final class CassandraNode implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CassandraNode.class);
-  private static final String SERVER_CLASSPATH = "dev/liveshop/cassandra/cassandra-server.classpath";
   private static final long STOP_GRACE_SECONDS = 60;
-
-  /** From Cassandra's conf/jvm17-server.options: without them it dies at once on JDK 17. */
-  private static final List<String> JDK17_OPTIONS = List.of(
-      "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-      "--add-exports=java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
-      "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-      "--add-exports=java.rmi/sun.rmi.server=ALL-UNNAMED",
-      "--add-exports=java.sql/java.sql=ALL-UNNAMED",
-      "--add-exports=java.base/java.lang.ref=ALL-UNNAMED",
-      "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-      "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-      "--add-exports=jdk.attach/sun.tools.attach=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.module=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.loader=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.reflect=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.math=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.module=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.util.jar=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
-      "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
-      "-Djdk.attach.allowAttachSelf=true");
 
   private final NodeSettings settings;
   private final Process process;
@@ -64,39 +42,48 @@ public final class CassandraNode implements AutoCloseable {
   private CassandraNode(NodeSettings settings, Process process) {
     this.settings = settings;
     this.process = process;
-    this.shutdownHook = new Thread(this::stop, "cassandra-node-stop");
+    this.shutdownHook = new Thread(this::stop, "cassandra-node-stop-" + process.pid());
   }
 
   /**
    * Starts a node and waits until it answers CQL.
    *
    * @throws NodeStartException when a port is taken, no JDK 17 is found, or the node dies or
-   *     stays silent; the message says what to do and shows the tail of the node's log
+   *     stays silent; the message says what to do and shows the tail of the node's logs
    */
   public static CassandraNode start(NodeSettings settings) {
-    requireFree(settings.listenAddress(), settings.nativePort(), NodeSettings.NATIVE_PORT_ENV);
-    requireFree(settings.listenAddress(), settings.storagePort(), NodeSettings.STORAGE_PORT_ENV);
-    Path javaHome = new JavaHomeFinder(JavaHomeFinder.INSTALL_ROOTS)
-        .find(settings.javaHome(), Path.of(System.getProperty("java.home")), System.getenv());
+    // Ports first: the commonest failure (an earlier node still running) should take milliseconds.
+    requireFree(settings.listenAddress(), settings.nativePort(), "CQL", NodeSettings.NATIVE_PORT_ENV);
+    requireFree(settings.listenAddress(), settings.storagePort(), "storage", NodeSettings.STORAGE_PORT_ENV);
+    Path javaHome = JavaHomeFinder.find(settings.javaHome());
+    String classpath = NodeCommand.classpath();
     NodeFiles files = new NodeFiles(settings.dataDirectory());
     files.write(settings);
 
     long started = System.nanoTime();
     Process process;
     try {
-      process = new ProcessBuilder(command(settings, javaHome, files))
+      process = new ProcessBuilder(NodeCommand.of(settings, javaHome, files, classpath))
+          .directory(settings.dataDirectory().toFile())
+          // Stdin stays a pipe that we hold and never write: its end of stream tells the node we are gone.
+          .redirectInput(ProcessBuilder.Redirect.PIPE)
+          // A file, not a pipe: nobody has to drain it, and it survives us for a post-mortem.
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(files.stdout().toFile()))
           .start();
     } catch (IOException e) {
-      throw new NodeStartException("cannot run " + javaHome.resolve("bin/java") + ": " + e.getMessage(), e);
+      throw new NodeStartException("cannot run " + javaHome.resolve("bin/java") + ": " + e.getMessage()
+          + ". Check that it is an executable JDK 17 or point " + NodeSettings.JAVA_HOME_ENV + " at another.", e);
     }
-    log.info("starting Cassandra on {}:{} with {} (pid {}, data {})", settings.listenAddress(),
-        settings.nativePort(), javaHome, process.pid(), settings.dataDirectory());
+    log.info("starting Cassandra on {}:{} (storage port {}) with {} (pid {}, data {})", settings.listenAddress(),
+        settings.nativePort(), settings.storagePort(), javaHome, process.pid(), settings.dataDirectory());
     CassandraNode node = new CassandraNode(settings, process);
     Runtime.getRuntime().addShutdownHook(node.shutdownHook);
     try {
-      node.awaitReady(files, started);
+      long millis = CqlReadiness.await(node.contactPoint(), process, settings.startTimeout(), started,
+          () -> files.tail(40));
+      log.info("Cassandra ready on {}:{} in {} ms (pid {})", settings.listenAddress(), settings.nativePort(),
+          millis, process.pid());
     } catch (RuntimeException e) {
       node.close();
       throw e;
@@ -104,116 +91,72 @@ public final class CassandraNode implements AutoCloseable {
     return node;
   }
 
-  private void awaitReady(NodeFiles files, long startedNanos) {
-    InetSocketAddress address = contactPoint();
-    long deadline = startedNanos + settings.startTimeout().toNanos();
-    long nextProgress = startedNanos + TimeUnit.SECONDS.toNanos(5);
-    while (!CqlReadiness.answers(address, 1000)) {
-      if (!process.isAlive()) {
-        throw new NodeStartException("Cassandra exited with code " + process.exitValue()
-            + " before it was ready. Its log says why:" + files.tail(40));
-      }
-      long now = System.nanoTime();
-      if (now > deadline) {
-        throw new NodeStartException("Cassandra did not answer CQL on " + address + " within "
-            + settings.startTimeout().toSeconds() + " s; it was stopped. Its log:" + files.tail(40));
-      }
-      if (now > nextProgress) {
-        log.info("waiting for Cassandra on {} ({} s)", address, TimeUnit.NANOSECONDS.toSeconds(now - startedNanos));
-        nextProgress = now + TimeUnit.SECONDS.toNanos(5);
-      }
-      sleep(250);
-    }
-    log.info("Cassandra ready on {} in {} ms (pid {})", address,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos), process.pid());
-  }
-
-  private static List<String> command(NodeSettings s, Path javaHome, NodeFiles files) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(javaHome.resolve("bin/java").toString());
-    cmd.addAll(List.of("-Xms" + s.initialHeap(), "-Xmx" + s.maxHeap(), "-XX:+UseG1GC",
-        "-XX:+ExitOnOutOfMemoryError", "-XX:MaxDirectMemorySize=512M", "-Djava.net.preferIPv4Stack=true"));
-    cmd.addAll(JDK17_OPTIONS);
-    cmd.addAll(List.of(
-        "-Dcassandra-foreground=yes",
-        "-Dcassandra.config=" + files.yaml().toUri(),
-        "-Dcassandra.storagedir=" + s.dataDirectory(),
-        "-Dcassandra.logdir=" + files.logs(),
-        "-Dcassandra.triggers_dir=" + files.triggers(),
-        "-Dlogback.configurationFile=" + files.logback(),
-        // The default 30 s ring delay makes a first start take over 40 s on one node.
-        "-Dcassandra.ring_delay_ms=1000",
-        "-Dcassandra.skip_wait_for_gossip_to_settle=0",
-        "-Dcassandra.superuser_setup_delay_ms=0"));
-    cmd.add("-cp");
-    cmd.add(classpath());
-    cmd.add(NodeMain.class.getName());
-    return cmd;
-  }
-
-  /** cassandra-all's own dependency tree (resolved by this module's build) plus NodeMain. */
-  private static String classpath() {
-    try (InputStream in = CassandraNode.class.getClassLoader().getResourceAsStream(SERVER_CLASSPATH)) {
-      if (in == null) {
-        throw new NodeStartException(SERVER_CLASSPATH + " is missing from the classpath: build the "
-            + "cassandra-node module with Maven (./mvnw install -DskipTests) so it records the server's classpath.");
-      }
-      String server = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-      Path self = Path.of(NodeMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      return self + File.pathSeparator + server;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void requireFree(String address, int port, String env) {
+  /** Binds the port for a moment: the node would fail much later, and less clearly, on a taken one. */
+  private static void requireFree(String address, int port, String what, String env) {
     try (ServerSocket probe = new ServerSocket()) {
       probe.bind(new InetSocketAddress(InetAddress.getByName(address), port));
     } catch (IOException e) {
-      throw new NodeStartException("port " + port + " on " + address + " is in use (" + e.getMessage()
-          + "): another process, maybe an earlier LiveShop or Cassandra, holds it. Stop it (find it with "
-          + "ss -ltnp 'sport = :" + port + "') or choose another port with " + env + ".", e);
+      throw new NodeStartException("the " + what + " port " + port + " on " + address + " is in use ("
+          + e.getMessage() + "): another process, maybe an earlier LiveShop or Cassandra, holds it. Stop that "
+          + "process (find it with: ss -ltnp 'sport = :" + port + "') or choose another port with " + env + ".", e);
     }
   }
 
+  /** The address the node listens on, e.g. {@code 127.0.0.1}. */
   public String host() {
     return settings.listenAddress();
   }
 
+  /** The CQL port. */
   public int nativePort() {
     return settings.nativePort();
   }
 
+  /** The internode (gossip) port. */
+  public int storagePort() {
+    return settings.storagePort();
+  }
+
+  /** Where a driver connects: {@link #host()} and {@link #nativePort()}. */
   public InetSocketAddress contactPoint() {
     return new InetSocketAddress(settings.listenAddress(), settings.nativePort());
   }
 
-  /** SimpleSnitch puts the node in this datacenter. */
+  /** The datacenter SimpleSnitch puts the node in; a driver needs it as its local datacenter. */
   public String localDatacenter() {
     return "datacenter1";
   }
 
+  /** The node's data, commit log, logs and generated configuration (absolute). */
   public Path dataDirectory() {
     return settings.dataDirectory();
   }
 
+  /** The settings the node was started with. */
+  public NodeSettings settings() {
+    return settings;
+  }
+
+  /** The process id of the node's JVM. */
   public long pid() {
     return process.pid();
   }
 
+  /** Whether the node's JVM is still running. */
   public boolean isRunning() {
     return process.isAlive();
   }
 
-  /** SIGTERM (Cassandra drains), up to 60 s, then SIGKILL. Idempotent. */
+  /**
+   * Stops the node: SIGTERM (Cassandra drains: flushes memtables, 3-5 s here), up to 60 s, then
+   * SIGKILL. Returns when the process is gone. Idempotent.
+   */
   @Override
   public void close() {
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException shuttingDown) {
-      // The hook is running or about to: it stops the node.
+      // The JVM is exiting, so the hook runs (or has run) stop() itself; we wait for it below.
     }
     stop();
   }
@@ -223,25 +166,20 @@ public final class CassandraNode implements AutoCloseable {
     if (!process.isAlive()) {
       return;
     }
+    long started = System.nanoTime();
     process.destroy();
     try {
       if (!process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
-        log.warn("Cassandra (pid {}) did not stop within {} s; killing it", process.pid(), STOP_GRACE_SECONDS);
+        log.warn("Cassandra (pid {}) did not stop within {} s of SIGTERM; killing it", process.pid(),
+            STOP_GRACE_SECONDS);
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      log.warn("interrupted while Cassandra (pid {}) was stopping; killing it", process.pid());
       process.destroyForcibly();
     }
-    log.info("Cassandra on {}:{} stopped", settings.listenAddress(), settings.nativePort());
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NodeStartException("interrupted while waiting for Cassandra to start");
-    }
+    log.info("Cassandra on {}:{} (pid {}) stopped in {} ms", settings.listenAddress(), settings.nativePort(),
+        process.pid(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 }

@@ -42,10 +42,18 @@ final class NodeFiles {
     return root.resolve("triggers");
   }
 
+  Path data() {
+    return root.resolve("data");
+  }
+
+  Path systemLog() {
+    return logs().resolve("system.log");
+  }
+
   /** Writes the configuration for {@code settings}; run before every start (ports may change). */
   void write(NodeSettings s) {
     try {
-      for (Path dir : List.of(root.resolve("conf"), logs(), triggers(), root.resolve("data"),
+      for (Path dir : List.of(root.resolve("conf"), logs(), triggers(), data(),
           root.resolve("commitlog"), root.resolve("saved_caches"), root.resolve("hints"), root.resolve("cdc_raw"))) {
         Files.createDirectories(dir);
       }
@@ -57,11 +65,13 @@ final class NodeFiles {
     }
   }
 
+  /** The node's cassandra.yaml: the keys a single loopback node needs, sized for a small machine. */
   String yaml(NodeSettings s) {
     return String.join("\n",
-        "cluster_name: '" + s.clusterName() + "'",
+        "cluster_name: " + quoted(s.clusterName()),
         "num_tokens: 1",
         "partitioner: org.apache.cassandra.dht.Murmur3Partitioner",
+        // SimpleSnitch puts the node in datacenter1, which clients name as their local datacenter.
         "endpoint_snitch: SimpleSnitch",
         "seed_provider:",
         "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
@@ -75,39 +85,60 @@ final class NodeFiles {
         "authenticator: AllowAllAuthenticator",
         "authorizer: AllowAllAuthorizer",
         "data_file_directories:",
-        "  - " + root.resolve("data"),
-        "commitlog_directory: " + root.resolve("commitlog"),
-        "saved_caches_directory: " + root.resolve("saved_caches"),
-        "hints_directory: " + root.resolve("hints"),
-        "cdc_raw_directory: " + root.resolve("cdc_raw"),
+        "  - " + quoted(data()),
+        "commitlog_directory: " + quoted(root.resolve("commitlog")),
+        "saved_caches_directory: " + quoted(root.resolve("saved_caches")),
+        "hints_directory: " + quoted(root.resolve("hints")),
+        "cdc_raw_directory: " + quoted(root.resolve("cdc_raw")),
         "commitlog_sync: periodic",
         "commitlog_sync_period: 10000ms",
+        // One node: there is nobody to hand hints to.
         "hinted_handoff_enabled: false",
+        // Tests drop and truncate a lot; a snapshot on each would fill the disk.
         "auto_snapshot: false",
         "memtable_heap_space: 128MiB",
         "memtable_offheap_space: 128MiB",
         "key_cache_size: 16MiB",
+        // Two cores: the defaults (32 each) only add contention.
         "concurrent_reads: 8",
         "concurrent_writes: 16",
         "");
   }
 
   private String logbackXml() {
+    // Rolling, so a node that runs every day on a laptop does not grow one log without bound.
     return """
         <configuration>
-          <appender name="FILE" class="ch.qos.logback.core.FileAppender">
-            <file>%s</file>
+          <appender name="FILE" class="ch.qos.logback.core.rolling.RollingFileAppender">
+            <file>%1$s/system.log</file>
+            <rollingPolicy class="ch.qos.logback.core.rolling.FixedWindowRollingPolicy">
+              <fileNamePattern>%1$s/system.log.%%i</fileNamePattern>
+              <minIndex>1</minIndex>
+              <maxIndex>3</maxIndex>
+            </rollingPolicy>
+            <triggeringPolicy class="ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy">
+              <maxFileSize>20MB</maxFileSize>
+            </triggeringPolicy>
             <encoder><pattern>%%d{HH:mm:ss.SSS} %%-5level [%%thread] %%logger{36} - %%msg%%n</pattern></encoder>
           </appender>
           <root level="INFO"><appender-ref ref="FILE"/></root>
         </configuration>
-        """.formatted(logs().resolve("system.log"));
+        """.formatted(xmlText(logs()));
+  }
+
+  /** A YAML single-quoted scalar: only the quote itself needs escaping. */
+  private static String quoted(Object value) {
+    return "'" + value.toString().replace("'", "''") + "'";
+  }
+
+  private static String xmlText(Path path) {
+    return path.toString().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
   /** The last {@code lines} lines of the node's logs, for an error message. */
   String tail(int lines) {
     StringBuilder out = new StringBuilder();
-    for (Path log : List.of(logs().resolve("system.log"), stdout())) {
+    for (Path log : List.of(systemLog(), stdout())) {
       if (!Files.isRegularFile(log)) {
         continue;
       }

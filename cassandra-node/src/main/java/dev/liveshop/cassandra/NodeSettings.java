@@ -1,16 +1,38 @@
 package dev.liveshop.cassandra;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How to run the embedded node. Defaults suit a laptop or a 2-core CI box: loopback,
- * the standard ports, a 1 GiB heap.
+ * How to run the embedded node. Immutable; change a copy with the {@code withXxx} methods.
+ * Defaults ({@link #defaults}) suit a laptop or a 2-core CI box:
  *
- * @param dataDirectory everything the node writes: data, commit log, logs, its yaml
- * @param javaHome a JDK 17 to run the node with; empty means "find one"
+ * <ul>
+ *   <li>listen address {@code 127.0.0.1} (loopback only: the node is for this machine);
+ *   <li>CQL (native) port 9042, storage (gossip) port 7000; no JMX port is opened at all;
+ *   <li>heap {@code -Xms256M -Xmx1G} (a small initial heap because the node mlockalls its
+ *       committed heap when it runs as root);
+ *   <li>Java home: empty, meaning "find a JDK 17" (see {@link CassandraNode#start});
+ *   <li>start timeout 120 s (a fresh start takes about 10 s on 2 cores);
+ *   <li>cluster name {@code liveshop}.
+ * </ul>
+ *
+ * @param dataDirectory everything the node writes: data, commit log, logs, its generated yaml;
+ *     made absolute
+ * @param listenAddress the address the node listens on for CQL and gossip
+ * @param nativePort the CQL port clients connect to
+ * @param storagePort the internode (gossip) port
+ * @param maxHeap {@code -Xmx}, as the JVM spells it: {@code 1G}, {@code 768M}
+ * @param initialHeap {@code -Xms}, at most {@code maxHeap}
+ * @param javaHome a JDK 17 (or 11) to run the node with; empty means "find one"
+ * @param startTimeout how long {@link CassandraNode#start} waits for the node to answer CQL
+ * @param clusterName written to the node's yaml; a restart must use the same one
  */
 public record NodeSettings(
     Path dataDirectory,
@@ -23,51 +45,107 @@ public record NodeSettings(
     Duration startTimeout,
     String clusterName) {
 
+  /** Overrides the data directory (default: the one the caller passes, {@code ./data/cassandra} locally). */
   public static final String DATA_DIR_ENV = "LIVESHOP_CASSANDRA_DATA_DIR";
+  /** Overrides the CQL port (default 9042). */
   public static final String NATIVE_PORT_ENV = "LIVESHOP_CASSANDRA_NATIVE_PORT";
+  /** Overrides the storage (gossip) port (default 7000). */
   public static final String STORAGE_PORT_ENV = "LIVESHOP_CASSANDRA_STORAGE_PORT";
+  /** Overrides the maximum heap (default 1G), e.g. {@code 2G} or {@code 768M}. */
   public static final String HEAP_ENV = "LIVESHOP_CASSANDRA_HEAP";
+  /** The JDK 17 to run the node with (default: searched for). */
   public static final String JAVA_HOME_ENV = "LIVESHOP_CASSANDRA_JAVA_HOME";
 
+  /** What -Xmx and -Xms accept here: mebibytes or gibibytes. */
+  private static final String HEAP_SIZE = "\\d{1,7}[mMgG]";
+
   public NodeSettings {
+    Objects.requireNonNull(dataDirectory, "dataDirectory");
+    Objects.requireNonNull(javaHome, "javaHome");
+    requireText("listen address", listenAddress);
+    requireText("cluster name", clusterName);
+    if (clusterName.contains("'")) {
+      throw new IllegalArgumentException("the cluster name must not contain a quote: " + clusterName);
+    }
     requirePort("native port", NATIVE_PORT_ENV, nativePort);
     requirePort("storage port", STORAGE_PORT_ENV, storagePort);
     if (nativePort == storagePort) {
-      throw new IllegalArgumentException("the native and storage ports must differ (both " + nativePort + ")");
+      throw new IllegalArgumentException("the native and storage ports must differ (both are " + nativePort
+          + "); set " + NATIVE_PORT_ENV + " or " + STORAGE_PORT_ENV + " to another port");
+    }
+    long max = heapBytes("maximum heap", HEAP_ENV, maxHeap);
+    long initial = heapBytes("initial heap", null, initialHeap);
+    if (initial > max) {
+      throw new IllegalArgumentException("the initial heap " + initialHeap + " exceeds the maximum heap " + maxHeap
+          + "; lower the initial heap or raise " + HEAP_ENV);
+    }
+    Objects.requireNonNull(startTimeout, "startTimeout");
+    if (startTimeout.isNegative() || startTimeout.isZero()) {
+      throw new IllegalArgumentException("the start timeout must be positive, got " + startTimeout);
     }
     dataDirectory = dataDirectory.toAbsolutePath().normalize();
   }
 
-  /** Defaults with data under {@code dataDirectory}. */
+  /** The defaults listed above, with data under {@code dataDirectory}. */
   public static NodeSettings defaults(Path dataDirectory) {
     return new NodeSettings(dataDirectory, "127.0.0.1", 9042, 7000, "1G", "256M", Optional.empty(),
         Duration.ofSeconds(120), "liveshop");
   }
 
-  /** Defaults overridden by the LIVESHOP_CASSANDRA_* environment variables. */
+  /**
+   * The defaults overridden by the {@code LIVESHOP_CASSANDRA_*} environment variables.
+   *
+   * @throws IllegalArgumentException naming the variable, when one holds a bad value
+   */
   public static NodeSettings fromEnvironment(Path defaultDataDirectory) {
     return fromEnvironment(defaultDataDirectory, System.getenv());
   }
 
   static NodeSettings fromEnvironment(Path defaultDataDirectory, Map<String, String> env) {
-    NodeSettings s = defaults(Path.of(env.getOrDefault(DATA_DIR_ENV, defaultDataDirectory.toString())));
-    if (env.containsKey(NATIVE_PORT_ENV)) {
-      s = s.withNativePort(parsePort(env, NATIVE_PORT_ENV));
+    NodeSettings s = defaults(defaultDataDirectory);
+    String dataDir = value(env, DATA_DIR_ENV);
+    if (dataDir != null) {
+      try {
+        s = s.withDataDirectory(Path.of(dataDir));
+      } catch (InvalidPathException e) {
+        throw new IllegalArgumentException(DATA_DIR_ENV + "='" + dataDir + "' is not a path: " + e.getMessage(), e);
+      }
     }
-    if (env.containsKey(STORAGE_PORT_ENV)) {
-      s = s.withStoragePort(parsePort(env, STORAGE_PORT_ENV));
+    String nativePort = value(env, NATIVE_PORT_ENV);
+    if (nativePort != null) {
+      s = s.withNativePort(parsePort(NATIVE_PORT_ENV, nativePort));
     }
-    if (env.containsKey(HEAP_ENV)) {
-      String heap = env.get(HEAP_ENV).strip();
-      if (!heap.matches("\\d+[MG]")) {
-        throw new IllegalArgumentException(HEAP_ENV + "='" + heap + "' is not a heap size such as 512M or 2G");
+    String storagePort = value(env, STORAGE_PORT_ENV);
+    if (storagePort != null) {
+      s = s.withStoragePort(parsePort(STORAGE_PORT_ENV, storagePort));
+    }
+    String heap = value(env, HEAP_ENV);
+    if (heap != null) {
+      if (!heap.matches(HEAP_SIZE)) {
+        throw new IllegalArgumentException(HEAP_ENV + "='" + heap + "' is not a heap size such as 768M or 2G");
       }
       s = s.withMaxHeap(heap);
     }
-    if (env.containsKey(JAVA_HOME_ENV)) {
-      s = s.withJavaHome(Path.of(env.get(JAVA_HOME_ENV)));
+    String javaHome = value(env, JAVA_HOME_ENV);
+    if (javaHome != null) {
+      Path home = Path.of(javaHome);
+      if (!Files.isRegularFile(home.resolve("bin/java"))) {
+        throw new IllegalArgumentException(JAVA_HOME_ENV + "='" + javaHome + "' is not a JDK (there is no "
+            + home.resolve("bin/java") + "); point it at a JDK 17, e.g. /usr/lib/jvm/java-17-openjdk-amd64");
+      }
+      s = s.withJavaHome(home);
     }
     return s;
+  }
+
+  public NodeSettings withDataDirectory(Path dir) {
+    return new NodeSettings(dir, listenAddress, nativePort, storagePort, maxHeap, initialHeap, javaHome,
+        startTimeout, clusterName);
+  }
+
+  public NodeSettings withListenAddress(String address) {
+    return new NodeSettings(dataDirectory, address, nativePort, storagePort, maxHeap, initialHeap, javaHome,
+        startTimeout, clusterName);
   }
 
   public NodeSettings withNativePort(int port) {
@@ -80,8 +158,16 @@ public record NodeSettings(
         startTimeout, clusterName);
   }
 
+  /** Sets {@code -Xmx}; lowers the initial heap to match if it was larger. */
   public NodeSettings withMaxHeap(String heap) {
-    return new NodeSettings(dataDirectory, listenAddress, nativePort, storagePort, heap, initialHeap, javaHome,
+    String initial = heapBytes("initial heap", null, initialHeap) > heapBytes("maximum heap", HEAP_ENV, heap)
+        ? heap : initialHeap;
+    return new NodeSettings(dataDirectory, listenAddress, nativePort, storagePort, heap, initial, javaHome,
+        startTimeout, clusterName);
+  }
+
+  public NodeSettings withInitialHeap(String heap) {
+    return new NodeSettings(dataDirectory, listenAddress, nativePort, storagePort, maxHeap, heap, javaHome,
         startTimeout, clusterName);
   }
 
@@ -95,17 +181,46 @@ public record NodeSettings(
         timeout, clusterName);
   }
 
-  private static int parsePort(Map<String, String> env, String name) {
+  public NodeSettings withClusterName(String name) {
+    return new NodeSettings(dataDirectory, listenAddress, nativePort, storagePort, maxHeap, initialHeap, javaHome,
+        startTimeout, name);
+  }
+
+  /** The variable's value, or null when it is unset or blank (an empty export means "default"). */
+  private static String value(Map<String, String> env, String name) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? null : v.strip();
+  }
+
+  private static int parsePort(String name, String value) {
     try {
-      return Integer.parseInt(env.get(name).strip());
+      int port = Integer.parseInt(value);
+      requirePort("port", name, port);
+      return port;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + "='" + env.get(name) + "' is not a port number (1..65535)");
+      throw new IllegalArgumentException(name + "='" + value + "' is not a port number (1..65535)", e);
     }
   }
 
   private static void requirePort(String what, String env, int port) {
     if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException(what + " must be 1..65535, got " + port + " (set " + env + ")");
+      throw new IllegalArgumentException(what + " must be 1..65535, got " + port + " (check " + env + ")");
+    }
+  }
+
+  /** A JVM heap size such as 512M or 2G, in bytes; fails naming {@code env} when there is one. */
+  private static long heapBytes(String what, String env, String size) {
+    if (size == null || !size.matches(HEAP_SIZE)) {
+      throw new IllegalArgumentException("the " + what + " '" + size + "' is not a heap size such as 768M or 2G"
+          + (env == null ? "" : " (check " + env + ")"));
+    }
+    long n = Long.parseLong(size.substring(0, size.length() - 1));
+    return size.toUpperCase(Locale.ROOT).endsWith("G") ? n << 30 : n << 20;
+  }
+
+  private static void requireText(String what, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("the " + what + " must not be blank");
     }
   }
 }

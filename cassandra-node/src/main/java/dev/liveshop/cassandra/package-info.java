@@ -1,7 +1,10 @@
 /**
- * A real Cassandra node for local runs and integration tests: settings, the search for a
- * JDK it runs on, its generated configuration, the forked JVM and the CQL readiness probe.
- * The caller's thread starts and stops the node; the child JVM watches its stdin so it
- * never outlives the parent.
+ * A real Cassandra 5.0 node for local runs and integration tests: {@link
+ * dev.liveshop.cassandra.NodeSettings} (defaults and {@code LIVESHOP_CASSANDRA_*} overrides), the
+ * search for a JDK 17 it runs on, its generated {@code cassandra.yaml} and logback file, the
+ * forked JVM's command line and main class, and the CQL readiness probe. The caller's thread
+ * starts a node and blocks until it answers; {@code close()} runs on the caller's thread or on
+ * the JVM shutdown hook's, serialized by the node. In the child JVM, {@code NodeMain}'s
+ * {@code parent-watchdog} thread ends the node when the parent's pipe closes.
  */
 package dev.liveshop.cassandra;

@@ -120,7 +120,7 @@ class CoreServerIT {
     assertThat(inventory.reserve(reserve(sale, "lou", 1, "l-1")).getResult())
         .isEqualTo(ReserveResult.RESERVE_RESULT_SOLD_OUT);
 
-    Iterator<StockUpdate> stock = InventoryServiceGrpc.newBlockingStub(channel)
+    Iterator<StockUpdate> stock = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
         .watchStock(WatchStockRequest.newBuilder().setSaleId(sale.getSaleId()).build());
     StockUpdate update = stock.next();
     while (update.getAvailable() != 1) {
@@ -141,7 +141,7 @@ class CoreServerIT {
       lapsedStatus = orders.getOrder(GetOrderRequest.newBuilder().setOrderId(lapsed).build()).getStatus();
     } while (lapsedStatus != OrderStatus.ORDER_STATUS_EXPIRED && System.nanoTime() < deadline);
     assertThat(lapsedStatus).isEqualTo(OrderStatus.ORDER_STATUS_EXPIRED);
-    StockUpdate last = InventoryServiceGrpc.newBlockingStub(channel)
+    StockUpdate last = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
         .watchStock(WatchStockRequest.newBuilder().setSaleId(sale.getSaleId()).build()).next();
     assertThat(last.getSold()).isEqualTo(1);
     assertThat(last.getHeld() + last.getAvailable()).isZero();
@@ -185,7 +185,7 @@ class CoreServerIT {
         .addItems(ReserveItem.newBuilder().setSaleId(mug.getSaleId()).setQuantity(1)).build());
     assertThat(refused.getResult()).isEqualTo(ReserveResult.RESERVE_RESULT_SOLD_OUT);
     assertThat(refused.getRefusedSaleId()).isEqualTo(mug.getSaleId());
-    StockUpdate scarfStock = InventoryServiceGrpc.newBlockingStub(channel)
+    StockUpdate scarfStock = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
         .watchStock(WatchStockRequest.newBuilder().setSaleId(scarf.getSaleId()).build()).next();
     assertThat(scarfStock.getAvailable()).isEqualTo(5);
 
@@ -230,7 +230,7 @@ class CoreServerIT {
   @Test
   void watchStock_sendsCurrentValueThenEveryChange() {
     FlashSale sale = launchSale("watch", 5, 5);
-    Iterator<StockUpdate> updates = InventoryServiceGrpc.newBlockingStub(channel)
+    Iterator<StockUpdate> updates = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
         .watchStock(WatchStockRequest.newBuilder().setSaleId(sale.getSaleId()).build());
     StockUpdate first = updates.next();
     assertThat(first.getAvailable()).isEqualTo(5);
