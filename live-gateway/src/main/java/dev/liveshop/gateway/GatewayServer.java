@@ -78,7 +78,8 @@ public final class GatewayServer implements AutoCloseable {
     HostApiHandler hostApi = new HostApiHandler(client, rooms, tokens, config.devMode(), config.tokenTtl(),
         config.paymentSecret(), config.paymentMaxSkew());
     GatewayInitializer initializer = new GatewayInitializer(tokens, hostApi, new FrameCodec(config.maxChatChars()),
-        rooms, new OrderPlacement(client), config.maxFrameBytes(), config.maxRequestBytes());
+        rooms, new OrderPlacement(client), config.maxFrameBytes(), config.maxRequestBytes(), config.framesPerSecond(),
+        config.frameBurst());
     try {
       Channel server = new ServerBootstrap()
           .group(group)

@@ -19,6 +19,8 @@ public record GatewayConfig(
     Duration paymentMaxSkew,
     int maxFrameBytes,
     int maxChatChars,
+    int framesPerSecond,
+    int frameBurst,
     Duration roomTick,
     int recentChat) {
 
@@ -34,9 +36,10 @@ public record GatewayConfig(
     if (httpPort < 0 || httpPort > 65535) {
       throw new IllegalArgumentException("liveshop.gateway.http.port must be 0..65535, got " + httpPort);
     }
-    if (maxFrameBytes < 256 || maxChatChars < 1 || recentChat < 0 || roomTick.toMillis() < 1) {
+    if (maxFrameBytes < 256 || maxChatChars < 1 || recentChat < 0 || roomTick.toMillis() < 1
+        || framesPerSecond < 1 || frameBurst < 1) {
       throw new IllegalArgumentException("liveshop.gateway.limits/room values out of range: max-frame-bytes >= 256, "
-          + "max-chat-chars >= 1, recent-chat >= 0, tick >= 1ms");
+          + "max-chat-chars >= 1, frames-per-second >= 1, frame-burst >= 1, recent-chat >= 0, tick >= 1ms");
     }
   }
 
@@ -60,23 +63,25 @@ public record GatewayConfig(
         c.getDuration("payments.max-skew"),
         c.getInt("limits.max-frame-bytes"),
         c.getInt("limits.max-chat-chars"),
+        c.getInt("limits.frames-per-second"),
+        c.getInt("limits.frame-burst"),
         c.getDuration("room.tick"),
         c.getInt("room.recent-chat"));
   }
 
   public GatewayConfig withHttpPort(int port) {
     return new GatewayConfig(httpHost, port, maxRequestBytes, coreTarget, reserveDeadline, callDeadline, authSecret,
-        devMode, tokenTtl, paymentSecret, paymentMaxSkew, maxFrameBytes, maxChatChars, roomTick, recentChat);
+        devMode, tokenTtl, paymentSecret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat);
   }
 
   public GatewayConfig withPaymentSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreTarget, reserveDeadline, callDeadline, authSecret,
-        devMode, tokenTtl, secret, paymentMaxSkew, maxFrameBytes, maxChatChars, roomTick, recentChat);
+        devMode, tokenTtl, secret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat);
   }
 
   public GatewayConfig withCoreTarget(String target) {
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, target, reserveDeadline, callDeadline, authSecret,
-        devMode, tokenTtl, paymentSecret, paymentMaxSkew, maxFrameBytes, maxChatChars, roomTick, recentChat);
+        devMode, tokenTtl, paymentSecret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat);
   }
 
   /** The settings for the start-up log, secret redacted. */

@@ -25,9 +25,11 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
   private final OrderPlacement orders;
   private final int maxFrameBytes;
   private final int maxRequestBytes;
+  private final int framesPerSecond;
+  private final int frameBurst;
 
   public GatewayInitializer(TokenService tokens, HostApiHandler hostApi, FrameCodec codec, RoomRegistry rooms,
-      OrderPlacement orders, int maxFrameBytes, int maxRequestBytes) {
+      OrderPlacement orders, int maxFrameBytes, int maxRequestBytes, int framesPerSecond, int frameBurst) {
     this.tokens = tokens;
     this.hostApi = hostApi;
     this.codec = codec;
@@ -35,6 +37,8 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     this.orders = orders;
     this.maxFrameBytes = maxFrameBytes;
     this.maxRequestBytes = maxRequestBytes;
+    this.framesPerSecond = framesPerSecond;
+    this.frameBurst = frameBurst;
   }
 
   @Override
@@ -51,6 +55,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
             .maxFramePayloadLength(maxFrameBytes)
             .build()))
         .addLast(hostApi)
-        .addLast(new ViewerFrameHandler(codec, rooms, orders));
+        .addLast(new ViewerFrameHandler(codec, rooms, orders,
+            new FrameRateLimiter(framesPerSecond, frameBurst, System.nanoTime())));
   }
 }

@@ -38,12 +38,14 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
   private final FrameCodec codec;
   private final RoomRegistry rooms;
   private final OrderPlacement orders;
+  private final FrameRateLimiter limiter;
   private Room room;
 
-  ViewerFrameHandler(FrameCodec codec, RoomRegistry rooms, OrderPlacement orders) {
+  ViewerFrameHandler(FrameCodec codec, RoomRegistry rooms, OrderPlacement orders, FrameRateLimiter limiter) {
     this.codec = codec;
     this.rooms = rooms;
     this.orders = orders;
+    this.limiter = limiter;
   }
 
   @Override
@@ -52,6 +54,21 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
       ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE,
           "liveshop.v1.json takes text frames only")).addListener(f -> ctx.close());
       return;
+    }
+    switch (limiter.onFrame(System.nanoTime())) {
+      case CLOSE -> {
+        ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
+            "frame flood: slow down and reconnect")).addListener(f -> ctx.close());
+        return;
+      }
+      case REFUSE -> {
+        if (limiter.firstRefusal()) {
+          send(ctx, FrameCodec.error("", ErrorCode.ERROR_CODE_RATE_LIMITED,
+              "too many frames: frames are being dropped; slow down"));
+        }
+        return;
+      }
+      default -> { }
     }
     DecodedFrame decoded = codec.decode(text.text());
     if (decoded.isError()) {

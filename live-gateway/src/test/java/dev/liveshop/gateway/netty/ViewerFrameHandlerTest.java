@@ -79,7 +79,8 @@ class ViewerFrameHandlerTest {
     CoreClient client = new CoreClient(coreChannel, Duration.ofSeconds(5), Duration.ofSeconds(5));
     ticker = new DefaultEventExecutor();
     rooms = new RoomRegistry(client, 10, Duration.ofHours(1), ticker);
-    handler = new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(client));
+    handler = new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(client),
+        new FrameRateLimiter(20, 40, System.nanoTime()));
     channel = new EmbeddedChannel(handler);
     channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
   }
@@ -118,6 +119,33 @@ class ViewerFrameHandlerTest {
     channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1, 2, 3})));
     CloseWebSocketFrame close = channel.readOutbound();
     assertThat(close.statusCode()).isEqualTo(1003);
+    close.release();
+    channel.runPendingTasks();
+    assertThat(channel.isActive()).isFalse();
+  }
+
+  @Test
+  void flood_isRefusedThenClosedWith1008() throws Exception {
+    int pongs = 0;
+    for (int i = 0; i < 200 && channel.isActive(); i++) {
+      channel.writeInbound(text("{\"ping\":{}}"));
+    }
+    boolean rateLimited = false;
+    CloseWebSocketFrame close = null;
+    Object out;
+    while ((out = channel.readOutbound()) != null) {
+      if (out instanceof TextWebSocketFrame frame) {
+        rateLimited |= frame.text().contains("ERROR_CODE_RATE_LIMITED");
+        pongs += frame.text().contains("pong") ? 1 : 0;
+        frame.release();
+      } else if (out instanceof CloseWebSocketFrame c) {
+        close = c;
+      }
+    }
+    assertThat(pongs).isBetween(40, 45);
+    assertThat(rateLimited).isTrue();
+    assertThat(close).isNotNull();
+    assertThat(close.statusCode()).isEqualTo(1008);
     close.release();
     channel.runPendingTasks();
     assertThat(channel.isActive()).isFalse();

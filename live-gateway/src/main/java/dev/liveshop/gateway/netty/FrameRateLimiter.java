@@ -1,0 +1,49 @@
+package dev.liveshop.gateway.netty;
+
+/**
+ * A token bucket for one connection's frames: {@code framesPerSecond} on average, bursts of
+ * {@code burst}. A client that keeps sending into an empty bucket is flooding and gets
+ * closed. Confined to the connection's event loop; no synchronisation.
+ */
+final class FrameRateLimiter {
+
+  enum Decision {
+    ALLOW,
+    /** Over the rate: drop this frame (tell the client once per run of refusals). */
+    REFUSE,
+    /** Refused frames keep coming: close the connection (1008). */
+    CLOSE
+  }
+
+  private final double tokensPerNano;
+  private final double burst;
+  private final int refusalsBeforeClose;
+  private double tokens;
+  private long lastNanos;
+  private int refusedInARow;
+
+  FrameRateLimiter(int framesPerSecond, int burst, long nowNanos) {
+    this.tokensPerNano = framesPerSecond / 1e9;
+    this.burst = burst;
+    this.refusalsBeforeClose = burst;
+    this.tokens = burst;
+    this.lastNanos = nowNanos;
+  }
+
+  Decision onFrame(long nowNanos) {
+    tokens = Math.min(burst, tokens + (nowNanos - lastNanos) * tokensPerNano);
+    lastNanos = nowNanos;
+    if (tokens >= 1) {
+      tokens -= 1;
+      refusedInARow = 0;
+      return Decision.ALLOW;
+    }
+    refusedInARow++;
+    return refusedInARow > refusalsBeforeClose ? Decision.CLOSE : Decision.REFUSE;
+  }
+
+  /** True for the first refusal of a run: the one worth telling the client about. */
+  boolean firstRefusal() {
+    return refusedInARow == 1;
+  }
+}
