@@ -244,6 +244,25 @@ class CoreServerIT {
   }
 
   @Test
+  void getStream_afterChanges_showsThemAtOnce() {
+    Product first = product("cached");
+    GetStreamRequest get = GetStreamRequest.newBuilder().setStreamId("cached").build();
+    assertThat(catalog.getStream(get).getProductsCount()).isEqualTo(1);
+    Product second = catalog.addProduct(AddProductRequest.newBuilder().setStreamId("cached").setName("Mug")
+        .setPriceCents(900).build());
+    catalog.pinProduct(PinProductRequest.newBuilder().setStreamId("cached").setProductId(second.getProductId())
+        .build());
+    var snapshot = catalog.getStream(get);
+    assertThat(snapshot.getProductsList()).extracting(Product::getProductId)
+        .containsExactly(first.getProductId(), second.getProductId());
+    assertThat(snapshot.getStream().getPinnedProductId()).isEqualTo(second.getProductId());
+    assertThat(snapshot.getSalesCount()).isZero();
+    inventory.createSale(CreateSaleRequest.newBuilder().setStreamId("cached").setProductId(first.getProductId())
+        .setQuantity(3).setPerViewerLimit(1).setDurationMs(60_000).build());
+    assertThat(catalog.getStream(get).getSalesCount()).isEqualTo(1);
+  }
+
+  @Test
   void createSale_badFields_isInvalidArgumentNamingTheField() {
     Product product = product("badsale");
     assertThatThrownBy(() -> inventory.createSale(CreateSaleRequest.newBuilder().setStreamId("badsale")

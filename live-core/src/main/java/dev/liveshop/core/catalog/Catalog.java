@@ -1,5 +1,7 @@
 package dev.liveshop.core.catalog;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.liveshop.core.inventory.FlashSale;
 import dev.liveshop.core.inventory.InventoryEngine;
 import dev.liveshop.core.inventory.SaleChange;
@@ -16,8 +18,8 @@ import java.util.regex.Pattern;
  * (an {@link InvalidRequestException} names the field), stores it, and opens launched
  * sales in the inventory engine.
  *
- * <p>Threading: stateless apart from its collaborators; called on gRPC executor threads
- * and at start. Blocking calls to the store are fine here: this is not the hot path.
+ * <p>Threading: called on gRPC executor threads and at start; its only state is a
+ * thread-safe cache. Blocking calls to the store are fine here: this is not the hot path.
  */
 public final class Catalog {
 
@@ -28,6 +30,14 @@ public final class Catalog {
   static final long MAX_SALE_MILLIS = Duration.ofDays(1).toMillis();
 
   private final CatalogStore store;
+  /**
+   * Streams as viewers' rooms open them, read through from Cassandra. Every change made
+   * here invalidates its stream; the expiry bounds staleness from changes made elsewhere.
+   */
+  private final Cache<String, StreamView> streams = Caffeine.newBuilder()
+      .maximumSize(10_000)
+      .expireAfterWrite(Duration.ofSeconds(30))
+      .build();
   private final InventoryEngine engine;
   private final Clock clock;
   private final long defaultHoldTtlMillis;
@@ -53,8 +63,10 @@ public final class Catalog {
   }
 
   public StreamView getStream(String streamId) {
-    LiveStream stream = stream(streamId);
-    return new StreamView(stream, store.products(streamId), store.salesOfStream(streamId));
+    return streams.get(streamId, id -> {
+      LiveStream stream = stream(id);
+      return new StreamView(stream, store.products(id), store.salesOfStream(id));
+    });
   }
 
   public List<LiveStream> listStreams() {
@@ -70,6 +82,7 @@ public final class Catalog {
     LineupProduct product = new LineupProduct(streamId, "p-" + shortId(), name.strip(), imageUrl, priceCents,
         position);
     store.insertProduct(product);
+    streams.invalidate(streamId);
     return product;
   }
 
@@ -80,6 +93,7 @@ public final class Catalog {
       product(streamId, productId);
     }
     store.setPinned(streamId, productId);
+    streams.invalidate(streamId);
     return stream.withPinned(productId);
   }
 
@@ -103,6 +117,7 @@ public final class Catalog {
         r.holdTtlMillis() == 0 ? defaultHoldTtlMillis : r.holdTtlMillis(), false);
     // Stored before it opens: a sale that takes orders is always one recovery can find.
     store.insertSale(sale);
+    streams.invalidate(sale.streamId());
     engine.open(sale, List.of()).join();
     return sale;
   }
@@ -113,7 +128,10 @@ public final class Catalog {
     switch (result.outcome()) {
       case UNKNOWN_SALE -> throw new NotFoundException(result.refusal());
       case REFUSED -> throw new InvalidRequestException(result.refusal());
-      case APPLIED -> store.updateSale(result.sale());
+      case APPLIED -> {
+        store.updateSale(result.sale());
+        streams.invalidate(result.sale().streamId());
+      }
     }
     return result;
   }
