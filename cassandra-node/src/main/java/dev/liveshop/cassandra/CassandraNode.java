@@ -78,7 +78,13 @@ public final class CassandraNode implements AutoCloseable {
     log.info("starting Cassandra on {}:{} (storage port {}) with {} (pid {}, data {})", settings.listenAddress(),
         settings.nativePort(), settings.storagePort(), javaHome, process.pid(), settings.dataDirectory());
     CassandraNode node = new CassandraNode(settings, process);
-    Runtime.getRuntime().addShutdownHook(node.shutdownHook);
+    try {
+      Runtime.getRuntime().addShutdownHook(node.shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      node.stop();
+      throw new NodeStartException("the JVM began shutting down while Cassandra was starting; it was stopped. "
+          + "Start the node before shutdown begins.", shuttingDown);
+    }
     try {
       long millis = CqlReadiness.await(node.contactPoint(), process, settings.startTimeout(), started,
           () -> files.tail(40));

@@ -49,7 +49,7 @@ final class JavaHomeFinder {
    */
   Path find(Optional<Path> explicit, Path currentHome, int currentFeature, Map<String, String> env) {
     if (explicit.isPresent()) {
-      return requireSupported(explicit.get(), "the node settings' Java home");
+      return requireSupported(explicit.get(), "the configured Java home (NodeSettings.javaHome)");
     }
     String fromEnv = env.get(NodeSettings.JAVA_HOME_ENV);
     if (fromEnv != null && !fromEnv.isBlank()) {

@@ -138,27 +138,34 @@ public record NodeSettings(
     return s;
   }
 
+  /** A copy with data, logs and configuration under {@code dir}. */
   public NodeSettings withDataDirectory(Path dir) {
     return new NodeSettings(dir, listenAddress, nativePort, storagePort, maxHeap, initialHeap, javaHome,
         startTimeout, clusterName);
   }
 
+  /** A copy listening on {@code address} (CQL and gossip). */
   public NodeSettings withListenAddress(String address) {
     return new NodeSettings(dataDirectory, address, nativePort, storagePort, maxHeap, initialHeap, javaHome,
         startTimeout, clusterName);
   }
 
+  /** A copy with the CQL port {@code port}. */
   public NodeSettings withNativePort(int port) {
     return new NodeSettings(dataDirectory, listenAddress, port, storagePort, maxHeap, initialHeap, javaHome,
         startTimeout, clusterName);
   }
 
+  /** A copy with the storage (gossip) port {@code port}. */
   public NodeSettings withStoragePort(int port) {
     return new NodeSettings(dataDirectory, listenAddress, nativePort, port, maxHeap, initialHeap, javaHome,
         startTimeout, clusterName);
   }
 
-  /** Sets {@code -Xmx}; lowers the initial heap to match if it was larger. */
+  /**
+   * A copy with {@code -Xmx} set to {@code heap}, e.g. {@code 2G}; lowers the initial heap to
+   * match if it was larger.
+   */
   public NodeSettings withMaxHeap(String heap) {
     String initial = heapBytes("initial heap", null, initialHeap) > heapBytes("maximum heap", HEAP_ENV, heap)
         ? heap : initialHeap;
@@ -166,21 +173,25 @@ public record NodeSettings(
         startTimeout, clusterName);
   }
 
+  /** A copy with {@code -Xms} set to {@code heap}, e.g. {@code 256M}; at most the maximum heap. */
   public NodeSettings withInitialHeap(String heap) {
     return new NodeSettings(dataDirectory, listenAddress, nativePort, storagePort, maxHeap, heap, javaHome,
         startTimeout, clusterName);
   }
 
+  /** A copy that runs the node on the JDK at {@code home} (must be 17 or 11) instead of searching. */
   public NodeSettings withJavaHome(Path home) {
     return new NodeSettings(dataDirectory, listenAddress, nativePort, storagePort, maxHeap, initialHeap,
         Optional.of(home), startTimeout, clusterName);
   }
 
+  /** A copy that waits up to {@code timeout} for the node to answer CQL. */
   public NodeSettings withStartTimeout(Duration timeout) {
     return new NodeSettings(dataDirectory, listenAddress, nativePort, storagePort, maxHeap, initialHeap, javaHome,
         timeout, clusterName);
   }
 
+  /** A copy with the cluster name {@code name}; a node restarted on its data must keep its name. */
   public NodeSettings withClusterName(String name) {
     return new NodeSettings(dataDirectory, listenAddress, nativePort, storagePort, maxHeap, initialHeap, javaHome,
         startTimeout, name);
