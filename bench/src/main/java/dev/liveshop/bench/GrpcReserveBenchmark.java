@@ -1,5 +1,6 @@
 package dev.liveshop.bench;
 
+import dev.liveshop.core.grpc.CallExecutors;
 import dev.liveshop.core.grpc.InventoryGrpcService;
 import dev.liveshop.core.inventory.FlashSale;
 import dev.liveshop.core.inventory.InventoryEngine;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -38,6 +40,10 @@ public class GrpcReserveBenchmark extends BenchmarkDefaults {
 
   static final int WINDOW = 256;
 
+  /** {@code direct}: reservation calls on the event loop, as live-core runs them; {@code pool}: gRPC's default executor. */
+  @Param({"direct", "pool"})
+  public String executor;
+
   private InventoryEngine engine;
   private Server server;
   private ManagedChannel channel;
@@ -52,8 +58,12 @@ public class GrpcReserveBenchmark extends BenchmarkDefaults {
     engine = new InventoryEngine(2, Clock.systemUTC(), new InstantJournal(), 100);
     engine.open(new FlashSale("s0", "bench", "p", 100, Integer.MAX_VALUE / 2, 1, now - 1000, now + 3_600_000,
         3_600_000, false), List.of()).join();
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new InventoryGrpcService(engine, null)).build().start();
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(new InventoryGrpcService(engine, null));
+    if (executor.equals("direct")) {
+      builder.callExecutor(CallExecutors.directForNonBlockingCalls());
+    }
+    server = builder.build().start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     unary = InventoryServiceGrpc.newBlockingStub(channel);
     stream = InventoryServiceGrpc.newStub(channel).reserveStream(new StreamObserver<>() {

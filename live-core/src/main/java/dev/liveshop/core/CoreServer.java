@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.liveshop.core.catalog.Catalog;
 import dev.liveshop.core.config.CoreConfig;
 import dev.liveshop.core.demo.DemoData;
+import dev.liveshop.core.grpc.CallExecutors;
 import dev.liveshop.core.grpc.CatalogGrpcService;
 import dev.liveshop.core.grpc.InventoryGrpcService;
 import dev.liveshop.core.grpc.OrderGrpcService;
@@ -76,6 +77,7 @@ public final class CoreServer implements AutoCloseable {
           .addService(new CatalogGrpcService(catalog, engine))
           .addService(new OrderGrpcService(orderStore, engine))
           .addService(health.getHealthService())
+          .callExecutor(CallExecutors.directForNonBlockingCalls())
           .build()
           .start();
       log.info("live-core serving gRPC on {}:{} ({} ms)", config.grpcHost(), server.getPort(),
