@@ -97,7 +97,7 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
         }
         case METHOD_NOT_SET -> throw new InvalidRequestException("shipment or pickup is required");
       };
-      dev.liveshop.core.order.Order order = orders.find(parseOrderId(r.getOrderId()))
+      dev.liveshop.core.store.Order order = orders.find(parseOrderId(r.getOrderId()))
           .orElseThrow(() -> new NotFoundException("no order '" + r.getOrderId() + "'"));
       boolean repeat = order.status() == OrderStatus.FULFILLED && order.fulfillment().equals(fulfillment);
       if (order.status() != OrderStatus.PAID && !repeat) {
@@ -105,7 +105,7 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
             + "; only a PAID order can be fulfilled").asRuntimeException();
       }
       orders.fulfil(order, fulfillment);
-      return ProtoMapper.order(orders.find(order.orderId()).orElseThrow());
+      return ProtoMapper.order(orders.find(order.hold().orderId()).orElseThrow());
     });
   }
 
@@ -117,23 +117,23 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
 
   @Override
   public void startPayment(StartPaymentRequest r, StreamObserver<OrderChangeResponse> observer) {
-    change(r.getOrderId(), observer, o -> engine.startPayment(o.saleId(), o.orderId(), r.getViewerId()));
+    change(r.getOrderId(), observer, o -> engine.startPayment(o.hold().saleId(), o.hold().orderId(), r.getViewerId()));
   }
 
   @Override
   public void settlePayment(SettlePaymentRequest r, StreamObserver<OrderChangeResponse> observer) {
-    change(r.getOrderId(), observer, o -> engine.settlePayment(o.saleId(), o.orderId(), r.getPaid()));
+    change(r.getOrderId(), observer, o -> engine.settlePayment(o.hold().saleId(), o.hold().orderId(), r.getPaid()));
   }
 
   @Override
   public void cancelOrder(CancelOrderRequest r, StreamObserver<OrderChangeResponse> observer) {
-    change(r.getOrderId(), observer, o -> engine.cancel(o.saleId(), o.orderId(), r.getViewerId()));
+    change(r.getOrderId(), observer, o -> engine.cancel(o.hold().saleId(), o.hold().orderId(), r.getViewerId()));
   }
 
   /** Finds the order (for its sale), hands the change to the sale's shard, answers when durable. */
   private void change(String orderId, StreamObserver<OrderChangeResponse> observer,
-      Function<dev.liveshop.core.order.Order, CompletableFuture<OrderChange>> change) {
-    dev.liveshop.core.order.Order order;
+      Function<dev.liveshop.core.store.Order, CompletableFuture<OrderChange>> change) {
+    dev.liveshop.core.store.Order order;
     try {
       order = orders.find(parseOrderId(orderId))
           .orElseThrow(() -> new NotFoundException("no order '" + orderId + "'"));

@@ -3,9 +3,10 @@ package dev.liveshop.core.grpc;
 import dev.liveshop.core.catalog.LineupProduct;
 import dev.liveshop.core.catalog.LiveStream;
 import dev.liveshop.core.inventory.FlashSale;
+import dev.liveshop.core.inventory.Hold;
 import dev.liveshop.core.inventory.ReserveAnswer;
 import dev.liveshop.core.inventory.StockSnapshot;
-import dev.liveshop.core.order.Order;
+import dev.liveshop.core.store.Order;
 import dev.liveshop.proto.v1.OrderStatus;
 import dev.liveshop.proto.v1.Product;
 import dev.liveshop.proto.v1.ReserveResponse;
@@ -87,18 +88,19 @@ final class ProtoMapper {
   }
 
   static dev.liveshop.proto.v1.Order order(Order o) {
+    Hold h = o.hold();
     return dev.liveshop.proto.v1.Order.newBuilder()
-        .setOrderId(o.orderId().toString())
-        .setSaleId(o.saleId())
-        .setStreamId(o.streamId())
-        .setProductId(o.productId())
-        .setViewerId(o.viewerId())
-        .setClientOrderId(o.clientOrderId())
-        .setQuantity(o.quantity())
-        .setPriceCents(o.priceCents())
+        .setOrderId(h.orderId().toString())
+        .setSaleId(h.saleId())
+        .setStreamId(h.streamId())
+        .setProductId(h.productId())
+        .setViewerId(h.viewerId())
+        .setClientOrderId(h.clientOrderId())
+        .setQuantity(h.quantity())
+        .setPriceCents(h.priceCents())
         .setStatus(OrderStatus.valueOf("ORDER_STATUS_" + o.status().name()))
-        .setCreatedAtMs(o.createdAtMs())
-        .setHoldExpiresAtMs(o.holdExpiresAtMs())
+        .setCreatedAtMs(h.createdAtMs())
+        .setHoldExpiresAtMs(h.expiresAtMs())
         .setFulfillment(o.fulfillment())
         .build();
   }

@@ -1,5 +1,5 @@
 /**
- * Orders as the store keeps them: the record of what each buyer was promised, and its
- * status. Immutable values, shared freely between threads.
+ * The life of an order ({@link dev.liveshop.core.order.OrderStatus}): shared by the inventory,
+ * which moves holds through it, and the store, which records it. Immutable; any thread.
  */
 package dev.liveshop.core.order;

@@ -9,7 +9,6 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import dev.liveshop.core.inventory.Hold;
 import dev.liveshop.core.inventory.OrderJournal;
 import dev.liveshop.core.inventory.RecoveredOrder;
-import dev.liveshop.core.order.Order;
 import dev.liveshop.core.order.OrderStatus;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import java.nio.ByteBuffer;
@@ -121,8 +120,8 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
 
   /** Marks a paid order fulfilled, with how it left; blocks until written. */
   public void fulfil(Order order, String fulfillment) {
-    session.execute(setFulfillment.bind(fulfillment, order.orderId()).setIdempotent(true));
-    updateStatus(toHold(order), OrderStatus.FULFILLED).toCompletableFuture().join();
+    session.execute(setFulfillment.bind(fulfillment, order.hold().orderId()).setIdempotent(true));
+    updateStatus(order.hold(), OrderStatus.FULFILLED).toCompletableFuture().join();
   }
 
   public Optional<Order> find(UUID orderId) {
@@ -174,13 +173,13 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
         Order o = order.get();
         switch (o.status()) {
           case RESERVED -> {
-            if (o.holdExpiresAtMs() > nowMs) {
-              recovered.add(new RecoveredOrder(toHold(o), OrderStatus.RESERVED));
+            if (o.hold().expiresAtMs() > nowMs) {
+              recovered.add(new RecoveredOrder(o.hold(), OrderStatus.RESERVED));
             } else {
-              updateStatus(toHold(o), OrderStatus.EXPIRED).toCompletableFuture().join();
+              updateStatus(o.hold(), OrderStatus.EXPIRED).toCompletableFuture().join();
             }
           }
-          case PAYING, PAID, FULFILLED -> recovered.add(new RecoveredOrder(toHold(o), o.status()));
+          case PAYING, PAID, FULFILLED -> recovered.add(new RecoveredOrder(o.hold(), o.status()));
           case EXPIRED, CANCELLED -> { }
         }
       }
@@ -205,16 +204,13 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
     }).toCompletableFuture();
   }
 
-  private static Hold toHold(Order o) {
-    return new Hold(o.orderId(), o.saleId(), o.streamId(), o.productId(), o.viewerId(), o.clientOrderId(),
-        o.quantity(), o.priceCents(), o.createdAtMs(), o.holdExpiresAtMs());
+  private static Order toOrder(Row row) {
+    Hold hold = new Hold(row.getUuid("order_id"), row.getString("sale_id"), row.getString("stream_id"),
+        row.getString("product_id"), row.getString("viewer_id"), row.getString("client_order_id"),
+        row.getInt("quantity"), row.getLong("price_cents"), row.getInstant("created_at").toEpochMilli(),
+        row.getInstant("hold_expires_at").toEpochMilli());
+    String fulfillment = row.getString("fulfillment");
+    return new Order(hold, OrderStatus.valueOf(row.getString("status")), fulfillment == null ? "" : fulfillment);
   }
 
-  private static Order toOrder(Row row) {
-    return new Order(row.getUuid("order_id"), row.getString("sale_id"), row.getString("stream_id"),
-        row.getString("product_id"), row.getString("viewer_id"), row.getString("client_order_id"),
-        row.getInt("quantity"), row.getLong("price_cents"), OrderStatus.valueOf(row.getString("status")),
-        row.getInstant("created_at").toEpochMilli(), row.getInstant("hold_expires_at").toEpochMilli(),
-        row.getString("fulfillment") == null ? "" : row.getString("fulfillment"));
-  }
 }
