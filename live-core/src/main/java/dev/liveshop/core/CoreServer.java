@@ -63,9 +63,9 @@ public final class CoreServer implements AutoCloseable {
     InventoryEngine engine = null;
     try {
       CatalogStore catalogStore = new CatalogStore(session);
-      orderStore = new OrderStore(session);
+      orderStore = new OrderStore(session, config.orders());
       engine = new InventoryEngine(config.inventory().shards(), clock, orderStore,
-          config.inventory().tickerInterval().toMillis(), config.maxPendingWrites());
+          config.inventory().tickerInterval().toMillis(), config.orders().maxPendingWrites());
       recoverSales(catalogStore, orderStore, engine, clock);
       Catalog catalog = new Catalog(catalogStore, engine, clock, config.inventory().defaultHoldTtl());
       if (config.demoEnabled()) {

@@ -16,7 +16,9 @@ public record CassandraSettings(
     String replication,
     String consistency,
     Duration requestTimeout,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    int maxConcurrentRequests,
+    int maxQueuedRequests) {
 
   private static final Pattern KEYSPACE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
 
@@ -29,6 +31,10 @@ public record CassandraSettings(
       throw new IllegalArgumentException("liveshop.core.cassandra.keyspace '" + keyspace
           + "' is not a valid keyspace name: use lower-case letters, digits and _, starting with a letter");
     }
+    if (maxConcurrentRequests < 1 || maxQueuedRequests < 0) {
+      throw new IllegalArgumentException("liveshop.core.cassandra.max-concurrent-requests must be >= 1 and "
+          + "max-queued-requests >= 0, got " + maxConcurrentRequests + " and " + maxQueuedRequests);
+    }
     contactPoints = List.copyOf(contactPoints);
   }
 
@@ -40,23 +46,25 @@ public record CassandraSettings(
         c.getString("replication"),
         c.getString("consistency"),
         c.getDuration("request-timeout"),
-        c.getDuration("connect-timeout"));
+        c.getDuration("connect-timeout"),
+        c.getInt("max-concurrent-requests"),
+        c.getInt("max-queued-requests"));
   }
 
   /** Settings for one node at {@code contactPoint}, keeping every other value. */
   public CassandraSettings withContactPoint(InetSocketAddress contactPoint, String datacenter) {
     return new CassandraSettings(List.of(contactPoint), datacenter, keyspace, replication, consistency,
-        requestTimeout, connectTimeout);
+        requestTimeout, connectTimeout, maxConcurrentRequests, maxQueuedRequests);
   }
 
   public CassandraSettings withKeyspace(String name) {
     return new CassandraSettings(contactPoints, localDatacenter, name, replication, consistency,
-        requestTimeout, connectTimeout);
+        requestTimeout, connectTimeout, maxConcurrentRequests, maxQueuedRequests);
   }
 
   public CassandraSettings withConnectTimeout(Duration timeout) {
     return new CassandraSettings(contactPoints, localDatacenter, keyspace, replication, consistency,
-        requestTimeout, timeout);
+        requestTimeout, timeout, maxConcurrentRequests, maxQueuedRequests);
   }
 
   /** Accepts a HOCON list or, from the environment, one comma-separated string. */

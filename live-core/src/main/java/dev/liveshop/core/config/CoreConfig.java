@@ -14,7 +14,7 @@ public record CoreConfig(
     Duration grpcShutdownGrace,
     CassandraSettings cassandra,
     InventorySettings inventory,
-    int maxPendingWrites,
+    OrderWriteSettings orders,
     boolean demoEnabled) {
 
   /** Configuration from reference.conf, application.conf, system properties and the environment. */
@@ -35,28 +35,20 @@ public record CoreConfig(
         c.getDuration("grpc.shutdown-grace"),
         CassandraSettings.from(c.getConfig("cassandra")),
         InventorySettings.from(c.getConfig("inventory")),
-        positive(c, "orders.max-pending-writes"),
+        OrderWriteSettings.from(c.getConfig("orders")),
         c.getBoolean("demo.enabled"));
   }
 
-  private static int positive(Config c, String key) {
-    int value = c.getInt(key);
-    if (value < 1) {
-      throw new IllegalArgumentException("liveshop.core." + key + " must be >= 1, got " + value);
-    }
-    return value;
-  }
-
   public CoreConfig withGrpcPort(int port) {
-    return new CoreConfig(grpcHost, port, grpcShutdownGrace, cassandra, inventory, maxPendingWrites, demoEnabled);
+    return new CoreConfig(grpcHost, port, grpcShutdownGrace, cassandra, inventory, orders, demoEnabled);
   }
 
   public CoreConfig withCassandra(CassandraSettings settings) {
-    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, settings, inventory, maxPendingWrites, demoEnabled);
+    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, settings, inventory, orders, demoEnabled);
   }
 
   public CoreConfig withDemo(boolean enabled) {
-    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, cassandra, inventory, maxPendingWrites, enabled);
+    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, cassandra, inventory, orders, enabled);
   }
 
   /** One line per setting, for the start-up log. */
@@ -65,7 +57,7 @@ public record CoreConfig(
         + " cassandra=" + cassandra.contactPoints() + " dc=" + cassandra.localDatacenter()
         + " keyspace=" + cassandra.keyspace() + " consistency=" + cassandra.consistency()
         + " shards=" + inventory.shards() + " defaultHoldTtl=" + inventory.defaultHoldTtl()
-        + " tickerInterval=" + inventory.tickerInterval() + " maxPendingWrites=" + maxPendingWrites
+        + " tickerInterval=" + inventory.tickerInterval() + " orders=" + orders
         + " demo=" + demoEnabled;
   }
 }

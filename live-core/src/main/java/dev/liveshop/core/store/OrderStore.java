@@ -2,17 +2,15 @@ package dev.liveshop.core.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
-import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import dev.liveshop.core.config.OrderWriteSettings;
 import dev.liveshop.core.inventory.Hold;
 import dev.liveshop.core.inventory.OrderJournal;
 import dev.liveshop.core.inventory.RecoveredOrder;
 import dev.liveshop.core.order.OrderStatus;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,100 +20,57 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Orders in Cassandra: one row by id plus copies by viewer, by stream and by sale, written
- * together in one logged batch so the copies never disagree for long.
+ * Orders in Cassandra: a journal by sale (what recovery reads), one row by id, and copies
+ * by viewer and by stream for the listings. New orders go through {@link GroupCommit};
+ * status changes update the four copies in one logged batch, so they never disagree for long.
  *
- * <p>Threading: {@link #append} never blocks (the driver's async API); the read methods
- * block their caller and are meant for gRPC executor threads and start-up.
+ * <p>Threading: {@link #append} and {@link #updateStatus} never block (the driver's async
+ * API); the read methods block their caller and are meant for gRPC executor threads and
+ * start-up.
  */
 public final class OrderStore implements OrderJournal, AutoCloseable {
 
-  /**
-   * Partitions per stream and per sale in the by-stream and by-sale tables: a hot sale's
-   * writes spread over this many partitions. Part of the data layout: never change it on
-   * a keyspace that has orders.
-   */
-  static final int BUCKETS = 16;
-
   private final CqlSession session;
   private final WriteRetrier retrier = new WriteRetrier();
-  private final PreparedStatement insertOrder;
-  private final PreparedStatement insertByViewer;
-  private final PreparedStatement insertByStream;
-  private final PreparedStatement insertBySale;
-  private final PreparedStatement updateStatus;
-  private final PreparedStatement updateStatusByViewer;
-  private final PreparedStatement updateStatusByStream;
-  private final PreparedStatement updateStatusBySale;
+  private final OrderRows rows;
+  private final GroupCommit groupCommit;
   private final PreparedStatement setFulfillment;
   private final PreparedStatement selectOrder;
   private final PreparedStatement selectByStream;
-  private final PreparedStatement selectBySale;
+  private final PreparedStatement selectJournal;
   private final PreparedStatement selectByViewer;
 
-  public OrderStore(CqlSession session) {
+  public OrderStore(CqlSession session, OrderWriteSettings settings) {
     this.session = session;
-    insertOrder = session.prepare("INSERT INTO orders (order_id, sale_id, stream_id, product_id, viewer_id, "
-        + "client_order_id, quantity, price_cents, status, created_at, hold_expires_at) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    insertByViewer = session.prepare("INSERT INTO orders_by_viewer (viewer_id, created_at, order_id, sale_id, "
-        + "stream_id, product_id, quantity, price_cents, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    insertByStream = session.prepare("INSERT INTO orders_by_stream (stream_id, bucket, created_at, order_id, "
-        + "sale_id, product_id, viewer_id, quantity, price_cents, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    insertBySale = session.prepare("INSERT INTO orders_by_sale (sale_id, bucket, order_id, viewer_id, "
-        + "client_order_id, quantity, status, created_at, hold_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    updateStatus = session.prepare("UPDATE orders SET status = ? WHERE order_id = ?");
-    updateStatusByViewer = session.prepare("UPDATE orders_by_viewer SET status = ? "
-        + "WHERE viewer_id = ? AND created_at = ? AND order_id = ?");
-    updateStatusByStream = session.prepare("UPDATE orders_by_stream SET status = ? "
-        + "WHERE stream_id = ? AND bucket = ? AND created_at = ? AND order_id = ?");
-    updateStatusBySale = session.prepare("UPDATE orders_by_sale SET status = ? "
-        + "WHERE sale_id = ? AND bucket = ? AND order_id = ?");
+    rows = new OrderRows(session);
+    groupCommit = new GroupCommit(session, rows, retrier, settings.maxGroupSize(), settings.maxGroupsInFlight());
     setFulfillment = session.prepare("UPDATE orders SET fulfillment = ? WHERE order_id = ?");
     selectOrder = session.prepare("SELECT * FROM orders WHERE order_id = ?");
     selectByStream = session.prepare("SELECT order_id, created_at FROM orders_by_stream "
         + "WHERE stream_id = ? AND bucket = ? LIMIT ?");
-    selectBySale = session.prepare("SELECT order_id FROM orders_by_sale WHERE sale_id = ? AND bucket = ?");
+    selectJournal = session.prepare("SELECT * FROM orders_by_sale WHERE sale_id = ? AND bucket = ?");
     selectByViewer = session.prepare("SELECT order_id FROM orders_by_viewer WHERE viewer_id = ?");
   }
 
   /**
-   * Writes a new order in status RESERVED. Idempotent (every value derives from the hold),
-   * so a write whose outcome is unknown is sent again until it is known; the stage fails
-   * only when the order was certainly not written.
+   * Writes a new order in status RESERVED, grouped with others (see {@link GroupCommit}).
+   * The stage completes once every row of it is written and fails only when the order was
+   * certainly not committed; a write of unknown outcome is sent again until it is known.
    */
   @Override
   public CompletionStage<Void> append(Hold hold) {
-    Instant created = Instant.ofEpochMilli(hold.createdAtMs());
-    Instant expires = Instant.ofEpochMilli(hold.expiresAtMs());
-    String status = OrderStatus.RESERVED.name();
-    int bucket = bucketOf(hold.orderId());
-    BatchStatement batch = BatchStatement.newInstance(BatchType.LOGGED,
-        insertOrder.bind(hold.orderId(), hold.saleId(), hold.streamId(), hold.productId(), hold.viewerId(),
-            hold.clientOrderId(), hold.quantity(), hold.priceCents(), status, created, expires),
-        insertByViewer.bind(hold.viewerId(), created, hold.orderId(), hold.saleId(), hold.streamId(),
-            hold.productId(), hold.quantity(), hold.priceCents(), status),
-        insertByStream.bind(hold.streamId(), bucket, created, hold.orderId(), hold.saleId(), hold.productId(),
-            hold.viewerId(), hold.quantity(), hold.priceCents(), status),
-        insertBySale.bind(hold.saleId(), bucket, hold.orderId(), hold.viewerId(), hold.clientOrderId(),
-            hold.quantity(), status, created, expires))
-        .setIdempotent(true);
-    return retrier.untilKnown("order " + hold.orderId(), () -> session.executeAsync(batch));
+    return groupCommit.append(hold);
+  }
+
+  /** Journal batches written so far; fewer than orders when group commit is grouping. */
+  long journalBatchesWritten() {
+    return groupCommit.journalBatchesWritten();
   }
 
   /** Sets the status of an order and of its copies, in one logged batch (idempotent). */
   @Override
   public CompletionStage<Void> updateStatus(Hold hold, OrderStatus status) {
-    Instant created = Instant.ofEpochMilli(hold.createdAtMs());
-    int bucket = bucketOf(hold.orderId());
-    String name = status.name();
-    BatchStatement batch = BatchStatement.newInstance(BatchType.LOGGED,
-        updateStatus.bind(name, hold.orderId()),
-        updateStatusByViewer.bind(name, hold.viewerId(), created, hold.orderId()),
-        updateStatusByStream.bind(name, hold.streamId(), bucket, created, hold.orderId()),
-        updateStatusBySale.bind(name, hold.saleId(), bucket, hold.orderId()))
-        .setIdempotent(true);
-    return session.executeAsync(batch).thenApply(rs -> null);
+    return session.executeAsync(rows.statusUpdate(hold, status)).thenApply(rs -> null);
   }
 
   /** Marks a paid order fulfilled, with how it left; blocks until written. */
@@ -145,7 +100,7 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
   /** A stream's newest orders, merged from every bucket. */
   public List<Order> newestOfStream(String streamId, int limit) {
     List<CompletableFuture<List<Row>>> pages = new ArrayList<>();
-    for (int bucket = 0; bucket < BUCKETS; bucket++) {
+    for (int bucket = 0; bucket < OrderRows.BUCKETS; bucket++) {
       pages.add(firstPage(session.executeAsync(selectByStream.bind(streamId, bucket, limit))));
     }
     List<Row> rows = new ArrayList<>();
@@ -160,27 +115,32 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
 
   /**
    * Every order of a sale that still counts against its stock at {@code nowMs}: paid ones
-   * and holds still inside their payment window. Holds found lapsed are marked EXPIRED.
+   * and holds still inside their payment window, read from the journal. Holds found lapsed
+   * are marked EXPIRED. A committed order whose other rows are missing (live-core died
+   * between the journal write and theirs) gets them written again first.
    */
   public List<RecoveredOrder> recover(String saleId, long nowMs) {
     List<RecoveredOrder> recovered = new ArrayList<>();
-    for (int bucket = 0; bucket < BUCKETS; bucket++) {
-      for (Row row : session.execute(selectBySale.bind(saleId, bucket))) {
-        Optional<Order> order = find(row.getUuid("order_id"));
-        if (order.isEmpty()) {
+    for (int bucket = 0; bucket < OrderRows.BUCKETS; bucket++) {
+      for (Row row : session.execute(selectJournal.bind(saleId, bucket))) {
+        OrderStatus status = OrderStatus.valueOf(row.getString("status"));
+        if (status == OrderStatus.EXPIRED || status == OrderStatus.CANCELLED) {
           continue;
         }
-        Order o = order.get();
-        switch (o.status()) {
-          case RESERVED -> {
-            if (o.hold().expiresAtMs() > nowMs) {
-              recovered.add(new RecoveredOrder(o.hold(), OrderStatus.RESERVED));
-            } else {
-              updateStatus(o.hold(), OrderStatus.EXPIRED).toCompletableFuture().join();
-            }
+        Hold hold = OrderRows.holdOfJournal(row);
+        if (hold == null) {
+          Optional<Order> old = find(row.getUuid("order_id"));
+          if (old.isEmpty()) {
+            continue;
           }
-          case PAYING, PAID, FULFILLED -> recovered.add(new RecoveredOrder(o.hold(), o.status()));
-          case EXPIRED, CANCELLED -> { }
+          hold = old.get().hold();
+        } else if (status == OrderStatus.RESERVED && find(hold.orderId()).isEmpty()) {
+          session.execute(rows.allCopies(hold, OrderStatus.RESERVED));
+        }
+        if (status == OrderStatus.RESERVED && hold.expiresAtMs() <= nowMs) {
+          updateStatus(hold, OrderStatus.EXPIRED).toCompletableFuture().join();
+        } else {
+          recovered.add(new RecoveredOrder(hold, status));
         }
       }
     }
@@ -190,10 +150,6 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
   @Override
   public void close() {
     retrier.close();
-  }
-
-  static int bucketOf(UUID orderId) {
-    return Math.floorMod(orderId.hashCode(), BUCKETS);
   }
 
   private static CompletableFuture<List<Row>> firstPage(CompletionStage<AsyncResultSet> stage) {

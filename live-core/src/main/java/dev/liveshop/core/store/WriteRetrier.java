@@ -1,6 +1,7 @@
 package dev.liveshop.core.store;
 
 import com.datastax.oss.driver.api.core.NoNodeAvailableException;
+import com.datastax.oss.driver.api.core.RequestThrottlingException;
 import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import java.util.concurrent.CompletableFuture;
@@ -9,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,29 +37,45 @@ final class WriteRetrier implements AutoCloseable {
     return t;
   });
 
+  /**
+   * Sends the write until it is known to be applied or known not to be: the stage fails
+   * only when no replica can have applied it.
+   */
   CompletionStage<Void> untilKnown(String what, Supplier<CompletionStage<?>> write) {
     CompletableFuture<Void> outcome = new CompletableFuture<>();
-    attempt(what, write, outcome, 1, FIRST_BACKOFF_MILLIS);
+    attempt(what, write, WriteRetrier::definitelyNotApplied, outcome, 1, FIRST_BACKOFF_MILLIS);
     return outcome;
   }
 
-  private void attempt(String what, Supplier<CompletionStage<?>> write, CompletableFuture<Void> outcome,
-      int attempt, long backoffMillis) {
+  /**
+   * Sends the write until it is applied, through outages: for rows of an order already
+   * committed elsewhere. The stage fails only when Cassandra rejects the statement itself
+   * (a bug) or on shutdown.
+   */
+  CompletionStage<Void> untilWritten(String what, Supplier<CompletionStage<?>> write) {
+    CompletableFuture<Void> outcome = new CompletableFuture<>();
+    attempt(what, write, e -> e instanceof QueryValidationException, outcome, 1, FIRST_BACKOFF_MILLIS);
+    return outcome;
+  }
+
+  private void attempt(String what, Supplier<CompletionStage<?>> write, Predicate<Throwable> isFinal,
+      CompletableFuture<Void> outcome, int attempt, long backoffMillis) {
     write.get().whenComplete((ok, error) -> {
       if (error == null) {
         outcome.complete(null);
         return;
       }
       Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      if (definitelyNotApplied(cause) || retries.isShutdown()) {
+      if (isFinal.test(cause) || retries.isShutdown()) {
         outcome.completeExceptionally(cause);
         return;
       }
       if (attempt == 1 || attempt % 20 == 0) {
-        log.warn("{}: outcome unknown after attempt {} ({}); sending it again", what, attempt, cause.toString());
+        log.warn("{}: not known to be written after attempt {} ({}); sending it again", what, attempt,
+            cause.toString());
       }
       try {
-        retries.schedule(() -> attempt(what, write, outcome, attempt + 1,
+        retries.schedule(() -> attempt(what, write, isFinal, outcome, attempt + 1,
             Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS)), backoffMillis, TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
         outcome.completeExceptionally(cause);
@@ -68,6 +86,7 @@ final class WriteRetrier implements AutoCloseable {
   /** True when no replica can have applied the write, so giving up loses nothing. */
   static boolean definitelyNotApplied(Throwable e) {
     return e instanceof NoNodeAvailableException
+        || e instanceof RequestThrottlingException
         || e instanceof UnavailableException
         || e instanceof QueryValidationException;
   }

@@ -1,0 +1,129 @@
+package dev.liveshop.core.store;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.liveshop.core.inventory.Hold;
+import dev.liveshop.core.order.OrderStatus;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The four copies of an order and the prepared statements that write them: the journal
+ * ({@code orders_by_sale}, partitioned by sale and bucket, what recovery reads), the row by
+ * id, and the copies by viewer and by stream that serve the two listings. Every statement
+ * is idempotent: its values derive from the hold, so sending it twice changes nothing.
+ *
+ * <p>Thread-safe (prepared statements are immutable).
+ */
+final class OrderRows {
+
+  /**
+   * Partitions per stream and per sale in the by-stream table and the journal: a hot sale's
+   * writes spread over this many partitions. Part of the data layout: never change it on
+   * a keyspace that has orders.
+   */
+  static final int BUCKETS = 16;
+
+  private final PreparedStatement insertJournal;
+  private final PreparedStatement insertOrder;
+  private final PreparedStatement insertByViewer;
+  private final PreparedStatement insertByStream;
+  private final PreparedStatement updateStatus;
+  private final PreparedStatement updateStatusByViewer;
+  private final PreparedStatement updateStatusByStream;
+  private final PreparedStatement updateStatusInJournal;
+
+  OrderRows(CqlSession session) {
+    insertJournal = session.prepare("INSERT INTO orders_by_sale (sale_id, bucket, order_id, stream_id, product_id, "
+        + "viewer_id, client_order_id, quantity, price_cents, status, created_at, hold_expires_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insertOrder = session.prepare("INSERT INTO orders (order_id, sale_id, stream_id, product_id, viewer_id, "
+        + "client_order_id, quantity, price_cents, status, created_at, hold_expires_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insertByViewer = session.prepare("INSERT INTO orders_by_viewer (viewer_id, created_at, order_id, sale_id, "
+        + "stream_id, product_id, quantity, price_cents, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insertByStream = session.prepare("INSERT INTO orders_by_stream (stream_id, bucket, created_at, order_id, "
+        + "sale_id, product_id, viewer_id, quantity, price_cents, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    updateStatus = session.prepare("UPDATE orders SET status = ? WHERE order_id = ?");
+    updateStatusByViewer = session.prepare("UPDATE orders_by_viewer SET status = ? "
+        + "WHERE viewer_id = ? AND created_at = ? AND order_id = ?");
+    updateStatusByStream = session.prepare("UPDATE orders_by_stream SET status = ? "
+        + "WHERE stream_id = ? AND bucket = ? AND created_at = ? AND order_id = ?");
+    updateStatusInJournal = session.prepare("UPDATE orders_by_sale SET status = ? "
+        + "WHERE sale_id = ? AND bucket = ? AND order_id = ?");
+  }
+
+  static int bucketOf(UUID orderId) {
+    return Math.floorMod(orderId.hashCode(), BUCKETS);
+  }
+
+  /** Orders with the same key share a journal partition and a by-stream partition. */
+  record PartitionKey(String saleId, String streamId, int bucket) {
+    static PartitionKey of(Hold hold) {
+      return new PartitionKey(hold.saleId(), hold.streamId(), bucketOf(hold.orderId()));
+    }
+  }
+
+  BoundStatement journal(Hold hold, OrderStatus status) {
+    return insertJournal.bind(hold.saleId(), bucketOf(hold.orderId()), hold.orderId(), hold.streamId(),
+        hold.productId(), hold.viewerId(), hold.clientOrderId(), hold.quantity(), hold.priceCents(),
+        status.name(), created(hold), Instant.ofEpochMilli(hold.expiresAtMs()));
+  }
+
+  BoundStatement byId(Hold hold, OrderStatus status) {
+    return insertOrder.bind(hold.orderId(), hold.saleId(), hold.streamId(), hold.productId(), hold.viewerId(),
+        hold.clientOrderId(), hold.quantity(), hold.priceCents(), status.name(), created(hold),
+        Instant.ofEpochMilli(hold.expiresAtMs()));
+  }
+
+  BoundStatement byViewer(Hold hold, OrderStatus status) {
+    return insertByViewer.bind(hold.viewerId(), created(hold), hold.orderId(), hold.saleId(), hold.streamId(),
+        hold.productId(), hold.quantity(), hold.priceCents(), status.name());
+  }
+
+  BoundStatement byStream(Hold hold, OrderStatus status) {
+    return insertByStream.bind(hold.streamId(), bucketOf(hold.orderId()), created(hold), hold.orderId(),
+        hold.saleId(), hold.productId(), hold.viewerId(), hold.quantity(), hold.priceCents(), status.name());
+  }
+
+  /** The order's four copies in one logged batch: all of them or, for certain, none. */
+  BatchStatement allCopies(Hold hold, OrderStatus status) {
+    return BatchStatement.newInstance(BatchType.LOGGED, journal(hold, status), byId(hold, status),
+        byViewer(hold, status), byStream(hold, status)).setIdempotent(true);
+  }
+
+  /** The new status on all four copies, in one logged batch. */
+  BatchStatement statusUpdate(Hold hold, OrderStatus status) {
+    Instant created = created(hold);
+    int bucket = bucketOf(hold.orderId());
+    String name = status.name();
+    return BatchStatement.newInstance(BatchType.LOGGED,
+        updateStatus.bind(name, hold.orderId()),
+        updateStatusByViewer.bind(name, hold.viewerId(), created, hold.orderId()),
+        updateStatusByStream.bind(name, hold.streamId(), bucket, created, hold.orderId()),
+        updateStatusInJournal.bind(name, hold.saleId(), bucket, hold.orderId()))
+        .setIdempotent(true);
+  }
+
+  /**
+   * The hold a journal row records, or null for a row written before the journal held whole
+   * orders (schema version 3): those are read back by id instead.
+   */
+  static Hold holdOfJournal(Row row) {
+    if (row.isNull("stream_id")) {
+      return null;
+    }
+    return new Hold(row.getUuid("order_id"), row.getString("sale_id"), row.getString("stream_id"),
+        row.getString("product_id"), row.getString("viewer_id"), row.getString("client_order_id"),
+        row.getInt("quantity"), row.getLong("price_cents"), row.getInstant("created_at").toEpochMilli(),
+        row.getInstant("hold_expires_at").toEpochMilli());
+  }
+
+  private static Instant created(Hold hold) {
+    return Instant.ofEpochMilli(hold.createdAtMs());
+  }
+}

@@ -1,0 +1,131 @@
+package dev.liveshop.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.liveshop.core.CoreFixture;
+import dev.liveshop.core.config.CoreConfig;
+import dev.liveshop.core.config.OrderWriteSettings;
+import dev.liveshop.core.inventory.Hold;
+import dev.liveshop.core.inventory.RecoveredOrder;
+import dev.liveshop.core.order.OrderStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Group commit, listings and recovery of {@link OrderStore} against a real Cassandra node. */
+class OrderStoreIT {
+
+  private static final long NOW = System.currentTimeMillis();
+  private static final long TEN_MINUTES = 600_000;
+
+  private static CqlSession session;
+  private static OrderStore store;
+
+  @BeforeAll
+  static void openStore() {
+    CoreConfig config = CoreFixture.config("orders");
+    session = CassandraStore.open(config.cassandra());
+    // One group in flight: everything appended meanwhile must leave in the next groups.
+    store = new OrderStore(session, new OrderWriteSettings(10_000, 128, 1));
+  }
+
+  @AfterAll
+  static void closeStore() {
+    store.close();
+    session.close();
+  }
+
+  @Test
+  void append_manyAtOnce_groupsThemAndEveryCopyIsReadable() throws Exception {
+    String stream = "s-" + UUID.randomUUID();
+    List<Hold> holds = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      holds.add(hold(i % 2 == 0 ? stream + "-a" : stream + "-b", stream, "viewer-" + (i % 50), "tap-" + i, NOW + i));
+    }
+    long journalBatchesBefore = store.journalBatchesWritten();
+
+    List<CompletableFuture<Void>> written = holds.stream().map(h -> store.append(h).toCompletableFuture()).toList();
+    CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+    // 600 orders over 2 sales x 16 buckets: grouping means far fewer journal writes than orders.
+    long journalBatches = store.journalBatchesWritten() - journalBatchesBefore;
+    assertThat(journalBatches).isLessThan(300);
+    for (Hold h : holds) {
+      assertThat(store.find(h.orderId())).hasValueSatisfying(o -> {
+        assertThat(o.hold()).isEqualTo(h);
+        assertThat(o.status()).isEqualTo(OrderStatus.RESERVED);
+      });
+    }
+    assertThat(store.newestOfStream(stream, 1000)).hasSize(600);
+    assertThat(store.viewerOrders("viewer-7", 100, null).orders()).hasSize(12);
+    Set<UUID> recovered = store.recover(stream + "-a", NOW).stream()
+        .map(r -> r.hold().orderId()).collect(Collectors.toSet());
+    assertThat(recovered).hasSize(300)
+        .isEqualTo(holds.stream().filter(h -> h.saleId().endsWith("-a")).map(Hold::orderId).collect(Collectors.toSet()));
+  }
+
+  @Test
+  void recover_journalRowWithoutCopies_rewritesThemAndCountsTheHold() {
+    // What a crash between the journal write and the copies leaves behind.
+    String sale = "sale-" + UUID.randomUUID();
+    Hold hold = hold(sale, "stream-" + sale, "viewer-1", "tap-1", NOW);
+    session.execute(new OrderRows(session).journal(hold, OrderStatus.RESERVED));
+    assertThat(store.find(hold.orderId())).isEmpty();
+
+    List<RecoveredOrder> recovered = store.recover(sale, NOW);
+
+    assertThat(recovered).containsExactly(new RecoveredOrder(hold, OrderStatus.RESERVED));
+    assertThat(store.find(hold.orderId())).hasValueSatisfying(o -> assertThat(o.hold()).isEqualTo(hold));
+    assertThat(store.viewerOrders("viewer-1", 10, null).orders()).extracting(o -> o.hold().orderId())
+        .contains(hold.orderId());
+  }
+
+  @Test
+  void recover_lapsedHoldsAreExpiredAndEndedOnesSkipped_paidOnesCount() {
+    String sale = "sale-" + UUID.randomUUID();
+    Hold lapsed = hold(sale, "st", "v1", "t1", NOW - 2 * TEN_MINUTES);
+    Hold paid = hold(sale, "st", "v2", "t2", NOW - 2 * TEN_MINUTES);
+    Hold cancelled = hold(sale, "st", "v3", "t3", NOW);
+    Hold live = hold(sale, "st", "v4", "t4", NOW);
+    for (Hold h : List.of(lapsed, paid, cancelled, live)) {
+      store.append(h).toCompletableFuture().join();
+    }
+    store.updateStatus(paid, OrderStatus.PAID).toCompletableFuture().join();
+    store.updateStatus(cancelled, OrderStatus.CANCELLED).toCompletableFuture().join();
+
+    List<RecoveredOrder> recovered = store.recover(sale, NOW);
+
+    assertThat(recovered).containsExactlyInAnyOrder(
+        new RecoveredOrder(paid, OrderStatus.PAID), new RecoveredOrder(live, OrderStatus.RESERVED));
+    assertThat(store.find(lapsed.orderId()).orElseThrow().status()).isEqualTo(OrderStatus.EXPIRED);
+    assertThat(store.recover(sale, NOW)).hasSize(2);
+  }
+
+  @Test
+  void recover_rowsWrittenBeforeTheJournalHeldWholeOrders_areReadById() {
+    String sale = "sale-" + UUID.randomUUID();
+    Hold hold = hold(sale, "st", "v1", "t1", NOW);
+    OrderRows rows = new OrderRows(session);
+    session.execute(rows.byId(hold, OrderStatus.RESERVED));
+    // A version-2 journal row: no stream, product or price.
+    session.execute("INSERT INTO orders_by_sale (sale_id, bucket, order_id, viewer_id, client_order_id, quantity, "
+        + "status, created_at, hold_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", sale,
+        OrderRows.bucketOf(hold.orderId()), hold.orderId(), "v1", "t1", 1, "RESERVED",
+        java.time.Instant.ofEpochMilli(hold.createdAtMs()), java.time.Instant.ofEpochMilli(hold.expiresAtMs()));
+
+    assertThat(store.recover(sale, NOW)).containsExactly(new RecoveredOrder(hold, OrderStatus.RESERVED));
+  }
+
+  private static Hold hold(String sale, String stream, String viewer, String tap, long createdAtMs) {
+    UUID id = UUID.nameUUIDFromBytes((sale + "/" + viewer + "/" + tap).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return new Hold(id, sale, stream, "product-1", viewer, tap, 1, 1999, createdAtMs, createdAtMs + TEN_MINUTES);
+  }
+}
