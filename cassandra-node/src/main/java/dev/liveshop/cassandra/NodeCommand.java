@@ -108,13 +108,36 @@ final class NodeCommand {
     return self() + File.pathSeparator + server;
   }
 
-  /** The jar or classes directory NodeMain was loaded from. */
+  /**
+   * Where the node's JVM finds NodeMain: the jar or classes directory it was loaded from, or,
+   * when that is a fat jar (the benchmarks' shaded jar, whose Guava would shadow Cassandra's),
+   * a directory holding NodeMain alone. NodeMain uses nothing but the JDK, so it runs alone.
+   */
   private static Path self() {
+    Path location;
     try {
-      return Path.of(NodeMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      location = Path.of(NodeMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException | RuntimeException e) {
       throw new NodeStartException("cannot locate the cassandra-node classes for the node's JVM (" + e
-          + "); run from a normal jar or classes directory, not a nested or shaded jar.", e);
+          + "); run from a normal jar or classes directory, not a nested jar.", e);
+    }
+    if (Files.isDirectory(location) || location.getFileName().toString().startsWith("cassandra-node")) {
+      return location;
+    }
+    return nodeMainAlone();
+  }
+
+  private static Path nodeMainAlone() {
+    String resource = NodeMain.class.getName().replace('.', '/') + ".class";
+    try (InputStream in = NodeCommand.class.getClassLoader().getResourceAsStream(resource)) {
+      Path dir = Files.createTempDirectory("liveshop-node-main");
+      Path file = dir.resolve(resource);
+      Files.createDirectories(file.getParent());
+      Files.copy(in, file);
+      return dir;
+    } catch (IOException | RuntimeException e) {
+      throw new NodeStartException("cannot copy NodeMain out of " + NodeMain.class.getProtectionDomain()
+          .getCodeSource().getLocation() + " for the node's JVM: " + e, e);
     }
   }
 }
