@@ -5,6 +5,8 @@ import dev.liveshop.core.grpc.InventoryGrpcService;
 import dev.liveshop.core.inventory.FlashSale;
 import dev.liveshop.core.inventory.InventoryEngine;
 import dev.liveshop.proto.v1.InventoryServiceGrpc;
+import dev.liveshop.proto.v1.ReserveBatch;
+import dev.liveshop.proto.v1.ReserveBatchResult;
 import dev.liveshop.proto.v1.ReserveRequest;
 import dev.liveshop.proto.v1.ReserveResponse;
 import io.grpc.ManagedChannel;
@@ -31,7 +33,8 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Reservations over real gRPC on loopback (Netty transport), against live-core's
  * InventoryGrpcService and engine with a journal that completes at once: unary Reserve,
- * one call at a time, and ReserveStream with 256 requests in flight on one stream.
+ * one call at a time, ReserveStream with 256 requests in flight on one stream, and
+ * ReserveBatches with batches of 256 requests, 4 batches in flight.
  *
  * <pre>java -jar bench/target/benchmarks.jar GrpcReserveBenchmark -rf json -rff grpc.json</pre>
  */
@@ -39,6 +42,9 @@ import org.openjdk.jmh.infra.Blackhole;
 public class GrpcReserveBenchmark extends BenchmarkDefaults {
 
   static final int WINDOW = 256;
+  static final int BATCH = 256;
+  static final int BATCHES_PER_INVOCATION = 8;
+  static final int BATCHES_IN_FLIGHT = 4;
 
   /** {@code direct}: reservation calls on the event loop, as live-core runs them; {@code pool}: gRPC's default executor. */
   @Param({"direct", "pool"})
@@ -49,11 +55,16 @@ public class GrpcReserveBenchmark extends BenchmarkDefaults {
   private ManagedChannel channel;
   private InventoryServiceGrpc.InventoryServiceBlockingStub unary;
   private StreamObserver<ReserveRequest> stream;
-  private final Semaphore window = new Semaphore(WINDOW);
+  private Semaphore window;
+  private StreamObserver<ReserveBatch> batches;
+  private Semaphore batchWindow;
   private final AtomicLong sequence = new AtomicLong();
 
   @Setup(Level.Iteration)
   public void start() throws Exception {
+    // Fresh windows each iteration: answers lost when the last one's stream was cut don't leak.
+    window = new Semaphore(WINDOW);
+    batchWindow = new Semaphore(BATCHES_IN_FLIGHT);
     long now = System.currentTimeMillis();
     engine = new InventoryEngine(2, Clock.systemUTC(), new InstantJournal(), 100);
     engine.open(new FlashSale("s0", "bench", "p", 100, Integer.MAX_VALUE / 2, 1, now - 1000, now + 3_600_000,
@@ -81,11 +92,27 @@ public class GrpcReserveBenchmark extends BenchmarkDefaults {
       public void onCompleted() {
       }
     });
+    batches = InventoryServiceGrpc.newStub(channel).reserveBatches(new StreamObserver<>() {
+      @Override
+      public void onNext(ReserveBatchResult value) {
+        batchWindow.release();
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        batchWindow.release(BATCHES_IN_FLIGHT);
+      }
+
+      @Override
+      public void onCompleted() {
+      }
+    });
   }
 
   @TearDown(Level.Iteration)
   public void stop() throws InterruptedException {
     stream.onCompleted();
+    batches.onCompleted();
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     engine.close();
@@ -105,6 +132,24 @@ public class GrpcReserveBenchmark extends BenchmarkDefaults {
       stream.onNext(next());
     }
     blackhole.consume(window.availablePermits());
+  }
+
+  /**
+   * ReserveBatches: 8 batches of 256 reservations, at most 4 batches in flight, each answered
+   * by one message: how a gateway sends the taps of a rush.
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH * BATCHES_PER_INVOCATION)
+  public void batches256(Blackhole blackhole) throws InterruptedException {
+    for (int b = 0; b < BATCHES_PER_INVOCATION; b++) {
+      ReserveBatch.Builder batch = ReserveBatch.newBuilder();
+      for (int i = 0; i < BATCH; i++) {
+        batch.addRequests(next());
+      }
+      batchWindow.acquire();
+      batches.onNext(batch.build());
+    }
+    blackhole.consume(batchWindow.availablePermits());
   }
 
   private ReserveRequest next() {

@@ -98,6 +98,20 @@ public class ReserveBenchmark extends BenchmarkDefaults {
     }
   }
 
+  /** The same 256 reservations handed to the engine as one batch: one hand-off per shard. */
+  @Benchmark
+  @Threads(1)
+  @OperationsPerInvocation(PIPELINE)
+  public void engine_batch256(Blackhole blackhole) {
+    List<ReserveCommand> batch = new java.util.ArrayList<>(PIPELINE);
+    for (int i = 0; i < PIPELINE; i++) {
+      batch.add(next());
+    }
+    for (CompletableFuture<ReserveAnswer> answer : engine.reserveAll(batch)) {
+      blackhole.consume(answer.join());
+    }
+  }
+
   @Benchmark
   @Threads(1)
   public boolean synchronizedBaseline_1thread() {

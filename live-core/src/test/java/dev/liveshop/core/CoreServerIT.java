@@ -33,6 +33,8 @@ import dev.liveshop.proto.v1.ReserveBundleRequest;
 import dev.liveshop.proto.v1.ReserveBundleResponse;
 import dev.liveshop.proto.v1.ReserveItem;
 import dev.liveshop.proto.v1.ReserveRequest;
+import dev.liveshop.proto.v1.ReserveBatch;
+import dev.liveshop.proto.v1.ReserveBatchResult;
 import dev.liveshop.proto.v1.ReserveResponse;
 import dev.liveshop.proto.v1.ReserveResult;
 import dev.liveshop.proto.v1.StockUpdate;
@@ -225,6 +227,74 @@ class CoreServerIT {
     assertThat(answers).hasSize(40);
     assertThat(answers.stream().filter(a -> a.getResult() == ReserveResult.RESERVE_RESULT_RESERVED)).hasSize(30);
     assertThat(answers.stream().filter(a -> a.getResult() == ReserveResult.RESERVE_RESULT_SOLD_OUT)).hasSize(10);
+  }
+
+  @Test
+  void reserveBatches_answersEachBatchInRequestOrder_andRefusesOversizedOnes() throws Exception {
+    FlashSale sale = launchSale("batches", 25, 1);
+    java.util.List<ReserveBatchResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    var batches = InventoryServiceGrpc.newStub(channel).reserveBatches(new io.grpc.stub.StreamObserver<>() {
+      @Override
+      public void onNext(ReserveBatchResult r) {
+        results.add(r);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done.countDown();
+      }
+
+      @Override
+      public void onCompleted() {
+        done.countDown();
+      }
+    });
+    for (int b = 0; b < 3; b++) {
+      ReserveBatch.Builder batch = ReserveBatch.newBuilder().setBatchId(b);
+      for (int i = 0; i < 10; i++) {
+        batch.addRequests(reserve(sale, "batcher-" + (b * 10 + i), 1, "tap"));
+      }
+      batches.onNext(batch.build());
+    }
+    batches.onCompleted();
+    assertThat(done.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    assertThat(results).extracting(ReserveBatchResult::getBatchId).containsExactlyInAnyOrder(0L, 1L, 2L);
+    assertThat(results).allSatisfy(r -> assertThat(r.getResponsesList()).extracting(ReserveResponse::getSaleId)
+        .hasSize(10).containsOnly(sale.getSaleId()));
+    assertThat(results.stream().flatMap(r -> r.getResponsesList().stream())
+        .filter(a -> a.getResult() == ReserveResult.RESERVE_RESULT_RESERVED)).hasSize(25);
+    StockUpdate stock = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+        .watchStock(WatchStockRequest.newBuilder().setSaleId(sale.getSaleId()).build()).next();
+    assertThat(stock.getAvailable()).isZero();
+    assertThat(stock.getHeld()).isEqualTo(25);
+
+    ReserveBatch.Builder oversized = ReserveBatch.newBuilder();
+    for (int i = 0; i < 1001; i++) {
+      oversized.addRequests(reserve(sale, "big-" + i, 1, "tap"));
+    }
+    var refused = new java.util.concurrent.CompletableFuture<Throwable>();
+    var call = InventoryServiceGrpc.newStub(channel).reserveBatches(new io.grpc.stub.StreamObserver<>() {
+      @Override
+      public void onNext(ReserveBatchResult r) {
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        refused.complete(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        refused.complete(null);
+      }
+    });
+    call.onNext(oversized.build());
+    assertThat(refused.get(20, java.util.concurrent.TimeUnit.SECONDS))
+        .isInstanceOf(io.grpc.StatusRuntimeException.class)
+        .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("at most 1000");
+    call.onCompleted();
   }
 
   @Test

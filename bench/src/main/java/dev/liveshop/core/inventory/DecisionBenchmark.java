@@ -26,7 +26,6 @@ public class DecisionBenchmark extends BenchmarkDefaults {
   private static final int VIEWERS = 1 << 16;
   private SaleBook book;
   private ReserveCommand[] commands;
-  private String[] intents;
   private int next;
   private final CompletableFuture<ReserveAnswer> remembered = new CompletableFuture<>();
 
@@ -40,18 +39,16 @@ public class DecisionBenchmark extends BenchmarkDefaults {
     book = new SaleBook(new FlashSale("s0", "bench", "p", 100, quantity, limit, now - 1000, now + 3_600_000,
         3_600_000, false), now);
     commands = new ReserveCommand[VIEWERS];
-    intents = new String[VIEWERS];
     for (int i = 0; i < VIEWERS; i++) {
       // Distinct buyers (or the same one, for the limit); ids are built once, outside the measurement.
       String viewer = scenario.equals("overLimit") ? "v" : "v" + i;
       commands[i] = new ReserveCommand("s0", viewer, 1, scenario.equals("duplicate") ? "same" : "c" + i);
-      intents[i] = Hold.intentKey(viewer, commands[i].clientOrderId());
     }
     if (!scenario.equals("granted")) {
       book.tryHold(new ReserveCommand("s0", "v", 1, "first"), now);
     }
     if (scenario.equals("duplicate")) {
-      book.rememberAnswer(intents[0], remembered);
+      book.rememberAnswer(commands[0].viewerId(), commands[0].clientOrderId(), remembered);
     }
   }
 
@@ -59,10 +56,11 @@ public class DecisionBenchmark extends BenchmarkDefaults {
   @Benchmark
   public Object decide() {
     int i = next++ & (VIEWERS - 1);
-    CompletableFuture<ReserveAnswer> first = book.answerFor(intents[i]);
+    ReserveCommand command = commands[i];
+    CompletableFuture<ReserveAnswer> first = book.answerFor(command.viewerId(), command.clientOrderId());
     if (first != null) {
       return first;
     }
-    return book.tryHold(commands[i], System.currentTimeMillis());
+    return book.tryHold(command, System.currentTimeMillis());
   }
 }

@@ -5,6 +5,8 @@ import dev.liveshop.core.catalog.InvalidRequestException;
 import dev.liveshop.core.inventory.SaleChange;
 import dev.liveshop.core.inventory.SaleChangeResult;
 import dev.liveshop.core.inventory.BundleItem;
+import dev.liveshop.proto.v1.ReserveBatch;
+import dev.liveshop.proto.v1.ReserveBatchResult;
 import dev.liveshop.proto.v1.ReserveBundleRequest;
 import dev.liveshop.proto.v1.ReserveBundleResponse;
 import dev.liveshop.proto.v1.SaleStatus;
@@ -12,7 +14,6 @@ import java.util.List;
 import dev.liveshop.proto.v1.UpdateSaleRequest;
 import dev.liveshop.core.catalog.SaleRequest;
 import dev.liveshop.core.inventory.InventoryEngine;
-import dev.liveshop.core.inventory.ReserveCommand;
 import dev.liveshop.proto.v1.CreateSaleRequest;
 import dev.liveshop.proto.v1.FlashSale;
 import dev.liveshop.proto.v1.InventoryServiceGrpc;
@@ -47,7 +48,7 @@ public final class InventoryGrpcService extends InventoryServiceGrpc.InventorySe
 
   @Override
   public void reserve(ReserveRequest r, StreamObserver<ReserveResponse> observer) {
-    engine.reserve(new ReserveCommand(r.getSaleId(), r.getViewerId(), r.getQuantity(), r.getClientOrderId()))
+    engine.reserve(ProtoMapper.command(r))
         .whenComplete((answer, failure) -> {
           if (failure != null) {
             observer.onError(GrpcErrors.toStatus(failure));
@@ -61,6 +62,11 @@ public final class InventoryGrpcService extends InventoryServiceGrpc.InventorySe
   @Override
   public StreamObserver<ReserveRequest> reserveStream(StreamObserver<ReserveResponse> responses) {
     return new ReserveStreamCall(engine, responses);
+  }
+
+  @Override
+  public StreamObserver<ReserveBatch> reserveBatches(StreamObserver<ReserveBatchResult> results) {
+    return new ReserveBatchesCall(engine, results);
   }
 
   @Override

@@ -5,10 +5,12 @@ import dev.liveshop.core.catalog.LiveStream;
 import dev.liveshop.core.inventory.FlashSale;
 import dev.liveshop.core.inventory.Hold;
 import dev.liveshop.core.inventory.ReserveAnswer;
+import dev.liveshop.core.inventory.ReserveCommand;
 import dev.liveshop.core.inventory.StockSnapshot;
 import dev.liveshop.core.store.Order;
 import dev.liveshop.proto.v1.OrderStatus;
 import dev.liveshop.proto.v1.Product;
+import dev.liveshop.proto.v1.ReserveRequest;
 import dev.liveshop.proto.v1.ReserveResponse;
 import dev.liveshop.proto.v1.ReserveResult;
 import dev.liveshop.proto.v1.SaleState;
@@ -73,6 +75,10 @@ final class ProtoMapper {
 
   static ReserveResult result(dev.liveshop.core.inventory.ReserveResult result) {
     return ReserveResult.valueOf("RESERVE_RESULT_" + result.name());
+  }
+
+  static ReserveCommand command(ReserveRequest r) {
+    return new ReserveCommand(r.getSaleId(), r.getViewerId(), r.getQuantity(), r.getClientOrderId());
   }
 
   static ReserveResponse reserve(ReserveAnswer a) {

@@ -18,13 +18,4 @@ public record Hold(
     long priceCents,
     long createdAtMs,
     long expiresAtMs) {
-
-  /** Key of the idempotency table: one purchase intent of one viewer. */
-  String intentKey() {
-    return intentKey(viewerId, clientOrderId);
-  }
-
-  static String intentKey(String viewerId, String clientOrderId) {
-    return viewerId + '\u0000' + clientOrderId;
-  }
 }

@@ -33,7 +33,7 @@ final class SaleBook {
   /** Units held or bought per viewer, for the per-viewer limit. */
   private final Object2IntOpenHashMap<String> unitsByViewer = new Object2IntOpenHashMap<>();
   /** Answer (or answer in flight) per purchase intent: retries share the first answer. */
-  private final Map<String, CompletableFuture<ReserveAnswer>> answersByIntent = new HashMap<>();
+  private final IntentTable answersByIntent = new IntentTable();
   /** Durable, unpaid holds by order id (held, or being paid). */
   private final Map<UUID, Hold> liveHolds = new HashMap<>();
   /** Live holds whose payment is in flight: they do not lapse. */
@@ -58,16 +58,16 @@ final class SaleBook {
   }
 
   /** The answer already given (or being given) to this intent, or null. */
-  CompletableFuture<ReserveAnswer> answerFor(String intentKey) {
-    return answersByIntent.get(intentKey);
+  CompletableFuture<ReserveAnswer> answerFor(String viewerId, String clientOrderId) {
+    return answersByIntent.get(viewerId, clientOrderId);
   }
 
-  void rememberAnswer(String intentKey, CompletableFuture<ReserveAnswer> answer) {
-    answersByIntent.put(intentKey, answer);
+  void rememberAnswer(String viewerId, String clientOrderId, CompletableFuture<ReserveAnswer> answer) {
+    answersByIntent.put(viewerId, clientOrderId, answer);
   }
 
-  void forgetAnswer(String intentKey) {
-    answersByIntent.remove(intentKey);
+  void forgetAnswer(String viewerId, String clientOrderId) {
+    answersByIntent.remove(viewerId, clientOrderId);
   }
 
   /**
@@ -227,8 +227,8 @@ final class SaleBook {
    * return and the answer is forgotten, so a retry of the bundle decides afresh.
    * Returns the hold undone, or null if it had already gone.
    */
-  Hold rollback(UUID orderId, String intentKey) {
-    answersByIntent.remove(intentKey);
+  Hold rollback(UUID orderId, String viewerId, String clientOrderId) {
+    answersByIntent.remove(viewerId, clientOrderId);
     Hold hold = liveHolds.remove(orderId);
     if (hold != null) {
       paying.remove(orderId);
@@ -283,7 +283,8 @@ final class SaleBook {
       }
     }
     unitsByViewer.addTo(hold.viewerId(), quantity);
-    answersByIntent.put(hold.intentKey(), CompletableFuture.completedFuture(ReserveAnswer.reserved(hold)));
+    answersByIntent.put(hold.viewerId(), hold.clientOrderId(),
+        CompletableFuture.completedFuture(ReserveAnswer.reserved(hold)));
     sequence++;
   }
 

@@ -61,14 +61,22 @@ final class SaleShard implements AutoCloseable {
     return answer;
   }
 
+  /** Decides the commands in one task on this shard's thread; answers pair with commands. */
+  void reserveAll(List<ReserveCommand> commands, List<CompletableFuture<ReserveAnswer>> answers) {
+    thread.execute(() -> {
+      for (int i = 0; i < commands.size(); i++) {
+        decide(commands.get(i), answers.get(i));
+      }
+    });
+  }
+
   private void decide(ReserveCommand command, CompletableFuture<ReserveAnswer> answer) {
     SaleBook book = books.get(command.saleId());
     if (book == null) {
       answer.complete(ReserveAnswer.rejected(ReserveResult.UNKNOWN_SALE, command));
       return;
     }
-    String intent = Hold.intentKey(command.viewerId(), command.clientOrderId());
-    CompletableFuture<ReserveAnswer> first = book.answerFor(intent);
+    CompletableFuture<ReserveAnswer> first = book.answerFor(command.viewerId(), command.clientOrderId());
     if (first != null) {
       first.whenComplete((a, e) -> answer.complete(a));
       return;
@@ -84,7 +92,7 @@ final class SaleShard implements AutoCloseable {
       writeBudget.release();
       ReserveAnswer rejection = ReserveAnswer.rejected(result, command);
       if (result.isRemembered()) {
-        book.rememberAnswer(intent, CompletableFuture.completedFuture(rejection));
+        book.rememberAnswer(command.viewerId(), command.clientOrderId(), CompletableFuture.completedFuture(rejection));
       }
       answer.complete(rejection);
       return;
@@ -93,7 +101,7 @@ final class SaleShard implements AutoCloseable {
     Hold hold = new Hold(OrderIds.of(sale.saleId(), command.viewerId(), command.clientOrderId()),
         sale.saleId(), sale.streamId(), sale.productId(), command.viewerId(), command.clientOrderId(),
         command.quantity(), sale.priceCents(), now, now + sale.holdTtlMillis());
-    book.rememberAnswer(intent, answer);
+    book.rememberAnswer(command.viewerId(), command.clientOrderId(), answer);
     journal.append(hold).whenComplete((ok, failure) -> thread.execute(() -> {
       writeBudget.release();
       if (failure == null) {
@@ -103,7 +111,7 @@ final class SaleShard implements AutoCloseable {
         log.warn("order {} of sale {} not written, units returned to stock: {}", hold.orderId(),
             hold.saleId(), failure.toString());
         book.release(hold.viewerId(), hold.quantity());
-        book.forgetAnswer(intent);
+        book.forgetAnswer(command.viewerId(), command.clientOrderId());
         answer.complete(ReserveAnswer.rejected(ReserveResult.STORE_UNAVAILABLE, command));
       }
     }));
@@ -155,7 +163,7 @@ final class SaleShard implements AutoCloseable {
   CompletableFuture<Void> rollback(String saleId, UUID orderId, String viewerId, String clientOrderId) {
     return CompletableFuture.runAsync(() -> {
       SaleBook book = books.get(saleId);
-      Hold hold = book == null ? null : book.rollback(orderId, Hold.intentKey(viewerId, clientOrderId));
+      Hold hold = book == null ? null : book.rollback(orderId, viewerId, clientOrderId);
       if (hold != null) {
         journal.updateStatus(hold, OrderStatus.CANCELLED).whenComplete((ok, failure) -> {
           if (failure != null) {

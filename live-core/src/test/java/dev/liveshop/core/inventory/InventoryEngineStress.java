@@ -102,7 +102,7 @@ class InventoryEngineStress {
       Set<java.util.UUID> written = new HashSet<>();
       journal.written().forEach(h -> written.add(h.orderId()));
       for (Hold hold : journal.written()) {
-        assertThat(intents.add(hold.saleId() + "/" + hold.intentKey())).as("one order per intent").isTrue();
+        assertThat(intents.add(hold.saleId() + "/" + hold.viewerId() + "/" + hold.clientOrderId())).as("one order per intent").isTrue();
         OrderStatus status = journal.statuses.getOrDefault(hold.orderId(), OrderStatus.RESERVED);
         if (status == OrderStatus.RESERVED || status == OrderStatus.PAYING || status == OrderStatus.PAID) {
           // Units a viewer still holds or bought; cancelled ones may be bought again.

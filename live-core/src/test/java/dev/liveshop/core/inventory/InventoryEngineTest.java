@@ -45,6 +45,29 @@ class InventoryEngineTest {
   }
 
   @Test
+  void reserveAll_answersEachInOrder_acrossShardsWithDuplicatesAndBadInput() {
+    open(sale("s1", 2, 1));
+    open(sale("s2", 10, 1));
+    List<ReserveCommand> commands = List.of(
+        new ReserveCommand("s1", "alice", 1, "c1"),
+        new ReserveCommand("s2", "alice", 1, "c1"),
+        new ReserveCommand("s1", "bob", 1, "c1"),
+        new ReserveCommand("s1", "carol", 1, "c1"),
+        new ReserveCommand("s1", "alice", 1, "c1"),
+        new ReserveCommand("s1", "dave", 0, "c1"),
+        new ReserveCommand("nope", "erin", 1, "c1"));
+
+    List<ReserveAnswer> answers = engine.reserveAll(commands).stream().map(CompletableFuture::join).toList();
+
+    assertThat(answers).extracting(ReserveAnswer::result).containsExactly(ReserveResult.RESERVED,
+        ReserveResult.RESERVED, ReserveResult.RESERVED, ReserveResult.SOLD_OUT, ReserveResult.RESERVED,
+        ReserveResult.INVALID_REQUEST, ReserveResult.UNKNOWN_SALE);
+    assertThat(answers.get(4)).isEqualTo(answers.get(0));
+    assertThat(answers).extracting(ReserveAnswer::saleId).containsExactly("s1", "s2", "s1", "s1", "s1", "s1", "nope");
+    assertThat(journal.written()).hasSize(3);
+  }
+
+  @Test
   void holds_unpaidPastTheirTtl_returnToStockAndAreRecorded() throws Exception {
     open(sale("s1", 10, 2));
     ReserveAnswer answer = engine.reserve(new ReserveCommand("s1", "alice", 2, "c1")).join();

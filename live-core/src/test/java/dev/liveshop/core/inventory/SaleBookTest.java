@@ -195,7 +195,7 @@ class SaleBookTest {
     assertThat(book.available()).isEqualTo(2);
     assertThat(book.held()).isEqualTo(2);
     assertThat(book.sold()).isEqualTo(1);
-    assertThat(book.answerFor(hold.intentKey()).join()).isEqualTo(ReserveAnswer.reserved(hold));
+    assertThat(book.answerFor(hold.viewerId(), hold.clientOrderId()).join()).isEqualTo(ReserveAnswer.reserved(hold));
   }
 
   @Test

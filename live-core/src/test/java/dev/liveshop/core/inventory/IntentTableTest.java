@@ -1,0 +1,54 @@
+package dev.liveshop.core.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class IntentTableTest {
+
+  private final IntentTable table = new IntentTable();
+
+  @Test
+  void collidingIntents_keepTheirOwnAnswers() {
+    // "Aa" and "BB" have the same String hash, so these two intents share a slot.
+    assertThat(IntentTable.hash("Aa", "tap")).isEqualTo(IntentTable.hash("BB", "tap"));
+    CompletableFuture<ReserveAnswer> first = new CompletableFuture<>();
+    CompletableFuture<ReserveAnswer> second = new CompletableFuture<>();
+    table.put("Aa", "tap", first);
+    table.put("BB", "tap", second);
+
+    assertThat(table.get("Aa", "tap")).isSameAs(first);
+    assertThat(table.get("BB", "tap")).isSameAs(second);
+    assertThat(table.get("Aa", "other")).isNull();
+    assertThat(table.size()).isEqualTo(2);
+
+    table.remove("Aa", "tap");
+    assertThat(table.get("Aa", "tap")).isNull();
+    assertThat(table.get("BB", "tap")).isSameAs(second);
+    table.remove("BB", "tap");
+    assertThat(table.get("BB", "tap")).isNull();
+    assertThat(table.size()).isZero();
+  }
+
+  @Test
+  void put_sameIntentAgain_replacesItsAnswer() {
+    CompletableFuture<ReserveAnswer> first = new CompletableFuture<>();
+    CompletableFuture<ReserveAnswer> second = new CompletableFuture<>();
+    table.put("alice", "c1", first);
+    table.put("alice", "c1", second);
+    assertThat(table.get("alice", "c1")).isSameAs(second);
+    assertThat(table.size()).isEqualTo(1);
+  }
+
+  @Test
+  void orderIds_areTheNameBasedUuidOfTheIntent() {
+    for (String[] ids : new String[][] {{"s1", "alice", "c1"}, {"sale-é", "viewer-漢", "tap-42"}, {"", "", ""}}) {
+      UUID expected = UUID.nameUUIDFromBytes((ids[0] + '\u0000' + ids[1] + '\u0000' + ids[2])
+          .getBytes(StandardCharsets.UTF_8));
+      assertThat(OrderIds.of(ids[0], ids[1], ids[2])).isEqualTo(expected);
+    }
+  }
+}
