@@ -1,12 +1,14 @@
-// The viewer page: joins a stream over the gateway's WebSocket (liveshop.v1.json),
-// shows the pinned product, live stock and countdown of each sale, chat, and places
+// The viewer page: joins a stream over the gateway's WebSocket, shows the pinned product,
+// live stock and countdown of each sale, chat, likes and the viewer count, and places
 // orders. Chat text is shown with textContent only: it is data, never markup.
+
+import { openRoom, money } from './socket.js';
 
 const streamId = decodeURIComponent(location.pathname.split('/').pop());
 const $ = (id) => document.getElementById(id);
 const sales = new Map(); // saleId -> { sale, stock, element }
-let socket;
 let products = [];
+let currentOrderId = null;
 
 const OUTCOMES = {
   RESERVE_RESULT_RESERVED: 'Order placed! Pay before your hold expires.',
@@ -18,6 +20,11 @@ const OUTCOMES = {
   RESERVE_RESULT_BUSY: 'Busy, retrying…',
   RESERVE_RESULT_STORE_UNAVAILABLE: 'Could not save the order, retrying…',
 };
+const STATUSES = {
+  ORDER_STATUS_PAYING: 'Payment started: complete it with your payment provider.',
+  ORDER_STATUS_PAID: 'Paid. Thank you!',
+  ORDER_STATUS_CANCELLED: 'Order cancelled.',
+};
 
 async function viewerToken() {
   let viewerId = localStorage.getItem('liveshop.viewerId');
@@ -28,43 +35,29 @@ async function viewerToken() {
   const response = await fetch('/api/dev/token', {
     method: 'POST', body: JSON.stringify({ viewerId, role: 'viewer' }),
   });
-  if (!response.ok) throw new Error('no token: ' + response.status);
+  if (!response.ok) throw new Error('HTTP ' + response.status);
   return (await response.json()).token;
 }
 
-async function connect() {
-  let token;
-  try {
-    token = await viewerToken();
-  } catch (e) {
-    $('status').textContent = 'no token (' + e.message + ')';
-    setTimeout(connect, 2000);
-    return;
-  }
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  socket = new WebSocket(`${scheme}://${location.host}/ws?token=${encodeURIComponent(token)}`, 'liveshop.v1.json');
-  socket.onopen = () => {
-    $('status').textContent = 'live';
-    $('status').classList.add('online');
-    send({ join: { streamId } });
-  };
-  socket.onmessage = (event) => handle(JSON.parse(event.data));
-  socket.onclose = () => {
-    $('status').textContent = 'reconnecting…';
-    $('status').classList.remove('online');
-    setTimeout(connect, 2000);
-  };
-}
-
-function send(frame) {
-  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
-}
+const room = openRoom({
+  streamId,
+  token: viewerToken,
+  onFrame: handle,
+  onStatus(status, reason) {
+    $('status').textContent = status === 'live' ? 'live' : status + (reason ? ` (${reason})` : '');
+    $('status').classList.toggle('online', status === 'live');
+  },
+});
 
 function handle(frame) {
   if (frame.welcome) welcome(frame.welcome);
   else if (frame.chat) frame.chat.messages.forEach(addChat);
+  else if (frame.chatDeleted) removeChat(frame.chatDeleted.messageId);
+  else if (frame.chatSettings) showChatSettings(frame.chatSettings);
+  else if (frame.counters) showCounters(frame.counters);
   else if (frame.stock) updateStock(frame.stock);
   else if (frame.pin) showPinned(frame.pin.product);
+  else if (frame.lineup) { products = frame.lineup.products || []; sales.forEach((_, id) => render(id)); }
   else if (frame.saleStarted) addSale(frame.saleStarted.sale);
   else if (frame.orderAck) showAck(frame.orderAck);
   else if (frame.orderUpdate) showOrderUpdate(frame.orderUpdate);
@@ -73,6 +66,7 @@ function handle(frame) {
 
 function welcome(w) {
   $('title').textContent = w.stream.title;
+  showVideo(w.stream.hlsUrl);
   products = w.products || [];
   showPinned(w.pinned);
   sales.forEach((s) => s.element.remove());
@@ -80,6 +74,18 @@ function welcome(w) {
   (w.sales || []).forEach(addSale);
   $('chat-list').replaceChildren();
   (w.recentChat || []).forEach(addChat);
+  showChatSettings(w.chatSettings || {});
+  showCounters(w.counters || {});
+}
+
+function showVideo(hlsUrl) {
+  if (!hlsUrl || $('video').querySelector('video')) return;
+  const video = document.createElement('video');
+  video.src = hlsUrl;
+  video.autoplay = true;
+  video.muted = true;
+  video.playsInline = true;
+  $('video').replaceChildren(video);
 }
 
 function showPinned(product) {
@@ -87,6 +93,8 @@ function showPinned(product) {
   if (!product) return;
   $('pinned-name').textContent = product.name;
   $('pinned-price').textContent = money(product.priceCents);
+  $('pinned-image').hidden = !product.imageUrl;
+  if (product.imageUrl) $('pinned-image').src = product.imageUrl;
 }
 
 function addSale(status) {
@@ -114,38 +122,27 @@ function render(saleId) {
     `${product ? product.name : 'Flash sale'} · ${money(sale.priceCents)} · ${left}/${stock.quantity || sale.quantity} left`;
   const ended = stock.state === 'SALE_STATE_ENDED' || Date.now() >= Number(sale.endsAtMs);
   element.querySelector('.buy').disabled = ended || left === 0;
+  element.querySelector('.buy').textContent = ended ? 'Ended' : left === 0 ? 'Sold out' : 'Buy now';
 }
 
 function tickClocks() {
   const now = Date.now();
-  sales.forEach(({ sale, element }) => {
+  sales.forEach(({ sale, stock, element }, saleId) => {
     const starts = Number(sale.startsAtMs);
     const ends = Number(sale.endsAtMs);
-    element.querySelector('.sale-clock').textContent = now < starts
-      ? `starts in ${Math.ceil((starts - now) / 1000)} s`
-      : now < ends ? `ends in ${Math.ceil((ends - now) / 60000)} min` : 'ended';
+    element.querySelector('.sale-clock').textContent = stock.state === 'SALE_STATE_ENDED' || now >= ends ? 'ended'
+      : now < starts ? `starts in ${Math.ceil((starts - now) / 1000)} s`
+        : `ends in ${Math.ceil((ends - now) / 1000)} s`;
+    if (now >= ends) render(saleId);
   });
 }
 
 function buy(saleId, clientOrderId = crypto.randomUUID()) {
   $('outcome').textContent = 'Placing your order…';
-  send({ requestId: clientOrderId, buy: { saleId, quantity: 1, clientOrderId } });
-}
-
-const STATUSES = {
-  ORDER_STATUS_PAYING: 'Payment started: complete it with your payment provider.',
-  ORDER_STATUS_PAID: 'Paid. Thank you!',
-  ORDER_STATUS_CANCELLED: 'Order cancelled.',
-};
-let currentOrderId = null;
-
-function showOrderUpdate(update) {
-  if (update.result !== 'ORDER_CHANGE_RESULT_APPLIED') {
-    $('outcome').textContent = 'That order no longer holds any units.';
-  } else {
-    $('outcome').textContent = STATUSES[update.status] || update.status;
+  if (!room.send({ requestId: clientOrderId, buy: { saleId, quantity: 1, clientOrderId } })) {
+    $('outcome').textContent = 'Offline: retrying when the connection is back…';
+    setTimeout(() => buy(saleId, clientOrderId), 1000);
   }
-  $('order-actions').hidden = true;
 }
 
 function showAck(ack) {
@@ -153,30 +150,52 @@ function showAck(ack) {
   currentOrderId = ack.result === 'RESERVE_RESULT_RESERVED' ? ack.orderId : currentOrderId;
   $('order-actions').hidden = ack.result !== 'RESERVE_RESULT_RESERVED';
   if (ack.result === 'RESERVE_RESULT_BUSY' || ack.result === 'RESERVE_RESULT_STORE_UNAVAILABLE') {
+    // The same clientOrderId: a retry can never make a second order.
     setTimeout(() => buy(ack.saleId, ack.clientOrderId), 1000);
   }
 }
 
+function showOrderUpdate(update) {
+  $('outcome').textContent = update.result !== 'ORDER_CHANGE_RESULT_APPLIED'
+    ? 'That order no longer holds any units.' : STATUSES[update.status] || update.status;
+  $('order-actions').hidden = true;
+}
+
 function addChat(message) {
   const item = document.createElement('li');
+  item.dataset.messageId = message.messageId;
   const who = document.createElement('b');
   who.textContent = message.viewerId;
   item.append(who, document.createTextNode(message.text));
   $('chat-list').append(item);
+  while ($('chat-list').children.length > 200) $('chat-list').firstElementChild.remove();
   $('chat-list').scrollTop = $('chat-list').scrollHeight;
 }
 
-function money(cents) {
-  return (Number(cents || 0) / 100).toFixed(2);
+function removeChat(messageId) {
+  document.querySelector(`#chat-list [data-message-id="${CSS.escape(messageId)}"]`)?.remove();
+}
+
+function showChatSettings(settings) {
+  const off = Boolean(settings.chatOff);
+  const slow = settings.slowModeSeconds || 0;
+  $('chat-note').hidden = !off && !slow;
+  $('chat-note').textContent = off ? 'The host turned chat off.' : `Slow mode: one message per ${slow} s.`;
+  $('chat-text').disabled = off;
+}
+
+function showCounters(counters) {
+  $('viewers').textContent = `${counters.viewers || 0} watching`;
+  $('likes').textContent = counters.likes || 0;
 }
 
 $('chat-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const text = $('chat-text').value.trim();
-  if (text) send({ chat: { text } });
+  if (text) room.send({ chat: { text } });
   $('chat-text').value = '';
 });
-$('pay').addEventListener('click', () => send({ requestId: 'pay', pay: { orderId: currentOrderId } }));
-$('cancel').addEventListener('click', () => send({ requestId: 'cancel', cancel: { orderId: currentOrderId } }));
+$('like').addEventListener('click', () => room.send({ like: {} }));
+$('pay').addEventListener('click', () => room.send({ requestId: 'pay', pay: { orderId: currentOrderId } }));
+$('cancel').addEventListener('click', () => room.send({ requestId: 'cancel', cancel: { orderId: currentOrderId } }));
 setInterval(tickClocks, 500);
-connect();

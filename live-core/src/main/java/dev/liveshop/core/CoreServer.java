@@ -67,7 +67,7 @@ public final class CoreServer implements AutoCloseable {
       engine = new InventoryEngine(config.inventory().shards(), clock, orderStore,
           config.inventory().tickerInterval().toMillis(), config.orders().maxPendingWrites());
       recoverSales(catalogStore, orderStore, engine, clock);
-      Catalog catalog = new Catalog(catalogStore, engine, clock, config.inventory().defaultHoldTtl());
+      Catalog catalog = new Catalog(catalogStore, engine, clock, config.inventory());
       if (config.demoEnabled()) {
         DemoData.seed(catalog, clock);
       }

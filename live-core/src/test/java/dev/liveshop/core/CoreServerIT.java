@@ -28,7 +28,10 @@ import dev.liveshop.proto.v1.ListStreamOrdersRequest;
 import dev.liveshop.proto.v1.ListViewerOrdersRequest;
 import dev.liveshop.proto.v1.OrderServiceGrpc;
 import dev.liveshop.proto.v1.PinProductRequest;
+import dev.liveshop.proto.v1.Lineup;
 import dev.liveshop.proto.v1.Product;
+import dev.liveshop.proto.v1.RemoveProductRequest;
+import dev.liveshop.proto.v1.ReorderLineupRequest;
 import dev.liveshop.proto.v1.ReserveBundleRequest;
 import dev.liveshop.proto.v1.ReserveBundleResponse;
 import dev.liveshop.proto.v1.ReserveItem;
@@ -330,6 +333,49 @@ class CoreServerIT {
     inventory.createSale(CreateSaleRequest.newBuilder().setStreamId("cached").setProductId(first.getProductId())
         .setQuantity(3).setPerViewerLimit(1).setDurationMs(60_000).build());
     assertThat(catalog.getStream(get).getSalesCount()).isEqualTo(1);
+  }
+
+  @Test
+  void lineup_reorderAndRemove_pinnedProductIsUnpinned_productOnSaleStays() {
+    Product first = product("lineup");
+    Product second = catalog.addProduct(AddProductRequest.newBuilder().setStreamId("lineup").setName("Mug")
+        .setPriceCents(900).build());
+    Lineup reordered = catalog.reorderLineup(ReorderLineupRequest.newBuilder().setStreamId("lineup")
+        .addProductIds(second.getProductId()).addProductIds(first.getProductId()).build());
+    assertThat(reordered.getProductsList()).extracting(Product::getProductId)
+        .containsExactly(second.getProductId(), first.getProductId());
+    assertThatThrownBy(() -> catalog.reorderLineup(ReorderLineupRequest.newBuilder().setStreamId("lineup")
+        .addProductIds(second.getProductId()).addProductIds(second.getProductId()).build()))
+        .hasMessageContaining("product_ids");
+
+    catalog.pinProduct(PinProductRequest.newBuilder().setStreamId("lineup").setProductId(second.getProductId())
+        .build());
+    inventory.createSale(CreateSaleRequest.newBuilder().setStreamId("lineup").setProductId(first.getProductId())
+        .setQuantity(3).setPerViewerLimit(1).setDurationMs(60_000).build());
+    assertThatThrownBy(() -> catalog.removeProduct(RemoveProductRequest.newBuilder().setStreamId("lineup")
+        .setProductId(first.getProductId()).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).contains("stop it first");
+        });
+    Lineup left = catalog.removeProduct(RemoveProductRequest.newBuilder().setStreamId("lineup")
+        .setProductId(second.getProductId()).build());
+    assertThat(left.getProductsList()).extracting(Product::getProductId).containsExactly(first.getProductId());
+    var snapshot = catalog.getStream(GetStreamRequest.newBuilder().setStreamId("lineup").build());
+    assertThat(snapshot.getStream().getPinnedProductId()).isEmpty();
+    assertThat(snapshot.getProductsCount()).isEqualTo(1);
+  }
+
+  @Test
+  void createSale_longerThanTheStreamAllows_isInvalidArgument() {
+    Product product = product("longsale");
+    assertThatThrownBy(() -> inventory.createSale(CreateSaleRequest.newBuilder().setStreamId("longsale")
+        .setProductId(product.getProductId()).setQuantity(5).setPerViewerLimit(1)
+        .setDurationMs(java.time.Duration.ofHours(5).toMillis()).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).contains("duration_ms").contains("max-sale-duration");
+        });
   }
 
   @Test

@@ -36,6 +36,11 @@ final class Http {
     return send(token == null ? request : request.header("Authorization", "Bearer " + token));
   }
 
+  Answer delete(String path, String token) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).DELETE()
+        .header("Authorization", "Bearer " + token));
+  }
+
   String token(String viewerId, String role, String... streams) throws IOException, InterruptedException {
     StringBuilder list = new StringBuilder();
     for (String s : streams) {

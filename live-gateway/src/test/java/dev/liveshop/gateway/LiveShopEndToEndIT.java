@@ -203,6 +203,94 @@ class LiveShopEndToEndIT {
     assertThat(badSale.status()).isEqualTo(404);
   }
 
+  @Test
+  void moderation_hostDeletesMutesSlowsAndTurnsChatOff_everyoneIsTold_viewersCannotModerate() throws Exception {
+    String host = http.token("mod-host", "host", "mod");
+    http.post("/api/streams", host, "{\"streamId\":\"mod\",\"title\":\"Mod\"}");
+    try (WsClient alice = viewer("alice", "mod"); WsClient bob = viewer("bob", "mod")) {
+      alice.send("{\"chat\":{\"text\":\"buy followers at spam.example\"}}");
+      String spam = bob.next("chat").getAsJsonArray("messages").get(0).getAsJsonObject().get("messageId")
+          .getAsString();
+      String delete = "{\"deleteMessageId\":\"" + spam + "\"}";
+      assertThat(moderate(http.token("bob", "viewer"), delete).status()).isEqualTo(403);
+      assertThat(moderate(http.token("other-host", "host", "other"), delete).status()).isEqualTo(403);
+      assertThat(moderate(host, "{}").status()).isEqualTo(400);
+      assertThat(moderate(host, "{\"slowModeSeconds\":99999}").status()).isEqualTo(400);
+      assertThat(moderate(host, delete).status()).isEqualTo(200);
+      for (WsClient viewer : new WsClient[] {alice, bob}) {
+        assertThat(viewer.next("chatDeleted").get("messageId").getAsString()).isEqualTo(spam);
+      }
+      try (WsClient carol = viewer("carol", "mod")) {
+        assertThat(carol.welcome.toString()).doesNotContain(spam);
+      }
+
+      assertThat(moderate(host, "{\"muteViewerId\":\"alice\"}").status()).isEqualTo(200);
+      alice.send("{\"requestId\":\"m1\",\"chat\":{\"text\":\"let me talk\"}}");
+      JsonObject refused = alice.next("error");
+      assertThat(refused.get("code").getAsString()).isEqualTo("ERROR_CODE_CHAT_REFUSED");
+      assertThat(refused.get("message").getAsString()).contains("muted");
+      assertThat(refused.get("requestId").getAsString()).isEqualTo("m1");
+      bob.send("{\"chat\":{\"text\":\"bob still talks\"}}");
+      assertThat(alice.next(f -> f.has("chat") && f.toString().contains("bob still talks")).toString())
+          .doesNotContain("let me talk");
+      assertThat(moderate(host, "{\"unmuteViewerId\":\"alice\"}").status()).isEqualTo(200);
+
+      assertThat(moderate(host, "{\"slowModeSeconds\":30}").status()).isEqualTo(200);
+      assertThat(bob.next("chatSettings").get("slowModeSeconds").getAsInt()).isEqualTo(30);
+      bob.send("{\"chat\":{\"text\":\"one\"}}");
+      bob.send("{\"chat\":{\"text\":\"two\"}}");
+      assertThat(bob.next("error").get("message").getAsString()).contains("slow mode");
+      assertThat(moderate(host, "{\"slowModeSeconds\":0}").status()).isEqualTo(200);
+
+      assertThat(moderate(host, "{\"chatEnabled\":false}").status()).isEqualTo(200);
+      assertThat(alice.next(f -> f.has("chatSettings") && f.getAsJsonObject("chatSettings").has("chatOff"))
+          .toString()).contains("\"chatOff\":true");
+      alice.send("{\"chat\":{\"text\":\"anyone?\"}}");
+      assertThat(alice.next("error").get("message").getAsString()).contains("chat off");
+      assertThat(moderate(host, "{\"chatEnabled\":true}").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void hostApi_lineupAndSaleChanges_reachViewers_onlyForTheStreamsHost() throws Exception {
+    String saleId = launchSale("shop", 5);
+    String productId = http.get("/api/streams/shop", null).body().getAsJsonArray("products").get(0)
+        .getAsJsonObject().get("productId").getAsString();
+    try (WsClient dan = viewer("dan", "shop")) {
+      String added = http.post("/api/streams/shop/products", hostToken,
+          "{\"name\":\"Tea\",\"priceCents\":500}").body().get("productId").getAsString();
+      assertThat(dan.next("lineup").toString()).contains("Tea");
+      Http.Answer reordered = http.post("/api/streams/shop/lineup", hostToken,
+          "{\"productIds\":[\"" + added + "\",\"" + productId + "\"]}");
+      assertThat(reordered.status()).as(reordered.body().toString()).isEqualTo(200);
+      assertThat(dan.next("lineup").getAsJsonArray("products").get(0).getAsJsonObject().get("productId")
+          .getAsString()).isEqualTo(added);
+      assertThat(http.delete("/api/streams/shop/products/" + productId, hostToken).status())
+          .as("a product on sale stays").isEqualTo(400);
+      assertThat(http.delete("/api/streams/shop/products/" + added, http.token("dan", "viewer")).status())
+          .isEqualTo(403);
+      assertThat(http.delete("/api/streams/shop/products/" + added, hostToken).status()).isEqualTo(200);
+      assertThat(dan.next("lineup").toString()).doesNotContain("Tea");
+
+      String otherHost = http.token("other-host", "host", "elsewhere");
+      http.post("/api/streams", otherHost, "{\"streamId\":\"elsewhere\",\"title\":\"Elsewhere\"}");
+      String stop = "{\"action\":\"SALE_ACTION_STOP\"}";
+      assertThat(http.post("/api/streams/elsewhere/sales/" + saleId, otherHost, stop).status())
+          .as("a sale of another stream").isEqualTo(404);
+      Http.Answer restocked = http.post("/api/streams/shop/sales/" + saleId, hostToken,
+          "{\"action\":\"SALE_ACTION_RESTOCK\",\"quantity\":8}");
+      assertThat(restocked.status()).as(restocked.body().toString()).isEqualTo(200);
+      dan.next(f -> f.has("stock") && f.getAsJsonObject("stock").get("quantity").getAsInt() == 8);
+      assertThat(http.post("/api/streams/shop/sales/" + saleId, hostToken, stop).status()).isEqualTo(200);
+      dan.next(f -> f.has("stock") && f.getAsJsonObject("stock").get("saleId").getAsString().equals(saleId)
+          && f.getAsJsonObject("stock").get("state").getAsString().equals("SALE_STATE_ENDED"));
+    }
+  }
+
+  private static Http.Answer moderate(String token, String body) throws Exception {
+    return http.post("/api/streams/mod/moderation", token, body);
+  }
+
   private static WsClient viewer(String viewerId, String streamId) throws Exception {
     WsClient client = new WsClient(gateway.port(), http.token(viewerId, "viewer"));
     client.send("{\"join\":{\"streamId\":\"" + streamId + "\"}}");

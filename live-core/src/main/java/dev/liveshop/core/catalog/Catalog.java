@@ -2,6 +2,7 @@ package dev.liveshop.core.catalog;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.liveshop.core.config.InventorySettings;
 import dev.liveshop.core.inventory.FlashSale;
 import dev.liveshop.core.inventory.InventoryEngine;
 import dev.liveshop.core.inventory.SaleChange;
@@ -27,7 +28,6 @@ public final class Catalog {
   private static final int MAX_NAME = 200;
   private static final int MAX_URL = 2048;
   static final int MAX_QUANTITY = FlashSale.MAX_QUANTITY;
-  static final long MAX_SALE_MILLIS = Duration.ofDays(1).toMillis();
 
   private final CatalogStore store;
   /**
@@ -41,12 +41,14 @@ public final class Catalog {
   private final InventoryEngine engine;
   private final Clock clock;
   private final long defaultHoldTtlMillis;
+  private final long maxSaleMillis;
 
-  public Catalog(CatalogStore store, InventoryEngine engine, Clock clock, Duration defaultHoldTtl) {
+  public Catalog(CatalogStore store, InventoryEngine engine, Clock clock, InventorySettings settings) {
     this.store = store;
     this.engine = engine;
     this.clock = clock;
-    this.defaultHoldTtlMillis = defaultHoldTtl.toMillis();
+    this.defaultHoldTtlMillis = settings.defaultHoldTtl().toMillis();
+    this.maxSaleMillis = settings.maxSaleDuration().toMillis();
   }
 
   /** Creates a stream; creating an existing one of the same host returns it unchanged. */
@@ -78,12 +80,46 @@ public final class Catalog {
     requireText("name", name, MAX_NAME);
     requireUrl("image_url", imageUrl);
     require(priceCents >= 0 && priceCents <= 100_000_000_00L, "price_cents must be 0..10,000,000,000");
-    int position = store.products(streamId).size();
+    int position = store.products(streamId).stream().mapToInt(LineupProduct::position).max().orElse(-1) + 1;
     LineupProduct product = new LineupProduct(streamId, "p-" + shortId(), name.strip(), imageUrl, priceCents,
         position);
     store.insertProduct(product);
     streams.invalidate(streamId);
     return product;
+  }
+
+  /**
+   * Takes a product out of the lineup (unpinning it if it was pinned). Refused while a sale
+   * of it has not ended: its buyers still hold units of it.
+   */
+  public List<LineupProduct> removeProduct(String streamId, String productId) {
+    LiveStream stream = stream(streamId);
+    product(streamId, productId);
+    long now = clock.millis();
+    for (FlashSale sale : store.salesOfStream(streamId)) {
+      require(!sale.productId().equals(productId) || sale.endsAtMs() <= now,
+          "product_id " + productId + " has a sale that has not ended (" + sale.saleId() + "): stop it first");
+    }
+    if (stream.pinnedProductId().equals(productId)) {
+      store.setPinned(streamId, "");
+    }
+    store.deleteProduct(streamId, productId);
+    streams.invalidate(streamId);
+    return store.products(streamId);
+  }
+
+  /** Puts the lineup in the given order; the ids must be exactly the lineup's. */
+  public List<LineupProduct> reorderLineup(String streamId, List<String> productIds) {
+    stream(streamId);
+    List<LineupProduct> lineup = store.products(streamId);
+    require(productIds.size() == lineup.size() && new java.util.HashSet<>(productIds).size() == lineup.size()
+        && lineup.stream().allMatch(p -> productIds.contains(p.productId())),
+        "product_ids must list each product of the lineup exactly once (" + lineup.size() + " products)");
+    for (int position = 0; position < productIds.size(); position++) {
+      store.setPosition(streamId, productIds.get(position), position);
+    }
+    streams.invalidate(streamId);
+    return store.products(streamId);
   }
 
   /** Pins a product of the lineup; an empty id unpins. */
@@ -104,12 +140,14 @@ public final class Catalog {
     require(r.perViewerLimit() >= 1 && r.perViewerLimit() <= r.quantity(),
         "per_viewer_limit must be 1..quantity (" + r.quantity() + ")");
     require(r.priceCents() >= 0, "price_cents must be >= 0 (0 means the product's price)");
-    require(r.countdownMillis() >= 0 && r.countdownMillis() <= MAX_SALE_MILLIS,
-        "countdown_ms must be 0.." + MAX_SALE_MILLIS);
-    require(r.durationMillis() >= 1000 && r.durationMillis() <= MAX_SALE_MILLIS,
-        "duration_ms must be 1000.." + MAX_SALE_MILLIS);
-    require(r.holdTtlMillis() == 0 || (r.holdTtlMillis() >= 1000 && r.holdTtlMillis() <= MAX_SALE_MILLIS),
-        "hold_ttl_ms must be 0 (default) or 1000.." + MAX_SALE_MILLIS);
+    String longest = " (" + Duration.ofMillis(maxSaleMillis).toString().substring(2).toLowerCase()
+        + ", the longest this stream allows: liveshop.core.inventory.max-sale-duration)";
+    require(r.countdownMillis() >= 0 && r.countdownMillis() <= maxSaleMillis,
+        "countdown_ms must be 0.." + maxSaleMillis + longest);
+    require(r.durationMillis() >= 1000 && r.durationMillis() <= maxSaleMillis,
+        "duration_ms must be 1000.." + maxSaleMillis + longest);
+    require(r.holdTtlMillis() == 0 || (r.holdTtlMillis() >= 1000 && r.holdTtlMillis() <= maxSaleMillis),
+        "hold_ttl_ms must be 0 (default) or 1000.." + maxSaleMillis);
     long startsAt = clock.millis() + r.countdownMillis();
     FlashSale sale = new FlashSale("s-" + shortId(), r.streamId(), r.productId(),
         r.priceCents() == 0 ? product.priceCents() : r.priceCents(), r.quantity(), r.perViewerLimit(),

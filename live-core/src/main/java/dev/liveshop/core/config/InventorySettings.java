@@ -4,7 +4,8 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /** Sizing and timing of the in-memory inventory engine. */
-public record InventorySettings(int shards, Duration defaultHoldTtl, Duration tickerInterval) {
+public record InventorySettings(int shards, Duration defaultHoldTtl, Duration tickerInterval,
+    Duration maxSaleDuration) {
 
   public InventorySettings {
     if (shards < 1 || shards > 64) {
@@ -16,10 +17,13 @@ public record InventorySettings(int shards, Duration defaultHoldTtl, Duration ti
     if (tickerInterval.toMillis() < 1) {
       throw new IllegalArgumentException("liveshop.core.inventory.ticker-interval must be at least 1ms");
     }
+    if (maxSaleDuration.toSeconds() < 1) {
+      throw new IllegalArgumentException("liveshop.core.inventory.max-sale-duration must be at least 1s");
+    }
   }
 
   static InventorySettings from(Config c) {
     return new InventorySettings(c.getInt("shards"), c.getDuration("default-hold-ttl"),
-        c.getDuration("ticker-interval"));
+        c.getDuration("ticker-interval"), c.getDuration("max-sale-duration"));
   }
 }

@@ -1,6 +1,7 @@
 package dev.liveshop.core.grpc;
 
 import dev.liveshop.core.catalog.Catalog;
+import dev.liveshop.core.catalog.LineupProduct;
 import dev.liveshop.core.catalog.StreamView;
 import dev.liveshop.core.inventory.FlashSale;
 import dev.liveshop.core.inventory.InventoryEngine;
@@ -8,10 +9,13 @@ import dev.liveshop.proto.v1.AddProductRequest;
 import dev.liveshop.proto.v1.CatalogServiceGrpc;
 import dev.liveshop.proto.v1.CreateStreamRequest;
 import dev.liveshop.proto.v1.GetStreamRequest;
+import dev.liveshop.proto.v1.Lineup;
 import dev.liveshop.proto.v1.ListStreamsRequest;
 import dev.liveshop.proto.v1.ListStreamsResponse;
 import dev.liveshop.proto.v1.PinProductRequest;
 import dev.liveshop.proto.v1.Product;
+import dev.liveshop.proto.v1.RemoveProductRequest;
+import dev.liveshop.proto.v1.ReorderLineupRequest;
 import dev.liveshop.proto.v1.SaleStatus;
 import dev.liveshop.proto.v1.SaleState;
 import dev.liveshop.proto.v1.Stream;
@@ -59,6 +63,24 @@ public final class CatalogGrpcService extends CatalogServiceGrpc.CatalogServiceI
   @Override
   public void pinProduct(PinProductRequest r, StreamObserver<Stream> observer) {
     GrpcErrors.answer(observer, () -> ProtoMapper.stream(catalog.pin(r.getStreamId(), r.getProductId())));
+  }
+
+  @Override
+  public void removeProduct(RemoveProductRequest r, StreamObserver<Lineup> observer) {
+    GrpcErrors.answer(observer, () -> lineup(r.getStreamId(), catalog.removeProduct(r.getStreamId(),
+        r.getProductId())));
+  }
+
+  @Override
+  public void reorderLineup(ReorderLineupRequest r, StreamObserver<Lineup> observer) {
+    GrpcErrors.answer(observer, () -> lineup(r.getStreamId(), catalog.reorderLineup(r.getStreamId(),
+        r.getProductIdsList())));
+  }
+
+  private static Lineup lineup(String streamId, java.util.List<LineupProduct> products) {
+    Lineup.Builder b = Lineup.newBuilder().setStreamId(streamId);
+    products.forEach(p -> b.addProducts(ProtoMapper.product(p)));
+    return b.build();
   }
 
   private StreamSnapshot snapshot(StreamView view) {

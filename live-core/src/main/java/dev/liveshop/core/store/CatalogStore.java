@@ -24,6 +24,8 @@ public final class CatalogStore {
   private final PreparedStatement updatePin;
   private final PreparedStatement insertProduct;
   private final PreparedStatement selectProducts;
+  private final PreparedStatement deleteProduct;
+  private final PreparedStatement updatePosition;
   private final PreparedStatement insertSale;
   private final PreparedStatement insertSaleByStream;
   private final PreparedStatement selectSale;
@@ -38,6 +40,8 @@ public final class CatalogStore {
     insertProduct = session.prepare("INSERT INTO products (stream_id, product_id, name, image_url, price_cents, "
         + "position) VALUES (?, ?, ?, ?, ?, ?)");
     selectProducts = session.prepare("SELECT * FROM products WHERE stream_id = ?");
+    deleteProduct = session.prepare("DELETE FROM products WHERE stream_id = ? AND product_id = ?");
+    updatePosition = session.prepare("UPDATE products SET position = ? WHERE stream_id = ? AND product_id = ?");
     insertSale = session.prepare("INSERT INTO flash_sales (sale_id, stream_id, product_id, price_cents, quantity, "
         + "per_viewer_limit, starts_at, ends_at, hold_ttl_ms, paused) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insertSaleByStream = session.prepare("INSERT INTO flash_sales_by_stream (stream_id, sale_id) VALUES (?, ?)");
@@ -76,6 +80,14 @@ public final class CatalogStore {
   public void insertProduct(LineupProduct p) {
     session.execute(insertProduct.bind(p.streamId(), p.productId(), p.name(), p.imageUrl(), p.priceCents(),
         p.position()).setIdempotent(true));
+  }
+
+  public void deleteProduct(String streamId, String productId) {
+    session.execute(deleteProduct.bind(streamId, productId).setIdempotent(true));
+  }
+
+  public void setPosition(String streamId, String productId, int position) {
+    session.execute(updatePosition.bind(position, streamId, productId).setIdempotent(true));
   }
 
   /** A stream's lineup in order of position. */

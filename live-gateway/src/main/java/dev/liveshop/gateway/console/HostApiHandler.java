@@ -9,6 +9,7 @@ import dev.liveshop.gateway.auth.Principal;
 import dev.liveshop.gateway.auth.TokenException;
 import dev.liveshop.gateway.auth.TokenService;
 import dev.liveshop.gateway.room.CoreClient;
+import dev.liveshop.gateway.room.Room;
 import dev.liveshop.gateway.room.RoomRegistry;
 import dev.liveshop.proto.v1.AddProductRequest;
 import dev.liveshop.proto.v1.CreateSaleRequest;
@@ -20,6 +21,10 @@ import dev.liveshop.proto.v1.ListStreamOrdersRequest;
 import dev.liveshop.proto.v1.ListStreamsRequest;
 import dev.liveshop.proto.v1.Order;
 import dev.liveshop.proto.v1.ListViewerOrdersRequest;
+import dev.liveshop.proto.v1.ModerationRequest;
+import dev.liveshop.proto.v1.RemoveProductRequest;
+import dev.liveshop.proto.v1.ReorderLineupRequest;
+import dev.liveshop.proto.v1.UpdateSaleRequest;
 import dev.liveshop.proto.v1.PinProductRequest;
 import dev.liveshop.proto.v1.SaleStatus;
 import dev.liveshop.proto.v1.StockUpdate;
@@ -55,6 +60,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
 
   private static final Logger log = LoggerFactory.getLogger(HostApiHandler.class);
   private static final Pattern STREAM_PATH = Pattern.compile("/api/streams/([^/]+)(/[a-z]+)?");
+  private static final Pattern STREAM_ITEM_PATH = Pattern.compile("/api/streams/([^/]+)/(products|sales)/([^/]+)");
   private static final Pattern ORDER_PATH = Pattern.compile("/api/orders/([^/]+)");
   private static final Pattern FULFIL_PATH = Pattern.compile("/api/orders/([^/]+)/fulfil");
   private static final Pattern WATCH_PATH = Pattern.compile("/watch/[a-z0-9-]{1,64}");
@@ -101,6 +107,17 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       ctx.writeAndFlush(redirect);
     } else if (method.equals(HttpMethod.GET) && WATCH_PATH.matcher(path).matches()) {
       serveFile(ctx, "watch.html", keepAlive);
+    } else if (method.equals(HttpMethod.GET) && path.equals("/console")) {
+      serveFile(ctx, "console.html", keepAlive);
+    } else if (path.equals("/api/me") && method.equals(HttpMethod.GET)) {
+      Principal me = principal(request);
+      JsonObject answer = new JsonObject();
+      answer.addProperty("viewerId", me.viewerId());
+      answer.addProperty("role", me.role().name().toLowerCase(java.util.Locale.ROOT));
+      com.google.gson.JsonArray streams = new com.google.gson.JsonArray();
+      me.streams().forEach(streams::add);
+      answer.add("streams", streams);
+      HttpResponses.sendJson(ctx, HttpResponseStatus.OK, answer.toString(), keepAlive);
     } else if (method.equals(HttpMethod.GET) && path.startsWith("/static/")) {
       serveFile(ctx, path.substring("/static/".length()), keepAlive);
     } else if (path.equals("/api/me/orders") && method.equals(HttpMethod.GET)) {
@@ -123,6 +140,10 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       } else {
         throw new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "use GET or POST");
       }
+    } else if (STREAM_ITEM_PATH.matcher(path).matches()) {
+      Matcher m = STREAM_ITEM_PATH.matcher(path);
+      m.matches();
+      streamItemRoute(ctx, request, m.group(1), m.group(2), m.group(3), method, keepAlive);
     } else if (STREAM_PATH.matcher(path).matches()) {
       streamRoute(ctx, request, STREAM_PATH.matcher(path), method, keepAlive);
     } else if (FULFIL_PATH.matcher(path).matches() && method.equals(HttpMethod.POST)) {
@@ -153,8 +174,38 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         requireHost(request, streamId);
         AddProductRequest add = parse(request, AddProductRequest.newBuilder()).setStreamId(streamId).build();
         reply(ctx, keepAlive, core.catalog().addProduct(add), product -> {
-          rooms.productAdded(product);
+          rooms.existing(streamId).ifPresent(room -> {
+            var lineup = new java.util.ArrayList<>(room.products());
+            lineup.add(product);
+            room.onLineup(lineup);
+          });
           return product;
+        });
+      }
+      case "POST /lineup" -> {
+        requireHost(request, streamId);
+        ReorderLineupRequest reorder = parse(request, ReorderLineupRequest.newBuilder()).setStreamId(streamId)
+            .build();
+        reply(ctx, keepAlive, core.catalog().reorderLineup(reorder), lineup -> {
+          rooms.lineupChanged(streamId, lineup.getProductsList());
+          return lineup;
+        });
+      }
+      case "POST /moderation" -> {
+        requireHost(request, streamId);
+        ModerationRequest moderation = parse(request, ModerationRequest.newBuilder()).build();
+        rooms.room(streamId).whenComplete((room, failure) -> {
+          if (failure != null) {
+            reply(ctx, keepAlive, null, failure, Function.identity());
+            return;
+          }
+          try {
+            moderate(room, moderation);
+            HttpResponses.sendJson(ctx, HttpResponseStatus.OK, PRINTER.print(room.chatSettings()), keepAlive);
+          } catch (IllegalArgumentException | InvalidProtocolBufferException e) {
+            HttpResponses.sendError(ctx, HttpResponseStatus.BAD_REQUEST, "INVALID_ARGUMENT", e.getMessage(),
+                keepAlive);
+          }
         });
       }
       case "POST /pin" -> {
@@ -185,6 +236,43 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       }
       default -> throw new ApiError(HttpResponseStatus.NOT_FOUND, "NOT_FOUND",
           "no such API: " + method + " /api/streams/" + streamId + action);
+    }
+  }
+
+  /** A product of the lineup (DELETE removes it) or a sale (POST changes it: stop, pause, restock). */
+  private void streamItemRoute(ChannelHandlerContext ctx, FullHttpRequest request, String streamId, String kind,
+      String id, HttpMethod method, boolean keepAlive) {
+    requireHost(request, streamId);
+    if (kind.equals("products") && method.equals(HttpMethod.DELETE)) {
+      reply(ctx, keepAlive, core.catalog().removeProduct(RemoveProductRequest.newBuilder().setStreamId(streamId)
+          .setProductId(id).build()), lineup -> {
+            rooms.lineupChanged(streamId, lineup.getProductsList());
+            return lineup;
+          });
+    } else if (kind.equals("sales") && method.equals(HttpMethod.POST)) {
+      UpdateSaleRequest update = parse(request, UpdateSaleRequest.newBuilder()).setSaleId(id).build();
+      // A host may change only the sales of a stream it hosts: check the sale is this stream's first.
+      CoreClient.toCompletable(core.catalog().getStream(GetStreamRequest.newBuilder().setStreamId(streamId).build()))
+          .thenCompose(stream -> stream.getSalesList().stream().anyMatch(s -> s.getSale().getSaleId().equals(id))
+              ? CoreClient.toCompletable(core.inventory().updateSale(update))
+              : CompletableFuture.failedFuture(Status.NOT_FOUND
+                  .withDescription("no sale '" + id + "' in stream '" + streamId + "'").asRuntimeException()))
+          .whenComplete((sale, failure) -> reply(ctx, keepAlive, sale, failure, Function.identity()));
+    } else {
+      throw new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED",
+          "use DELETE /api/streams/{id}/products/{productId} or POST /api/streams/{id}/sales/{saleId}");
+    }
+  }
+
+  private static void moderate(Room room, ModerationRequest action) {
+    switch (action.getActionCase()) {
+      case DELETE_MESSAGE_ID -> room.deleteChat(action.getDeleteMessageId());
+      case MUTE_VIEWER_ID -> room.mute(action.getMuteViewerId());
+      case UNMUTE_VIEWER_ID -> room.unmute(action.getUnmuteViewerId());
+      case SLOW_MODE_SECONDS -> room.slowMode(action.getSlowModeSeconds());
+      case CHAT_ENABLED -> room.chatEnabled(action.getChatEnabled());
+      case ACTION_NOT_SET -> throw new IllegalArgumentException("name one action: deleteMessageId, muteViewerId, "
+          + "unmuteViewerId, slowModeSeconds or chatEnabled");
     }
   }
 

@@ -84,9 +84,17 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
           .setClientTimeMs(f.getPing().getClientTimeMs()).setServerTimeMs(System.currentTimeMillis())).build());
       case CHAT -> {
         if (requireRoom(ctx, f)) {
-          room.chat(ChatMessage.newBuilder().setMessageId(UUID.randomUUID().toString())
+          String refusal = room.chat(ChatMessage.newBuilder().setMessageId(UUID.randomUUID().toString())
               .setViewerId(principal.viewerId()).setText(f.getChat().getText())
-              .setSentAtMs(System.currentTimeMillis()).build());
+              .setSentAtMs(System.currentTimeMillis()).build(), principal.hosts(room.streamId()));
+          if (refusal != null) {
+            send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_CHAT_REFUSED, refusal));
+          }
+        }
+      }
+      case LIKE -> {
+        if (requireRoom(ctx, f)) {
+          room.like();
         }
       }
       case BUY -> {

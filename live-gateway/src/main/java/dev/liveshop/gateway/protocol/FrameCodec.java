@@ -41,7 +41,7 @@ public final class FrameCodec {
     String problem = switch (frame.getKindCase()) {
       case KIND_NOT_SET -> null;
       case JOIN -> frame.getJoin().getStreamId().isEmpty() ? "join.streamId is required" : "";
-      case LEAVE, PING -> "";
+      case LEAVE, PING, LIKE -> "";
       case CHAT -> {
         String text = frame.getChat().getText();
         if (text.isBlank()) {
@@ -56,7 +56,7 @@ public final class FrameCodec {
     };
     if (problem == null) {
       return DecodedFrame.error(requestId, ErrorCode.ERROR_CODE_UNKNOWN_FRAME_TYPE,
-          "unknown frame type; expected one of join, leave, chat, buy, pay, cancel, ping");
+          "unknown frame type; expected one of join, leave, chat, like, buy, pay, cancel, ping");
     }
     if (!problem.isEmpty()) {
       return DecodedFrame.error(requestId, ErrorCode.ERROR_CODE_INVALID_FIELD, problem);

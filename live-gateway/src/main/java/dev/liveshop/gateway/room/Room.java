@@ -2,9 +2,13 @@ package dev.liveshop.gateway.room;
 
 import dev.liveshop.gateway.protocol.FrameCodec;
 import dev.liveshop.proto.v1.ChatBatch;
+import dev.liveshop.proto.v1.ChatDeleted;
 import dev.liveshop.proto.v1.ChatMessage;
+import dev.liveshop.proto.v1.ChatSettings;
+import dev.liveshop.proto.v1.LineupChanged;
 import dev.liveshop.proto.v1.PinChanged;
 import dev.liveshop.proto.v1.Product;
+import dev.liveshop.proto.v1.RoomCounters;
 import dev.liveshop.proto.v1.SaleStarted;
 import dev.liveshop.proto.v1.SaleStatus;
 import dev.liveshop.proto.v1.SaleState;
@@ -23,14 +27,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The viewers of one stream and what they all see: pinned product, sales with their
  * latest stock, recent chat. Every frame sent to the room is encoded once and the same
- * bytes written to every channel (the channel group writes retained duplicates).
+ * bytes written to every channel (the channel group writes retained duplicates). The
+ * host's chat rules live here too: a room is one stream on this gateway.
  *
- * <p>Threading: called from event loops (join, leave, chat), gRPC threads (stock) and the
- * chat ticker. State is guarded by the room's monitor; broadcasts happen under it too, so
+ * <p>Threading: called from event loops (join, leave, chat), gRPC threads (stock), HTTP
+ * handlers (host actions) and the tickers. State is guarded by the room's monitor; broadcasts happen under it too, so
  * a joining viewer sees its welcome before any later update. Writes never block.
  */
 public final class Room {
@@ -43,6 +49,10 @@ public final class Room {
   private final Map<String, SaleStatus> sales = new LinkedHashMap<>();
   private final ArrayDeque<ChatMessage> recentChat = new ArrayDeque<>();
   private List<ChatMessage> pendingChat = new ArrayList<>();
+  private final ChatRules rules = new ChatRules();
+  private final AtomicLong likes = new AtomicLong();
+  private long chatMessages;
+  private RoomCounters lastCounters = RoomCounters.getDefaultInstance();
 
   Room(StreamSnapshot snapshot, int recentChatLimit) {
     this.streamId = snapshot.getStream().getStreamId();
@@ -70,7 +80,9 @@ public final class Room {
         .setStream(snapshot.getStream().toBuilder().setPinnedProductId(pinned == null ? "" : pinned.getProductId()))
         .addAllProducts(snapshot.getProductsList())
         .addAllSales(sales.values())
-        .addAllRecentChat(recentChat);
+        .addAllRecentChat(recentChat)
+        .setChatSettings(rules.settings())
+        .setCounters(counters());
     if (pinned != null) {
       welcome.setPinned(pinned);
     }
@@ -86,9 +98,66 @@ public final class Room {
     return viewers.size();
   }
 
-  /** Queues a chat message for the next tick's batch. */
-  public synchronized void chat(ChatMessage message) {
-    pendingChat.add(message);
+  /**
+   * Queues a chat message for the next tick's batch, unless the host's rules refuse it
+   * (the host's own messages always go out). Returns the refusal in words, or null.
+   */
+  public synchronized String chat(ChatMessage message, boolean fromHost) {
+    String refusal = fromHost ? null : rules.refusal(message.getViewerId(), message.getSentAtMs());
+    if (refusal == null) {
+      pendingChat.add(message);
+      chatMessages++;
+    }
+    return refusal;
+  }
+
+  public void like() {
+    likes.incrementAndGet();
+  }
+
+  /** Removes a message for everyone: from the recent buffer, the pending batch and every screen. */
+  public synchronized void deleteChat(String messageId) {
+    recentChat.removeIf(m -> m.getMessageId().equals(messageId));
+    pendingChat.removeIf(m -> m.getMessageId().equals(messageId));
+    broadcast(ServerFrame.newBuilder().setChatDeleted(ChatDeleted.newBuilder().setMessageId(messageId)).build(),
+        false);
+  }
+
+  public synchronized void mute(String viewerId) {
+    rules.mute(viewerId);
+  }
+
+  public synchronized void unmute(String viewerId) {
+    rules.unmute(viewerId);
+  }
+
+  /** Slow mode (0 turns it off); throws IllegalArgumentException when out of range. */
+  public synchronized void slowMode(int seconds) {
+    rules.slowMode(seconds);
+    broadcast(ServerFrame.newBuilder().setChatSettings(rules.settings()).build(), false);
+  }
+
+  public synchronized void chatEnabled(boolean enabled) {
+    rules.enabled(enabled);
+    broadcast(ServerFrame.newBuilder().setChatSettings(rules.settings()).build(), false);
+  }
+
+  public synchronized ChatSettings chatSettings() {
+    return rules.settings();
+  }
+
+  /** Sends the room's counters if one changed since the last time (the ticker calls it). */
+  public synchronized void publishCounters() {
+    RoomCounters now = counters();
+    if (!now.equals(lastCounters)) {
+      lastCounters = now;
+      broadcast(ServerFrame.newBuilder().setCounters(now).build(), true);
+    }
+  }
+
+  private RoomCounters counters() {
+    return RoomCounters.newBuilder().setViewers(viewers.size()).setLikes(likes.get()).setChatMessages(chatMessages)
+        .build();
   }
 
   /**
@@ -140,9 +209,17 @@ public final class Room {
     broadcast(ServerFrame.newBuilder().setPin(pin).build(), false);
   }
 
-  /** A product added to the lineup after the room opened. */
-  public synchronized void onProductAdded(Product product) {
-    snapshot = snapshot.toBuilder().addProducts(product).build();
+  /** The lineup after a product was added, removed or moved. */
+  public synchronized void onLineup(List<Product> products) {
+    snapshot = snapshot.toBuilder().clearProducts().addAllProducts(products).build();
+    if (pinned != null && products.stream().noneMatch(p -> p.getProductId().equals(pinned.getProductId()))) {
+      onPin(null);
+    }
+    broadcast(ServerFrame.newBuilder().setLineup(LineupChanged.newBuilder().addAllProducts(products)).build(), false);
+  }
+
+  public synchronized List<Product> products() {
+    return snapshot.getProductsList();
   }
 
   public synchronized Product product(String productId) {

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The rooms of this gateway, one per stream with viewers, each fed by live-core: opened on
  * the first join from the stream's snapshot, with a WatchStock subscription per open
- * sale (resubscribed after a failure). One ticker flushes every room's chat.
+ * sale (resubscribed after a failure). One ticker flushes every room's chat, another
+ * publishes every room's counters once a second.
  *
  * <p>Threading: the map is concurrent; room creation completes on a gRPC thread; stock
  * arrives on gRPC threads; the chat ticker runs on one event loop.
@@ -35,14 +36,17 @@ public final class RoomRegistry implements AutoCloseable {
   private final EventExecutor scheduler;
   private final ConcurrentHashMap<String, CompletableFuture<Room>> rooms = new ConcurrentHashMap<>();
   private final ScheduledFuture<?> chatTicker;
+  private final ScheduledFuture<?> countersTicker;
   private volatile boolean closed;
 
   public RoomRegistry(CoreClient core, int recentChat, Duration tick, EventExecutor scheduler) {
     this.core = core;
     this.recentChat = recentChat;
     this.scheduler = scheduler;
-    this.chatTicker = scheduler.scheduleAtFixedRate(this::flushChat, tick.toMillis(), tick.toMillis(),
+    this.chatTicker = scheduler.scheduleAtFixedRate(() -> eachRoom(Room::flushChat), tick.toMillis(), tick.toMillis(),
         TimeUnit.MILLISECONDS);
+    this.countersTicker = scheduler.scheduleAtFixedRate(() -> eachRoom(Room::publishCounters), 1, 1,
+        TimeUnit.SECONDS);
   }
 
   /** The stream's room, opened from live-core's snapshot if this is its first viewer. */
@@ -76,8 +80,9 @@ public final class RoomRegistry implements AutoCloseable {
     existing(streamId).ifPresent(room -> room.onPin(product));
   }
 
-  public void productAdded(Product product) {
-    existing(product.getStreamId()).ifPresent(room -> room.onProductAdded(product));
+  /** Tells the stream's room (if open here) about its new lineup. */
+  public void lineupChanged(String streamId, java.util.List<Product> products) {
+    existing(streamId).ifPresent(room -> room.onLineup(products));
   }
 
   private CompletableFuture<Room> open(String streamId) {
@@ -119,14 +124,14 @@ public final class RoomRegistry implements AutoCloseable {
     });
   }
 
-  private void flushChat() {
+  private void eachRoom(java.util.function.Consumer<Room> action) {
     for (CompletableFuture<Room> room : rooms.values()) {
       if (room.isDone() && !room.isCompletedExceptionally()) {
         try {
-          room.join().flushChat();
+          action.accept(room.join());
         } catch (RuntimeException e) {
           // One room's failure must not stop the ticker for all rooms.
-          log.error("chat flush failed in room {}", room.join().streamId(), e);
+          log.error("ticker failed in room {}", room.join().streamId(), e);
         }
       }
     }
@@ -136,5 +141,6 @@ public final class RoomRegistry implements AutoCloseable {
   public void close() {
     closed = true;
     chatTicker.cancel(false);
+    countersTicker.cancel(false);
   }
 }

@@ -1,0 +1,72 @@
+package dev.liveshop.gateway.room;
+
+import dev.liveshop.proto.v1.ChatSettings;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A room's chat rules as its host set them: chat on or off, slow mode, muted viewers.
+ * Decides whether one viewer's message may go out now.
+ *
+ * <p>Threading: not thread-safe; the owning {@link Room} calls it under its monitor.
+ */
+final class ChatRules {
+
+  static final int MAX_SLOW_MODE_SECONDS = 3600;
+
+  private boolean enabled = true;
+  private int slowModeSeconds;
+  private final Set<String> muted = new HashSet<>();
+  /** Last accepted message per viewer, kept only while slow mode is on. */
+  private final Map<String, Long> lastSentMs = new HashMap<>();
+
+  /**
+   * Null if {@code viewerId} may send a message at {@code nowMs} (and records it), else the
+   * reason in words.
+   */
+  String refusal(String viewerId, long nowMs) {
+    if (!enabled) {
+      return "the host turned chat off";
+    }
+    if (muted.contains(viewerId)) {
+      return "the host muted you in this stream";
+    }
+    if (slowModeSeconds > 0) {
+      Long last = lastSentMs.get(viewerId);
+      long waitMs = last == null ? 0 : last + slowModeSeconds * 1000L - nowMs;
+      if (waitMs > 0) {
+        return "slow mode: one message per " + slowModeSeconds + " s; wait " + (waitMs + 999) / 1000 + " s";
+      }
+      lastSentMs.put(viewerId, nowMs);
+    }
+    return null;
+  }
+
+  void mute(String viewerId) {
+    muted.add(viewerId);
+  }
+
+  void unmute(String viewerId) {
+    muted.remove(viewerId);
+  }
+
+  void slowMode(int seconds) {
+    if (seconds < 0 || seconds > MAX_SLOW_MODE_SECONDS) {
+      throw new IllegalArgumentException("slowModeSeconds must be 0.." + MAX_SLOW_MODE_SECONDS);
+    }
+    slowModeSeconds = seconds;
+    if (seconds == 0) {
+      lastSentMs.clear();
+    }
+  }
+
+  void enabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  ChatSettings settings() {
+    return ChatSettings.newBuilder().setChatOff(!enabled).setSlowModeSeconds(slowModeSeconds).build();
+  }
+}

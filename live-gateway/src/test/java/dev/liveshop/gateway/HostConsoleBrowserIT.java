@@ -1,0 +1,176 @@
+package dev.liveshop.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import dev.liveshop.core.CoreFixture;
+import dev.liveshop.core.CoreServer;
+import dev.liveshop.gateway.config.GatewayConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The host console and the viewer page in real headless Chromium, against the whole system
+ * on loopback (a Cassandra node, live-core over gRPC, the gateway). Screenshots land in
+ * {@code live-gateway/target/screenshots/}.
+ */
+class HostConsoleBrowserIT {
+
+  private static final int PHONE_WIDTH = 412;
+  private static final int PHONE_HEIGHT = 915;
+  private static CoreServer core;
+  private static GatewayServer gateway;
+  private static Http http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    core = CoreServer.start(CoreFixture.config("browser"));
+    gateway = GatewayServer.start(GatewayConfig.from(ConfigFactory.load()).withHttpPort(0)
+        .withCoreTarget("127.0.0.1:" + core.grpcPort()));
+    http = new Http(gateway.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+    core.close();
+  }
+
+  @Test
+  void hostPinsAndLaunches_viewersSeeItAndBuy_hostSeesOrderAndGmv_deletedChatDisappears() throws Exception {
+    try (Browser host = new Browser(gateway.port(), 1100, 1400);
+        Browser alice = new Browser(gateway.port(), PHONE_WIDTH, PHONE_HEIGHT);
+        Browser bob = new Browser(gateway.port(), PHONE_WIDTH, PHONE_HEIGHT)) {
+      signIn(host, "show", http.token("show-host", "host", "show"), "Evening show");
+      host.type("#product-name", "Silk scarf");
+      // An image on loopback: no test sends traffic anywhere else.
+      host.type("#product-image", "http://127.0.0.1:" + gateway.port() + "/static/product.svg");
+      host.type("#product-price", "29.00");
+      host.click("#product-form button[type=submit]");
+      host.waitForText("#lineup", "Silk scarf");
+
+      for (Browser viewer : new Browser[] {alice, bob}) {
+        viewer.open("/watch/show").waitForText("#status", "live");
+        viewer.waitForText("#title", "Evening show");
+      }
+      host.waitForText("#stat-viewers", "3");
+
+      host.click("#lineup li .pin");
+      for (Browser viewer : new Browser[] {alice, bob}) {
+        viewer.waitForText("#pinned-name", "Silk scarf");
+        viewer.waitForText("#pinned-price", "29.00");
+      }
+
+      host.type("#sale-quantity", "5");
+      host.type("#sale-limit", "1");
+      host.type("#sale-countdown", "4");
+      host.type("#sale-duration", "2");
+      host.click("#sale-launch");
+      host.waitForText("#notice", "Flash sale launched");
+      for (Browser viewer : new Browser[] {alice, bob}) {
+        viewer.waitForText("#sales .sale-clock", "starts in");
+        viewer.waitForText("#sales .sale-stock", "5/5 left");
+      }
+      alice.screenshot("watch-countdown");
+      alice.waitForText("#sales .sale-clock", "ends in");
+      alice.click("#sales .buy");
+      alice.waitForText("#outcome", "Order placed");
+      for (Browser viewer : new Browser[] {alice, bob}) {
+        viewer.waitForText("#sales .sale-stock", "4/5 left");
+      }
+
+      String aliceId = (String) alice.script("return localStorage.getItem('liveshop.viewerId')");
+      host.waitForText("#orders", aliceId);
+      host.waitForText("#stat-gmv", "29.00");
+      host.waitForText("#stat-sold", "1");
+      host.waitForText("#sales", "left 4/5");
+
+      bob.type("#chat-text", "is it real silk?");
+      bob.click("#chat-form button[type=submit]");
+      host.waitForText("#chat", "is it real silk?");
+      alice.waitForText("#chat-list", "is it real silk?");
+      String messageId = host.find("#chat li:last-child").getAttribute("data-message-id");
+      host.screenshot("console-live-sale");
+      alice.screenshot("watch-after-buying");
+      host.click("#chat li:last-child .delete");
+      for (Browser viewer : new Browser[] {alice, bob}) {
+        viewer.waitUntilGone("#chat-list [data-message-id='" + messageId + "']");
+      }
+      host.waitUntilGone("#chat [data-message-id='" + messageId + "']");
+    }
+  }
+
+  @Test
+  void chatWithHtml_isShownAsText_noScriptRuns() throws Exception {
+    http.post("/api/streams", http.token("xss-host", "host", "xss"), "{\"streamId\":\"xss\",\"title\":\"XSS\"}");
+    String attack = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>";
+    try (Browser host = new Browser(gateway.port(), 1100, 1400);
+        Browser viewer = new Browser(gateway.port(), PHONE_WIDTH, PHONE_HEIGHT)) {
+      signIn(host, "xss", http.token("xss-host", "host", "xss"), "");
+      viewer.open("/watch/xss").waitForText("#status", "live");
+      viewer.type("#chat-text", attack);
+      viewer.click("#chat-form button[type=submit]");
+      viewer.waitForText("#chat-list", attack);
+      host.waitForText("#chat", attack);
+      for (Browser page : new Browser[] {host, viewer}) {
+        assertThat(page.script("return window.__xss === undefined")).isEqualTo(true);
+        assertThat(page.script("return document.querySelectorAll('#chat-list img, #chat img, li script').length"))
+            .isEqualTo(0L);
+      }
+      viewer.screenshot("watch-html-chat-as-text");
+    }
+  }
+
+  @Test
+  void console_refusesBadInput_andSaysWhy() throws Exception {
+    http.post("/api/streams", http.token("bad-host", "host", "bad"), "{\"streamId\":\"bad\",\"title\":\"Bad\"}");
+    try (Browser host = new Browser(gateway.port(), PHONE_WIDTH, PHONE_HEIGHT)) {
+      host.open("/console?stream=bad");
+      host.type("#signin-token", http.token("mallory", "viewer"));
+      host.click("#signin-submit");
+      host.waitForText("#error", "This is a viewer token");
+      host.screenshot("console-viewer-token-refused");
+      host.type("#signin-token", http.token("bad-host", "host", "elsewhere"));
+      host.click("#signin-submit");
+      host.waitForText("#error", "does not name stream bad");
+      host.type("#signin-token", "forged." + http.token("bad-host", "host", "bad"));
+      host.click("#signin-submit");
+      assertThat(host.waitForText("#error", "token")).isNotBlank();
+      assertThat(host.find("#signin").isDisplayed()).isTrue();
+
+      signIn(host, "bad", http.token("bad-host", "host", "bad"), "");
+      host.type("#product-price", "10");
+      host.click("#product-form button[type=submit]");
+      host.waitForText("#error", "needs a name");
+      host.type("#product-name", "Mug");
+      host.type("#product-price", "-3");
+      host.click("#product-form button[type=submit]");
+      host.waitForText("#error", "not negative");
+      host.type("#product-price", "12.50");
+      host.click("#product-form button[type=submit]");
+      host.waitForText("#lineup", "Mug");
+
+      host.type("#sale-quantity", "-5");
+      host.click("#sale-launch");
+      host.waitForText("#error", "Quantity must be a whole number of at least 1");
+      host.type("#sale-quantity", "10");
+      host.type("#sale-duration", "600");
+      host.click("#sale-launch");
+      host.waitForText("#error", "the longest this stream allows");
+      host.screenshot("console-sale-too-long-refused");
+      assertThat(http.get("/api/streams/bad", null).body().has("sales")).isFalse();
+    }
+  }
+
+  private static void signIn(Browser browser, String streamId, String token, String title) {
+    browser.open("/console?stream=" + streamId);
+    browser.type("#signin-token", token);
+    if (!title.isEmpty()) {
+      browser.type("#signin-title", title);
+    }
+    browser.click("#signin-submit");
+    browser.waitForText("#status", "live");
+    browser.find("#product-name");
+  }
+}
