@@ -163,6 +163,37 @@ class HostConsoleBrowserIT {
     }
   }
 
+  @Test
+  void viewerPage_reconnectsByItself_afterTheGatewayRestarts() throws Exception {
+    String host = http.token("re-host", "host", "again");
+    http.post("/api/streams", host, "{\"streamId\":\"again\",\"title\":\"Again\"}");
+    String product = http.post("/api/streams/again/products", host, "{\"name\":\"Lamp\",\"priceCents\":4500}")
+        .body().get("productId").getAsString();
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    GatewayConfig config = GatewayConfig.from(ConfigFactory.load()).withHttpPort(port)
+        .withCoreTarget("127.0.0.1:" + core.grpcPort());
+    GatewayServer first = GatewayServer.start(config);
+    try (Browser viewer = new Browser(port, PHONE_WIDTH, PHONE_HEIGHT)) {
+      viewer.open("/watch/again").waitForText("#status", "live");
+      first.close();
+      viewer.waitForText("#status", "reconnecting");
+      GatewayServer second = GatewayServer.start(config);
+      try {
+        viewer.waitForText("#status", "live");
+        // Each gateway process signs with its own development key: ask this one for the token.
+        Http again = new Http(port);
+        assertThat(again.post("/api/streams/again/pin", again.token("re-host", "host", "again"),
+            "{\"productId\":\"" + product + "\"}").status()).isEqualTo(200);
+        viewer.waitForText("#pinned-name", "Lamp");
+      } finally {
+        second.close();
+      }
+    }
+  }
+
   private static void signIn(Browser browser, String streamId, String token, String title) {
     browser.open("/console?stream=" + streamId);
     browser.type("#signin-token", token);

@@ -174,10 +174,12 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         requireHost(request, streamId);
         AddProductRequest add = parse(request, AddProductRequest.newBuilder()).setStreamId(streamId).build();
         reply(ctx, keepAlive, core.catalog().addProduct(add), product -> {
-          rooms.existing(streamId).ifPresent(room -> {
+          rooms.whenOpen(streamId, room -> {
             var lineup = new java.util.ArrayList<>(room.products());
-            lineup.add(product);
-            room.onLineup(lineup);
+            if (lineup.stream().noneMatch(p -> p.getProductId().equals(product.getProductId()))) {
+              lineup.add(product);
+              room.onLineup(lineup);
+            }
           });
           return product;
         });
@@ -212,7 +214,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         requireHost(request, streamId);
         PinProductRequest pin = parse(request, PinProductRequest.newBuilder()).setStreamId(streamId).build();
         reply(ctx, keepAlive, core.catalog().pinProduct(pin), stream -> {
-          rooms.existing(streamId).ifPresent(room -> room.onPin(
+          rooms.whenOpen(streamId, room -> room.onPin(
               pin.getProductId().isEmpty() ? null : room.product(pin.getProductId())));
           return stream;
         });

@@ -10,10 +10,10 @@ import io.grpc.stub.StreamObserver;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,28 +61,33 @@ public final class RoomRegistry implements AutoCloseable {
     return room;
   }
 
-  /** The room if it is open here. */
-  public Optional<Room> existing(String streamId) {
+  /**
+   * Applies a host's change to the stream's room if it is open here or opening: a room
+   * whose snapshot was read just before the change gets it when it opens (the changes are
+   * idempotent, so a snapshot that already had it is unharmed). No room, nothing to tell.
+   */
+  public void whenOpen(String streamId, Consumer<Room> change) {
     CompletableFuture<Room> room = rooms.get(streamId);
-    return room != null && room.isDone() && !room.isCompletedExceptionally() ? Optional.of(room.join())
-        : Optional.empty();
+    if (room != null) {
+      room.thenAccept(change);
+    }
   }
 
   /** Tells the stream's room (if open here) about a sale the host launched, and follows its stock. */
   public void saleStarted(SaleStatus sale) {
-    existing(sale.getSale().getStreamId()).ifPresent(room -> {
+    whenOpen(sale.getSale().getStreamId(), room -> {
       room.onSaleStarted(sale);
       follow(room, sale.getSale().getSaleId());
     });
   }
 
   public void pinned(String streamId, Product product) {
-    existing(streamId).ifPresent(room -> room.onPin(product));
+    whenOpen(streamId, room -> room.onPin(product));
   }
 
   /** Tells the stream's room (if open here) about its new lineup. */
   public void lineupChanged(String streamId, java.util.List<Product> products) {
-    existing(streamId).ifPresent(room -> room.onLineup(products));
+    whenOpen(streamId, room -> room.onLineup(products));
   }
 
   private CompletableFuture<Room> open(String streamId) {
