@@ -1,0 +1,270 @@
+package dev.liveshop.bench.load;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Plays N viewers against a running gateway over real WebSockets and reports what they
+ * saw. Scenarios: {@code chat-storm} (the room chats at a rate; every delivery is timed),
+ * {@code flash-sale} (a sale with a countdown; every viewer taps buy at zero plus a human
+ * reaction time; invariants checked at the end), {@code idle-connections} (hold N sockets)
+ * and {@code mixed} (a flash sale during a chat storm). Exits 1 when an invariant broke.
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar dev.liveshop.bench.load.LoadGenerator \
+ *     --scenario flash-sale --viewers 2000 --quantity 500
+ * </pre>
+ */
+@Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Plays N viewers against a running LiveShop gateway (development mode, for tokens).")
+public final class LoadGenerator implements Callable<Integer> {
+
+  private static final List<String> SCENARIOS = List.of("chat-storm", "flash-sale", "idle-connections", "mixed");
+
+  @Option(names = "--gateway", description = "The gateway's HTTP base URL (default ${DEFAULT-VALUE}).")
+  String gateway = "http://127.0.0.1:8080";
+
+  @Option(names = "--target", description = "liveshop, or ws-peer (the Node ws broadcast peer: chat only, "
+      + "no API). Default ${DEFAULT-VALUE}.")
+  String target = "liveshop";
+
+  @Option(names = "--scenario", description = "chat-storm, flash-sale, idle-connections or mixed "
+      + "(default ${DEFAULT-VALUE}).")
+  String scenario = "flash-sale";
+
+  @Option(names = "--viewers", description = "WebSocket connections (default ${DEFAULT-VALUE}).")
+  int viewers = 1000;
+
+  @Option(names = "--seconds", description = "How long the chat storm or idle hold lasts; the most a flash "
+      + "sale waits for its answers (default ${DEFAULT-VALUE}).")
+  int seconds = 20;
+
+  @Option(names = "--chat-rate", description = "Chat messages per second from the whole room (default "
+      + "${DEFAULT-VALUE}).")
+  int chatRate = 100;
+
+  @Option(names = "--quantity", description = "Units of the flash sale (default ${DEFAULT-VALUE}).")
+  int quantity = 500;
+
+  @Option(names = "--per-viewer-limit", description = "Units one viewer may buy (default ${DEFAULT-VALUE}).")
+  int perViewerLimit = 1;
+
+  @Option(names = "--taps", description = "Taps on buy per viewer, each a new purchase intent "
+      + "(default ${DEFAULT-VALUE}).")
+  int taps = 1;
+
+  @Option(names = "--countdown-ms", description = "Countdown before the sale opens (default ${DEFAULT-VALUE}).")
+  long countdownMs = 3000;
+
+  @Option(names = "--reaction-ms", description = "Median human reaction after zero; log-normal (default "
+      + "${DEFAULT-VALUE}).")
+  double reactionMs = 250;
+
+  @Option(names = "--stream", description = "Stream to use (created if missing; default a new one per run).")
+  String stream = "load-" + Long.toString(System.currentTimeMillis(), 36);
+
+  @Option(names = "--connect-parallel", description = "Handshakes in flight at once (default ${DEFAULT-VALUE}).")
+  int connectParallel = 200;
+
+  @Option(names = "--client-threads", description = "Event loops of the load generator (default "
+      + "${DEFAULT-VALUE}).")
+  int clientThreads = 2;
+
+  @Option(names = "--out", description = "Folder for report.txt, report.json and report.html "
+      + "(default bench/results/load/<date>-<target>-<scenario>).")
+  Path out;
+
+  private final LoadStats stats = new LoadStats();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new LoadGenerator()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (!SCENARIOS.contains(scenario)) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--scenario must be one of " + SCENARIOS);
+    }
+    boolean peer = target.equals("ws-peer");
+    boolean sale = scenario.equals("flash-sale") || scenario.equals("mixed");
+    if (peer && sale) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "the ws peer has no sales: use chat-storm "
+          + "or idle-connections with --target ws-peer");
+    }
+    GatewayApi api = new GatewayApi(gateway);
+    String hostToken = null;
+    String productId = null;
+    if (!peer) {
+      hostToken = api.token(stream + "-host", "host", stream);
+      api.ok("POST", "/api/streams", hostToken, "{\"streamId\":\"" + stream + "\",\"title\":\"Load test\"}");
+      productId = api.ok("POST", "/api/streams/" + stream + "/products", hostToken,
+          "{\"name\":\"Load-test scarf\",\"priceCents\":1900}").get("productId").getAsString();
+    }
+
+    String runId = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+    List<Viewer> room = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < viewers; i++) {
+      ids.add("lg" + runId + "-" + i);
+      room.add(new Viewer(ids.get(i), stats));
+    }
+    progress("fetching %d viewer tokens", viewers);
+    List<String> tokens = peer ? java.util.Collections.nCopies(viewers, "peer") : api.viewerTokens(ids, 32);
+    ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "loadgen-clock");
+      t.setDaemon(true);
+      return t;
+    });
+    long began = System.nanoTime();
+    List<Invariants.Check> checks = List.of();
+    try (ViewerSockets sockets = new ViewerSockets(clientThreads, stats)) {
+      sockets.connect(gateway.replaceFirst("^http", "ws"), room, tokens, stream, connectParallel,
+          n -> {
+            if (n % 500 == 0) {
+              progress("connected %d/%d", n, viewers);
+            }
+          });
+      waitUntil(() -> room.stream().filter(Viewer::joined).count() >= stats.connected.sum(), 30_000);
+      progress("connected %d/%d, joined; running %s", stats.connected.sum(), viewers, scenario);
+      clock.scheduleAtFixedRate(this::printProgress, 1, 1, TimeUnit.SECONDS);
+
+      if (scenario.equals("chat-storm") || scenario.equals("mixed")) {
+        startChat(clock, room);
+      }
+      if (sale) {
+        JsonObject launched = launchSale(api, hostToken, productId);
+        tapAtZero(room, launched);
+        long deadline = launched.get("startsAtMs").getAsLong() + seconds * 1000L;
+        waitUntil(() -> unanswered(room) == 0 && stats.taps.sum() >= (long) taps * stats.connected.sum(),
+            deadline - System.currentTimeMillis());
+        Thread.sleep(500);
+        checks = Invariants.check(purchases(room), launched, api, hostToken, stream);
+      } else {
+        Thread.sleep(seconds * 1000L);
+      }
+      clock.shutdownNow();
+      Thread.sleep(1000); // deliveries in flight
+    } finally {
+      clock.shutdownNow();
+    }
+    System.err.println();
+    int elapsed = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began));
+    LoadReport report = report(checks, elapsed);
+    Path dir = out != null ? out
+        : Path.of("bench", "results", "load", LocalDate.now() + "-" + target + "-" + scenario);
+    report.write(dir, histograms);
+    System.out.print(report.text());
+    System.out.println("report: " + dir.resolve("report.html"));
+    return report.invariantsHeld() ? 0 : 1;
+  }
+
+  private JsonObject launchSale(GatewayApi api, String hostToken, String productId) {
+    return api.ok("POST", "/api/streams/" + stream + "/sales", hostToken, String.format(Locale.ROOT,
+        "{\"productId\":\"%s\",\"quantity\":%d,\"perViewerLimit\":%d,\"countdownMs\":%d,\"durationMs\":%d}",
+        productId, quantity, perViewerLimit, countdownMs, Math.max(60_000, seconds * 2000L)));
+  }
+
+  /** Every viewer taps at the sale's zero plus a log-normal reaction time, then again for --taps. */
+  private void tapAtZero(List<Viewer> room, JsonObject sale) {
+    String saleId = sale.get("saleId").getAsString();
+    long zero = sale.get("startsAtMs").getAsLong();
+    for (Viewer viewer : room) {
+      if (viewer.channel() == null) {
+        continue;
+      }
+      long delay = zero - System.currentTimeMillis();
+      for (int t = 0; t < taps; t++) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        delay += (long) (reactionMs * Math.exp(0.5 * random.nextGaussian()));
+        viewer.channel().eventLoop().schedule(() -> viewer.tap(saleId), Math.max(0, delay), TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  private void startChat(ScheduledExecutorService clock, List<Viewer> room) {
+    AtomicLong sequence = new AtomicLong();
+    long periodMicros = 10_000;
+    double perTick = chatRate * periodMicros / 1e6;
+    double[] owed = {0};
+    clock.scheduleAtFixedRate(() -> {
+      owed[0] += perTick;
+      for (; owed[0] >= 1; owed[0]--) {
+        Viewer viewer = room.get(ThreadLocalRandom.current().nextInt(room.size()));
+        if (viewer.channel() != null) {
+          long seq = sequence.getAndIncrement();
+          viewer.channel().eventLoop().execute(() -> viewer.chat(seq));
+        }
+      }
+    }, periodMicros, periodMicros, TimeUnit.MICROSECONDS);
+  }
+
+  private static long unanswered(List<Viewer> room) {
+    return room.stream().map(Viewer::unanswered).mapToLong(f -> f.join()).sum();
+  }
+
+  private static Map<String, List<Viewer.Purchase>> purchases(List<Viewer> room) {
+    Map<String, List<Viewer.Purchase>> byViewer = new LinkedHashMap<>();
+    for (Viewer viewer : room) {
+      byViewer.put(viewer.viewerId, viewer.purchases().join());
+    }
+    return byViewer;
+  }
+
+  private final Map<String, Histogram> histograms = new LinkedHashMap<>();
+
+  private LoadReport report(List<Invariants.Check> checks, int elapsed) {
+    histograms.put("tap -> answer", stats.tapToAck.getIntervalHistogram());
+    histograms.put("publish -> deliver", stats.publishToDeliver.getIntervalHistogram());
+    histograms.put("publish -> last viewer", stats.publishToLastViewer(stats.chatSent.sum()));
+    Map<String, Map<String, Double>> latencies = new LinkedHashMap<>();
+    histograms.forEach((name, h) -> latencies.put(name, LoadReport.percentilesMs(h)));
+    return new LoadReport(target, scenario, viewers, elapsed, stats.connected.sum(), stats.connectFailures.sum(),
+        stats.closedByServer.sum(), stats.framesIn.sum(), stats.framesOut.sum(), stats.bytesIn.sum(),
+        stats.chatSent.sum(), stats.chatDelivered.sum(), stats.taps.sum(), stats.retries.sum(), stats.outcomes(),
+        stats.errors(), latencies, stats.framesInPerSecond(elapsed), stats.framesOutPerSecond(elapsed),
+        stats.answersPerSecond(elapsed), checks);
+  }
+
+  private long lastIn;
+  private long lastOut;
+
+  private void printProgress() {
+    long in = stats.framesIn.sum();
+    long out = stats.framesOut.sum();
+    progress("t=%ds connections=%d in=%d/s out=%d/s taps=%d answers=%s errors=%s",
+        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stats.startNanos()), stats.connected.sum()
+            - stats.closedByServer.sum(), in - lastIn, out - lastOut, stats.taps.sum(), stats.outcomes(),
+        stats.errors());
+    lastIn = in;
+    lastOut = out;
+  }
+
+  private static void progress(String format, Object... args) {
+    System.err.print("\r\033[K" + String.format(Locale.ROOT, format, args));
+    System.err.flush();
+  }
+
+  private static void waitUntil(java.util.function.BooleanSupplier condition, long timeoutMillis)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + Math.max(0, timeoutMillis);
+    while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+  }
+}
