@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# LiveShop and its peers on this machine, the same load against each, one table:
+#   inventory  LiveShop's gRPC Reserve      vs  Redis (Debian's redis-server) + an atomic Lua script
+#   fan-out    LiveShop's gateway           vs  a broadcast server on Node's ws package
+#   storage    group commit                 vs  one write per order (same Cassandra node)
+# Installs what it needs (redis-server with apt, ws with npm), starts LiveShop with ./run.sh
+# unless one answers on :8080, and stops everything it started. Settings (defaults):
+#   VIEWERS=2000 CHAT_RATE=100 SECONDS_EACH=15 THREADS=32 ATTEMPTS=200000 ROUNDS=1
+# Results: bench/results/peers/<date>/ (JSON, HTML reports, table.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VIEWERS=${VIEWERS:-2000}
+CHAT_RATE=${CHAT_RATE:-100}
+SECONDS_EACH=${SECONDS_EACH:-15}
+THREADS=${THREADS:-32}
+ATTEMPTS=${ATTEMPTS:-200000}
+ROUNDS=${ROUNDS:-1}
+OUT=bench/results/peers/$(date +%F)
+mkdir -p "$OUT"
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v redis-server >/dev/null; then
+  echo "== installing redis-server"
+  as_root apt-get update -q && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server
+fi
+echo "== installing the ws peer's package"
+(cd bench/peers/ws-broadcast && npm install --no-audit --no-fund --silent)
+echo "== building"
+./mvnw -q -B install -DskipTests -DskipITs
+
+started=()
+cleanup() { for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+healthy() { curl -sf "http://127.0.0.1:$1/healthz" >/dev/null 2>&1; }
+if ! healthy 8080; then
+  echo "== starting LiveShop (./run.sh, log in $OUT/liveshop.log)"
+  ./run.sh >"$OUT/liveshop.log" 2>&1 &
+  started+=($!)
+  for _ in $(seq 300); do healthy 8080 && break; sleep 1; done
+  healthy 8080 || { echo "LiveShop did not start: see $OUT/liveshop.log"; exit 1; }
+fi
+redis-server --port 6390 --bind 127.0.0.1 --save '' --appendonly no >"$OUT/redis.log" 2>&1 &
+started+=($!)
+PORT=8090 node bench/peers/ws-broadcast/server.js >"$OUT/ws-peer.log" 2>&1 &
+started+=($!)
+sleep 2
+
+run() { java -cp bench/target/benchmarks.jar "$@"; }
+echo "== inventory: $THREADS callers, $ATTEMPTS attempts on a 500-unit sale"
+run dev.liveshop.bench.inventory.ReservePeerBench --target redis --threads "$THREADS" --attempts "$ATTEMPTS" \
+  --out "$OUT/reserve-redis.json" >/dev/null
+run dev.liveshop.bench.inventory.ReservePeerBench --target liveshop --threads "$THREADS" --attempts "$ATTEMPTS" \
+  --out "$OUT/reserve-liveshop.json" >/dev/null
+echo "== fan-out: $VIEWERS viewers in one room, $CHAT_RATE chat messages/s, $SECONDS_EACH s"
+run dev.liveshop.bench.load.LoadGenerator --target ws-peer --gateway http://127.0.0.1:8090 --scenario chat-storm \
+  --viewers "$VIEWERS" --chat-rate "$CHAT_RATE" --seconds "$SECONDS_EACH" --out "$OUT/fanout-ws-peer" >/dev/null
+run dev.liveshop.bench.load.LoadGenerator --target liveshop --scenario chat-storm \
+  --viewers "$VIEWERS" --chat-rate "$CHAT_RATE" --seconds "$SECONDS_EACH" --out "$OUT/fanout-liveshop" >/dev/null
+echo "== storage: group commit vs one write per order, $ROUNDS round(s)"
+run dev.liveshop.bench.storage.OrderPipelineBench --contact-point 127.0.0.1:9042 --rounds "$ROUNDS" \
+  --seconds 8 --warmup-seconds 3 --out "$OUT/storage.json" >/dev/null
+echo
+run dev.liveshop.bench.PeerTable "$OUT"
+echo "(results and HTML reports in $OUT)"

@@ -1,0 +1,99 @@
+package dev.liveshop.bench;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one table of bench/run-peers.sh: each LiveShop figure next to its peer's, measured
+ * in the same run, from the result files in the folder given as the only argument.
+ */
+public final class PeerTable {
+
+  private PeerTable() {}
+
+  public static void main(String[] args) throws IOException {
+    Path dir = Path.of(args[0]);
+    StringBuilder table = new StringBuilder("| what | LiveShop | peer | LiveShop / peer |\n|---|---:|---:|---:|\n");
+    JsonObject liveshop = read(dir.resolve("reserve-liveshop.json"));
+    JsonObject redis = read(dir.resolve("reserve-redis.json"));
+    if (liveshop != null && redis != null) {
+      row(table, "reserve attempts/s, " + liveshop.get("threads") + " callers (peer: Redis + Lua)",
+          number(liveshop, "attemptsPerSecond"), number(redis, "attemptsPerSecond"), true);
+      row(table, "reserve p99 µs (lower is better)", number(liveshop, "p99Micros"), number(redis, "p99Micros"),
+          false);
+    }
+    JsonObject gateway = read(dir.resolve("fanout-liveshop/report.json"));
+    JsonObject ws = read(dir.resolve("fanout-ws-peer/report.json"));
+    if (gateway != null && ws != null) {
+      String room = gateway.get("viewers") + " viewers";
+      row(table, "chat deliveries/s, " + room + " (peer: Node ws)", perSecond(gateway, "chatDelivered"),
+          perSecond(ws, "chatDelivered"), true);
+      for (String name : List.of("publish -> deliver", "publish -> last viewer")) {
+        row(table, name + " p99 ms (lower is better)", latency(gateway, name, "p99"), latency(ws, name, "p99"), false);
+      }
+    }
+    JsonObject storage = read(dir.resolve("storage.json"));
+    if (storage != null) {
+      for (String phase : List.of("rate ", " in flight")) {
+        double group = medianRate(storage, "group-commit", phase);
+        double single = medianRate(storage, "one-write-per-order", phase);
+        if (!Double.isNaN(group) && !Double.isNaN(single)) {
+          String name = phase.equals("rate ") ? "at a fixed rate" : "saturated";
+          row(table, "confirmed orders/s " + name + " (baseline: one write per order)", group, single, true);
+        }
+      }
+    }
+    System.out.print(table);
+    Files.writeString(dir.resolve("table.md"), table);
+  }
+
+  private static void row(StringBuilder table, String what, double ours, double theirs, boolean higherIsBetter) {
+    table.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.2fx |%n", what, ours, theirs,
+        higherIsBetter ? ours / theirs : theirs / ours));
+  }
+
+  private static double number(JsonObject o, String field) {
+    return o.get(field).getAsDouble();
+  }
+
+  private static double perSecond(JsonObject report, String field) {
+    return report.get(field).getAsDouble() / report.get("seconds").getAsDouble();
+  }
+
+  private static double latency(JsonObject report, String name, String percentile) {
+    return report.getAsJsonObject("latenciesMs").getAsJsonObject(name).get(percentile).getAsDouble();
+  }
+
+  /** Median of the rounds of one writer and phase in OrderPipelineBench's results (writer -> [round]). */
+  private static double medianRate(JsonObject storage, String writerPrefix, String phasePart) {
+    List<Double> rates = new ArrayList<>();
+    for (var writer : storage.entrySet()) {
+      if (!writer.getKey().startsWith(writerPrefix)) {
+        continue;
+      }
+      for (JsonElement run : writer.getValue().getAsJsonArray()) {
+        JsonObject r = run.getAsJsonObject();
+        if (r.get("phase").getAsString().contains(phasePart)) {
+          rates.add(r.get("ordersPerSecond").getAsDouble());
+        }
+      }
+    }
+    if (rates.isEmpty()) {
+      return Double.NaN;
+    }
+    rates.sort(null);
+    int mid = rates.size() / 2;
+    return rates.size() % 2 == 1 ? rates.get(mid) : (rates.get(mid - 1) + rates.get(mid)) / 2;
+  }
+
+  private static JsonObject read(Path file) throws IOException {
+    return Files.exists(file) ? JsonParser.parseString(Files.readString(file)).getAsJsonObject() : null;
+  }
+}
