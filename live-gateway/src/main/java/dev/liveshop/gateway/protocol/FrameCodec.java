@@ -5,6 +5,7 @@ import com.google.protobuf.util.JsonFormat;
 import dev.liveshop.proto.v1.ClientFrame;
 import dev.liveshop.proto.v1.ErrorCode;
 import dev.liveshop.proto.v1.ServerFrame;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -85,6 +86,29 @@ public final class FrameCodec {
   /** Encodes once; the caller may write the frame to many channels (retained duplicates). */
   public static TextWebSocketFrame encode(ServerFrame frame, ByteBufAllocator alloc) {
     return new TextWebSocketFrame(ByteBufUtil.writeUtf8(alloc, toJson(frame)));
+  }
+
+  /**
+   * The whole WebSocket text frame as it goes on the wire, for broadcasts: a server's frames
+   * are unmasked, so the bytes are the same for every viewer, and writing them as a ByteBuf
+   * (which Netty's frame encoder passes through) spares each channel the encoder's header
+   * allocation and payload copy. Only for connections without extensions (no compression).
+   */
+  public static ByteBuf encodeWire(ServerFrame frame, ByteBufAllocator alloc) {
+    String json = toJson(frame);
+    int length = ByteBufUtil.utf8Bytes(json);
+    int header = length < 126 ? 2 : length < 65536 ? 4 : 10;
+    ByteBuf wire = alloc.buffer(header + length);
+    wire.writeByte(0x81); // FIN, text
+    if (length < 126) {
+      wire.writeByte(length);
+    } else if (length < 65536) {
+      wire.writeByte(126).writeShort(length);
+    } else {
+      wire.writeByte(127).writeLong(length);
+    }
+    ByteBufUtil.writeUtf8(wire, json);
+    return wire;
   }
 
   public static String toJson(ServerFrame frame) {

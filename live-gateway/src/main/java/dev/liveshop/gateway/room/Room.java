@@ -18,10 +18,6 @@ import dev.liveshop.proto.v1.StreamSnapshot;
 import dev.liveshop.proto.v1.Welcome;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.ChannelMatchers;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The viewers of one stream and what they all see: pinned product, sales with their
  * latest stock, recent chat. Every frame sent to the room is encoded once and the same
- * bytes written to every channel (the channel group writes retained duplicates). The
+ * bytes written to every channel, one task per event loop ({@link RoomChannels}). The
  * host's chat rules live here too: a room is one stream on this gateway.
  *
  * <p>Threading: called from event loops (join, leave, chat), gRPC threads (stock), HTTP
@@ -43,7 +39,7 @@ public final class Room {
 
   private final String streamId;
   private final int recentChatLimit;
-  private final ChannelGroup viewers;
+  private final RoomChannels viewers = new RoomChannels();
   private StreamSnapshot snapshot;
   private Product pinned;
   private final Map<String, SaleStatus> sales = new LinkedHashMap<>();
@@ -57,7 +53,6 @@ public final class Room {
   Room(StreamSnapshot snapshot, int recentChatLimit) {
     this.streamId = snapshot.getStream().getStreamId();
     this.recentChatLimit = recentChatLimit;
-    this.viewers = new DefaultChannelGroup("room-" + streamId, GlobalEventExecutor.INSTANCE);
     this.snapshot = snapshot;
     String pinnedId = snapshot.getStream().getPinnedProductId();
     this.pinned = snapshot.getProductsList().stream().filter(p -> p.getProductId().equals(pinnedId)).findFirst()
@@ -90,11 +85,11 @@ public final class Room {
     viewers.add(channel);
   }
 
-  public void leave(Channel channel) {
+  public synchronized void leave(Channel channel) {
     viewers.remove(channel);
   }
 
-  public int viewerCount() {
+  public synchronized int viewerCount() {
     return viewers.size();
   }
 
@@ -165,7 +160,9 @@ public final class Room {
    * viewer whose socket is backed up skips chat (it is not worth a backlog), never stock.
    */
   public synchronized void flushChat() {
-    if (pendingChat.isEmpty()) {
+    // While the last broadcast is still being written, chat waits for the next tick: under
+    // load batches grow instead of queueing up behind each other (the tick adapts).
+    if (pendingChat.isEmpty() || viewers.writing()) {
       return;
     }
     List<ChatMessage> batch = pendingChat;
@@ -228,10 +225,9 @@ public final class Room {
   }
 
   private void broadcast(ServerFrame frame, boolean writableOnly) {
-    if (viewers.isEmpty()) {
+    if (viewers.size() == 0) {
       return;
     }
-    viewers.writeAndFlush(FrameCodec.encode(frame, ByteBufAllocator.DEFAULT),
-        writableOnly ? Channel::isWritable : ChannelMatchers.all());
+    viewers.broadcast(FrameCodec.encodeWire(frame, ByteBufAllocator.DEFAULT), writableOnly);
   }
 }

@@ -191,7 +191,7 @@ class ViewerFrameHandlerTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (System.nanoTime() < deadline) {
       channel.runPendingTasks();
-      TextWebSocketFrame frame = channel.readOutbound();
+      TextWebSocketFrame frame = asFrame(channel.readOutbound());
       if (frame != null) {
         try {
           ServerFrame.Builder b = ServerFrame.newBuilder();
@@ -204,6 +204,17 @@ class ViewerFrameHandlerTest {
       Thread.sleep(5);
     }
     throw new AssertionError("no frame written within 5 s");
+  }
+
+  /** Frames come as TextWebSocketFrame, or, for room broadcasts, as the frame's wire bytes. */
+  private static TextWebSocketFrame asFrame(Object written) {
+    if (!(written instanceof io.netty.buffer.ByteBuf wire)) {
+      return (TextWebSocketFrame) written;
+    }
+    var client = new io.netty.channel.embedded.EmbeddedChannel(
+        new io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder(false, false, 1 << 20));
+    client.writeInbound(wire);
+    return client.readInbound();
   }
 
   private static TextWebSocketFrame text(String json) {

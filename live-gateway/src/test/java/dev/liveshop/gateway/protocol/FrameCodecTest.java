@@ -2,8 +2,15 @@ package dev.liveshop.gateway.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.liveshop.proto.v1.ChatBatch;
+import dev.liveshop.proto.v1.ChatMessage;
 import dev.liveshop.proto.v1.ClientFrame;
 import dev.liveshop.proto.v1.ErrorCode;
+import dev.liveshop.proto.v1.ServerFrame;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
 import org.junit.jupiter.api.Test;
 
 class FrameCodecTest {
@@ -20,6 +27,21 @@ class FrameCodecTest {
         + "\"clientOrderId\":\"c\"}}").frame();
     assertThat(buy.getBuy().getQuantity()).isEqualTo(2);
     assertThat(buy.getRequestId()).isEqualTo("r");
+  }
+
+  @Test
+  void encodeWire_isTheFrameNettysDecoderReads_atEveryLengthEncoding() {
+    for (int chars : new int[] {10, 200, 70_000}) {
+      ServerFrame frame = ServerFrame.newBuilder().setChat(ChatBatch.newBuilder().addMessages(
+          ChatMessage.newBuilder().setText("é".repeat(chars)))).build();
+      EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameDecoder(false, false, 1 << 20));
+      client.writeInbound(FrameCodec.encodeWire(frame, ByteBufAllocator.DEFAULT));
+      TextWebSocketFrame read = client.readInbound();
+      assertThat(read.isFinalFragment()).isTrue();
+      assertThat(read.text()).isEqualTo(FrameCodec.toJson(frame));
+      read.release();
+      assertThat(client.finishAndReleaseAll()).isFalse();
+    }
   }
 
   @Test
