@@ -5,6 +5,7 @@ import dev.liveshop.gateway.config.GatewayConfig;
 import dev.liveshop.gateway.console.HostApiHandler;
 import dev.liveshop.gateway.netty.GatewayInitializer;
 import dev.liveshop.gateway.order.OrderPlacement;
+import dev.liveshop.gateway.order.ReserveBatcher;
 import dev.liveshop.gateway.protocol.FrameCodec;
 import dev.liveshop.gateway.room.CoreClient;
 import dev.liveshop.gateway.room.RoomRegistry;
@@ -72,13 +73,14 @@ public final class GatewayServer implements AutoCloseable {
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, new io.netty.util.concurrent.DefaultThreadFactory(
         "gateway"), io);
-    CoreClient client = new CoreClient(coreChannel, config.reserveDeadline(), config.callDeadline());
+    CoreClient client = new CoreClient(coreChannel, config.callDeadline());
     RoomRegistry rooms = new RoomRegistry(client, config.recentChat(), config.roomTick(), group.next());
     TokenService tokens = new TokenService(secret, Clock.systemUTC());
     HostApiHandler hostApi = new HostApiHandler(client, rooms, tokens, config.devMode(), config.tokenTtl(),
         config.paymentSecret(), config.paymentMaxSkew());
     GatewayInitializer initializer = new GatewayInitializer(tokens, hostApi, new FrameCodec(config.maxChatChars()),
-        rooms, new OrderPlacement(client), config.maxFrameBytes(), config.maxRequestBytes(), config.framesPerSecond(),
+        rooms, new OrderPlacement(client, new ReserveBatcher(coreChannel, config.reserveBatchSize(),
+            config.reserveBatchesInFlight(), config.reserveDeadline())), config.maxFrameBytes(), config.maxRequestBytes(), config.framesPerSecond(),
         config.frameBurst());
     try {
       Channel server = new ServerBootstrap()

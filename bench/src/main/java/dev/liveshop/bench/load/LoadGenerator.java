@@ -131,7 +131,6 @@ public final class LoadGenerator implements Callable<Integer> {
       t.setDaemon(true);
       return t;
     });
-    long began = System.nanoTime();
     List<Invariants.Check> checks = List.of();
     try (ViewerSockets sockets = new ViewerSockets(clientThreads, stats)) {
       sockets.connect(gateway.replaceFirst("^http", "ws"), room, tokens, stream, connectParallel,
@@ -164,7 +163,8 @@ public final class LoadGenerator implements Callable<Integer> {
       clock.shutdownNow();
     }
     System.err.println();
-    int elapsed = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began));
+    // The per-second timeline starts with the stats (before tokens and connections).
+    int elapsed = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stats.startNanos()));
     LoadReport report = report(checks, elapsed);
     Path dir = out != null ? out
         : Path.of("bench", "results", "load", LocalDate.now() + "-" + target + "-" + scenario);

@@ -12,6 +12,8 @@ public record GatewayConfig(
     String coreTarget,
     Duration reserveDeadline,
     Duration callDeadline,
+    int reserveBatchSize,
+    int reserveBatchesInFlight,
     String authSecret,
     boolean devMode,
     Duration tokenTtl,
@@ -32,6 +34,10 @@ public record GatewayConfig(
       throw new IllegalArgumentException("live-gateway refuses to start in production mode without a signing key: "
           + "set LIVESHOP_AUTH_SECRET to a random string of at least " + MIN_SECRET_CHARS
           + " characters (or LIVESHOP_AUTH_DEV_MODE=true on a development machine)");
+    }
+    if (reserveBatchSize < 1 || reserveBatchSize > 1000 || reserveBatchesInFlight < 1) {
+      throw new IllegalArgumentException("liveshop.gateway.core.reserve-batch-size must be 1..1000 and "
+          + "reserve-batches-in-flight >= 1, got " + reserveBatchSize + " and " + reserveBatchesInFlight);
     }
     if (httpPort < 0 || httpPort > 65535) {
       throw new IllegalArgumentException("liveshop.gateway.http.port must be 0..65535, got " + httpPort);
@@ -56,6 +62,8 @@ public record GatewayConfig(
         c.getString("core.target"),
         c.getDuration("core.reserve-deadline"),
         c.getDuration("core.call-deadline"),
+        c.getInt("core.reserve-batch-size"),
+        c.getInt("core.reserve-batches-in-flight"),
         c.getString("auth.secret"),
         c.getBoolean("auth.dev-mode"),
         c.getDuration("auth.token-ttl"),
@@ -70,17 +78,20 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withHttpPort(int port) {
-    return new GatewayConfig(httpHost, port, maxRequestBytes, coreTarget, reserveDeadline, callDeadline, authSecret,
+    return new GatewayConfig(httpHost, port, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
+        reserveBatchSize, reserveBatchesInFlight, authSecret,
         devMode, tokenTtl, paymentSecret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat);
   }
 
   public GatewayConfig withPaymentSecret(String secret) {
-    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreTarget, reserveDeadline, callDeadline, authSecret,
+    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
+        reserveBatchSize, reserveBatchesInFlight, authSecret,
         devMode, tokenTtl, secret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat);
   }
 
   public GatewayConfig withCoreTarget(String target) {
-    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, target, reserveDeadline, callDeadline, authSecret,
+    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, target, reserveDeadline, callDeadline,
+        reserveBatchSize, reserveBatchesInFlight, authSecret,
         devMode, tokenTtl, paymentSecret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat);
   }
 

@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A viewer's Buy becomes a gRPC Reserve, Pay a StartPayment, Cancel a CancelOrder; each
+ * A viewer's Buy becomes a reservation (batched with other taps, {@link ReserveBatcher}),
+ * Pay a StartPayment, Cancel a CancelOrder; each
  * answer goes to that viewer only (OrderAck, OrderUpdate), or an UNAVAILABLE error telling
  * the client to repeat the same request (every one of them is idempotent).
  * Never blocks: the answer is written from gRPC's thread (Channel writes are thread-safe).
@@ -29,9 +30,11 @@ public final class OrderPlacement {
   private static final Logger log = LoggerFactory.getLogger(OrderPlacement.class);
 
   private final CoreClient core;
+  private final ReserveBatcher reservations;
 
-  public OrderPlacement(CoreClient core) {
+  public OrderPlacement(CoreClient core, ReserveBatcher reservations) {
     this.core = core;
+    this.reservations = reservations;
   }
 
   public void place(Channel buyer, String viewerId, String requestId, Buy buy) {
@@ -41,7 +44,7 @@ public final class OrderPlacement {
         .setQuantity(buy.getQuantity())
         .setClientOrderId(buy.getClientOrderId())
         .build();
-    CoreClient.toCompletable(core.reserving().reserve(request)).whenComplete((answer, failure) -> {
+    reservations.reserve(request).whenComplete((answer, failure) -> {
       ServerFrame frame = failure == null ? ack(requestId, answer) : unavailable(requestId, buy, failure);
       buyer.writeAndFlush(FrameCodec.encode(frame, buyer.alloc()));
     });

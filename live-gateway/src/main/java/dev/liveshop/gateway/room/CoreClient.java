@@ -13,18 +13,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * live-core's gRPC services as this gateway uses them: async stubs with deadlines. Every
+ * live-core's gRPC services as this gateway uses them (taps go through
+ * {@code order.ReserveBatcher}): async stubs with deadlines. Every
  * call returns at once; answers arrive on gRPC's threads. Thread-safe.
  */
 public final class CoreClient {
 
   private final ManagedChannel channel;
-  private final Duration reserveDeadline;
   private final Duration callDeadline;
 
-  public CoreClient(ManagedChannel channel, Duration reserveDeadline, Duration callDeadline) {
+  public CoreClient(ManagedChannel channel, Duration callDeadline) {
     this.channel = channel;
-    this.reserveDeadline = reserveDeadline;
     this.callDeadline = callDeadline;
   }
 
@@ -34,12 +33,6 @@ public final class CoreClient {
 
   public InventoryServiceGrpc.InventoryServiceFutureStub inventory() {
     return InventoryServiceGrpc.newFutureStub(channel).withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  /** The inventory stub with the (shorter) deadline of a buyer's tap. */
-  public InventoryServiceGrpc.InventoryServiceFutureStub reserving() {
-    return InventoryServiceGrpc.newFutureStub(channel)
-        .withDeadlineAfter(reserveDeadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public OrderServiceGrpc.OrderServiceFutureStub orders() {

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.util.JsonFormat;
 import dev.liveshop.gateway.auth.Principal;
 import dev.liveshop.gateway.order.OrderPlacement;
+import dev.liveshop.gateway.order.ReserveBatcher;
 import dev.liveshop.gateway.protocol.FrameCodec;
 import dev.liveshop.gateway.room.CoreClient;
 import dev.liveshop.gateway.room.RoomRegistry;
 import dev.liveshop.proto.v1.CatalogServiceGrpc;
 import dev.liveshop.proto.v1.GetStreamRequest;
 import dev.liveshop.proto.v1.InventoryServiceGrpc;
+import dev.liveshop.proto.v1.ReserveBatch;
+import dev.liveshop.proto.v1.ReserveBatchResult;
 import dev.liveshop.proto.v1.ReserveRequest;
 import dev.liveshop.proto.v1.ReserveResponse;
 import dev.liveshop.proto.v1.ReserveResult;
@@ -67,19 +70,36 @@ class ViewerFrameHandlerTest {
         })
         .addService(new InventoryServiceGrpc.InventoryServiceImplBase() {
           @Override
-          public void reserve(ReserveRequest r, StreamObserver<ReserveResponse> out) {
-            out.onNext(ReserveResponse.newBuilder().setResult(ReserveResult.RESERVE_RESULT_RESERVED)
-                .setSaleId(r.getSaleId()).setClientOrderId(r.getClientOrderId()).setOrderId("o-1")
-                .setQuantity(r.getQuantity()).build());
-            out.onCompleted();
+          public StreamObserver<ReserveBatch> reserveBatches(StreamObserver<ReserveBatchResult> out) {
+            return new StreamObserver<>() {
+              @Override
+              public void onNext(ReserveBatch batch) {
+                ReserveBatchResult.Builder result = ReserveBatchResult.newBuilder().setBatchId(batch.getBatchId());
+                for (ReserveRequest r : batch.getRequestsList()) {
+                  result.addResponses(ReserveResponse.newBuilder().setResult(ReserveResult.RESERVE_RESULT_RESERVED)
+                      .setSaleId(r.getSaleId()).setClientOrderId(r.getClientOrderId()).setOrderId("o-1")
+                      .setQuantity(r.getQuantity()));
+                }
+                out.onNext(result.build());
+              }
+
+              @Override
+              public void onError(Throwable t) {}
+
+              @Override
+              public void onCompleted() {
+                out.onCompleted();
+              }
+            };
           }
         })
         .build().start();
     coreChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    CoreClient client = new CoreClient(coreChannel, Duration.ofSeconds(5), Duration.ofSeconds(5));
+    CoreClient client = new CoreClient(coreChannel, Duration.ofSeconds(5));
     ticker = new DefaultEventExecutor();
     rooms = new RoomRegistry(client, 10, Duration.ofHours(1), ticker);
-    handler = new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(client),
+    handler = new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(client,
+        new ReserveBatcher(coreChannel, 16, 2, Duration.ofSeconds(5))),
         new FrameRateLimiter(20, 40, System.nanoTime()));
     channel = new EmbeddedChannel(handler);
     channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));

@@ -1,0 +1,137 @@
+package dev.liveshop.gateway.order;
+
+import dev.liveshop.proto.v1.InventoryServiceGrpc;
+import dev.liveshop.proto.v1.ReserveBatch;
+import dev.liveshop.proto.v1.ReserveBatchResult;
+import dev.liveshop.proto.v1.ReserveRequest;
+import dev.liveshop.proto.v1.ReserveResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Buyers' taps to live-core over one ReserveBatches stream: taps that arrive while batches
+ * are on their way queue up and leave together (at most {@code batchSize} per batch, at
+ * most {@code inFlight} batches outstanding), so under a flash sale's burst one gRPC
+ * message and one shard hand-off serve hundreds of taps, and a lone tap leaves at once.
+ *
+ * <p>A tap not answered within the deadline, or whose stream failed, completes with an
+ * error: the viewer is told to retry with the same clientOrderId, which never makes a
+ * second order. A failed stream is replaced by the next batch.
+ *
+ * <p>Threading: {@link #reserve} is called from any event loop; answers arrive on gRPC
+ * threads. The queue, the batches in flight and the stream (whose onNext is not
+ * thread-safe) are guarded by this object's monitor; futures complete outside it.
+ */
+public final class ReserveBatcher {
+
+  private record Tap(ReserveRequest request, CompletableFuture<ReserveResponse> answer) {}
+
+  private final InventoryServiceGrpc.InventoryServiceStub stub;
+  private final int batchSize;
+  private final int inFlight;
+  private final long deadlineMillis;
+  private final ArrayDeque<Tap> queued = new ArrayDeque<>();
+  private final Map<Long, List<Tap>> outstanding = new HashMap<>();
+  private StreamObserver<ReserveBatch> stream;
+  private Answers answers;
+  private long nextBatchId;
+
+  public ReserveBatcher(ManagedChannel channel, int batchSize, int inFlight, Duration deadline) {
+    this.stub = InventoryServiceGrpc.newStub(channel);
+    this.batchSize = batchSize;
+    this.inFlight = inFlight;
+    this.deadlineMillis = deadline.toMillis();
+  }
+
+  /** Reserves through the next batch; completes on a gRPC thread, or with DEADLINE_EXCEEDED. */
+  public CompletableFuture<ReserveResponse> reserve(ReserveRequest request) {
+    Tap tap = new Tap(request, new CompletableFuture<>());
+    synchronized (this) {
+      queued.add(tap);
+      sendWhileRoom();
+    }
+    return tap.answer.orTimeout(deadlineMillis, TimeUnit.MILLISECONDS).exceptionallyCompose(e ->
+        CompletableFuture.failedFuture(e instanceof java.util.concurrent.TimeoutException
+            ? Status.DEADLINE_EXCEEDED.withDescription("no answer from live-core in " + deadlineMillis + " ms")
+                .asRuntimeException()
+            : e));
+  }
+
+  private void sendWhileRoom() {
+    while (!queued.isEmpty() && outstanding.size() < inFlight) {
+      if (stream == null) {
+        answers = new Answers();
+        stream = stub.reserveBatches(answers);
+      }
+      ReserveBatch.Builder batch = ReserveBatch.newBuilder().setBatchId(++nextBatchId);
+      List<Tap> taps = new ArrayList<>(Math.min(batchSize, queued.size()));
+      while (!queued.isEmpty() && taps.size() < batchSize) {
+        Tap tap = queued.poll();
+        taps.add(tap);
+        batch.addRequests(tap.request);
+      }
+      outstanding.put(batch.getBatchId(), taps);
+      stream.onNext(batch.build());
+    }
+  }
+
+  /** The answers of one stream; a stream that ended fails what it still owed. */
+  private final class Answers implements StreamObserver<ReserveBatchResult> {
+    @Override
+    public void onNext(ReserveBatchResult result) {
+      List<Tap> taps;
+      synchronized (ReserveBatcher.this) {
+        taps = outstanding.remove(result.getBatchId());
+        sendWhileRoom();
+      }
+      if (taps == null) {
+        return;
+      }
+      for (int i = 0; i < taps.size(); i++) {
+        if (i < result.getResponsesCount()) {
+          taps.get(i).answer.complete(result.getResponses(i));
+        } else {
+          taps.get(i).answer.completeExceptionally(Status.INTERNAL
+              .withDescription("live-core answered " + result.getResponsesCount() + " of " + taps.size() + " taps")
+              .asRuntimeException());
+        }
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      ended(Status.fromThrowable(t).asRuntimeException());
+    }
+
+    @Override
+    public void onCompleted() {
+      ended(Status.UNAVAILABLE.withDescription("live-core closed the reservation stream").asRuntimeException());
+    }
+
+    private void ended(RuntimeException failure) {
+      List<Tap> owed = new ArrayList<>();
+      synchronized (ReserveBatcher.this) {
+        if (answers != this) {
+          return;
+        }
+        outstanding.values().forEach(owed::addAll);
+        outstanding.clear();
+        stream = null;
+        answers = null;
+      }
+      owed.forEach(tap -> tap.answer.completeExceptionally(failure));
+      synchronized (ReserveBatcher.this) {
+        sendWhileRoom();
+      }
+    }
+  }
+}

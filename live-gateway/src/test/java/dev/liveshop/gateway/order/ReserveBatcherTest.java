@@ -1,0 +1,135 @@
+package dev.liveshop.gateway.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.liveshop.proto.v1.InventoryServiceGrpc;
+import dev.liveshop.proto.v1.ReserveBatch;
+import dev.liveshop.proto.v1.ReserveBatchResult;
+import dev.liveshop.proto.v1.ReserveRequest;
+import dev.liveshop.proto.v1.ReserveResponse;
+import dev.liveshop.proto.v1.ReserveResult;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The batcher against an inventory service on gRPC's in-process transport that holds batches until told. */
+class ReserveBatcherTest {
+
+  private final List<ReserveBatch> received = new CopyOnWriteArrayList<>();
+  private final List<StreamObserver<ReserveBatchResult>> streams = new CopyOnWriteArrayList<>();
+  private volatile CountDownLatch release = new CountDownLatch(0);
+  private Server server;
+  private ManagedChannel channel;
+
+  private ReserveBatcher start(int batchSize, int inFlight, Duration deadline) throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).addService(new InventoryServiceGrpc.InventoryServiceImplBase() {
+      @Override
+      public StreamObserver<ReserveBatch> reserveBatches(StreamObserver<ReserveBatchResult> out) {
+        streams.add(out);
+        return new StreamObserver<>() {
+          @Override
+          public void onNext(ReserveBatch batch) {
+            received.add(batch);
+            CompletableFuture.runAsync(() -> {
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              ReserveBatchResult.Builder result = ReserveBatchResult.newBuilder().setBatchId(batch.getBatchId());
+              batch.getRequestsList().forEach(r -> result.addResponses(ReserveResponse.newBuilder()
+                  .setResult(ReserveResult.RESERVE_RESULT_SOLD_OUT).setClientOrderId(r.getClientOrderId())));
+              synchronized (out) {
+                out.onNext(result.build());
+              }
+            });
+          }
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onCompleted() {}
+        };
+      }
+    }).build().start();
+    channel = InProcessChannelBuilder.forName(name).build();
+    return new ReserveBatcher(channel, batchSize, inFlight, deadline);
+  }
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    server.shutdownNow();
+  }
+
+  @Test
+  void tapsDuringABurst_leaveInFewBatches_eachGetsItsOwnAnswer() throws Exception {
+    ReserveBatcher batcher = start(50, 1, Duration.ofSeconds(10));
+    release = new CountDownLatch(1);
+    List<CompletableFuture<ReserveResponse>> answers = new ArrayList<>();
+    for (int i = 0; i < 201; i++) {
+      answers.add(batcher.reserve(tap("c" + i)));
+    }
+    release.countDown();
+    for (int i = 0; i < answers.size(); i++) {
+      assertThat(answers.get(i).get(10, TimeUnit.SECONDS).getClientOrderId()).isEqualTo("c" + i);
+    }
+    // The first tap left alone; the 200 that queued behind it left in batches of at most 50.
+    assertThat(received.get(0).getRequestsCount()).isEqualTo(1);
+    assertThat(received).hasSize(5);
+    assertThat(received.stream().mapToInt(ReserveBatch::getRequestsCount).max().getAsInt()).isEqualTo(50);
+  }
+
+  @Test
+  void streamFails_outstandingTapsFailUnavailable_nextTapUsesANewStream() throws Exception {
+    ReserveBatcher batcher = start(50, 2, Duration.ofSeconds(10));
+    release = new CountDownLatch(1);
+    CompletableFuture<ReserveResponse> lost = batcher.reserve(tap("lost"));
+    waitFor(() -> streams.size() == 1 && received.size() == 1);
+    streams.get(0).onError(Status.UNAVAILABLE.withDescription("core restarting").asRuntimeException());
+    assertThatThrownBy(() -> lost.join()).isInstanceOf(CompletionException.class)
+        .hasCauseInstanceOf(StatusRuntimeException.class).hasMessageContaining("UNAVAILABLE");
+    release.countDown();
+    assertThat(batcher.reserve(tap("again")).get(10, TimeUnit.SECONDS).getClientOrderId()).isEqualTo("again");
+    assertThat(streams).hasSize(2);
+  }
+
+  @Test
+  void noAnswerInTime_isDeadlineExceeded() throws Exception {
+    ReserveBatcher batcher = start(50, 2, Duration.ofMillis(200));
+    release = new CountDownLatch(1);
+    assertThatThrownBy(() -> batcher.reserve(tap("slow")).join())
+        .hasCauseInstanceOf(StatusRuntimeException.class).hasMessageContaining("DEADLINE_EXCEEDED");
+    release.countDown();
+  }
+
+  private static ReserveRequest tap(String clientOrderId) {
+    return ReserveRequest.newBuilder().setSaleId("s").setViewerId("v").setQuantity(1)
+        .setClientOrderId(clientOrderId).build();
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(condition.getAsBoolean()).isTrue();
+  }
+}
