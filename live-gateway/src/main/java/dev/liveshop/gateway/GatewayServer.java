@@ -3,16 +3,19 @@ package dev.liveshop.gateway;
 import dev.liveshop.gateway.auth.TokenService;
 import dev.liveshop.gateway.config.GatewayConfig;
 import dev.liveshop.gateway.console.HostApiHandler;
+import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.netty.GatewayInitializer;
 import dev.liveshop.gateway.order.OrderPlacement;
 import dev.liveshop.gateway.order.ReserveBatcher;
 import dev.liveshop.gateway.protocol.FrameCodec;
 import dev.liveshop.gateway.room.CoreClient;
 import dev.liveshop.gateway.room.RoomRegistry;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -22,11 +25,16 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +51,17 @@ public final class GatewayServer implements AutoCloseable {
   private final Channel server;
   private final ManagedChannel core;
   private final RoomRegistry rooms;
+  private final GatewayMetrics metrics;
+  private final AtomicBoolean draining;
 
-  private GatewayServer(EventLoopGroup group, Channel server, ManagedChannel core, RoomRegistry rooms) {
+  private GatewayServer(EventLoopGroup group, Channel server, ManagedChannel core, RoomRegistry rooms,
+      GatewayMetrics metrics, AtomicBoolean draining) {
     this.group = group;
     this.server = server;
     this.core = core;
     this.rooms = rooms;
+    this.metrics = metrics;
+    this.draining = draining;
   }
 
   /** Starts serving; live-core is reached at {@code config.coreTarget()}. */
@@ -74,14 +87,26 @@ public final class GatewayServer implements AutoCloseable {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, new io.netty.util.concurrent.DefaultThreadFactory(
         "gateway"), io);
     CoreClient client = new CoreClient(coreChannel, config.callDeadline());
-    RoomRegistry rooms = new RoomRegistry(client, config.recentChat(), config.roomTick(), group.next());
+    AtomicReference<RoomRegistry> registry = new AtomicReference<>();
+    GatewayMetrics metrics = new GatewayMetrics(group.next(), () -> registry.get().openRooms());
+    RoomRegistry rooms = new RoomRegistry(client, config.recentChat(), config.roomTick(), group.next(), metrics);
+    registry.set(rooms);
+    AtomicBoolean draining = new AtomicBoolean();
+    Supplier<String> unready = () -> {
+      if (draining.get()) {
+        return "draining for shutdown";
+      }
+      ConnectivityState state = coreChannel.getState(true);
+      return state == ConnectivityState.READY ? null : "the connection to live-core is " + state;
+    };
     TokenService tokens = new TokenService(secret, Clock.systemUTC());
     HostApiHandler hostApi = new HostApiHandler(client, rooms, tokens, config.devMode(), config.tokenTtl(),
-        config.paymentSecret(), config.paymentMaxSkew());
+        config.paymentSecret(), config.paymentMaxSkew(), metrics, unready);
+    ReserveBatcher batcher = new ReserveBatcher(coreChannel, config.reserveBatchSize(),
+        config.reserveBatchesInFlight(), config.reserveDeadline());
     GatewayInitializer initializer = new GatewayInitializer(tokens, hostApi, new FrameCodec(config.maxChatChars()),
-        rooms, new OrderPlacement(client, new ReserveBatcher(coreChannel, config.reserveBatchSize(),
-            config.reserveBatchesInFlight(), config.reserveDeadline())), config.maxFrameBytes(), config.maxRequestBytes(), config.framesPerSecond(),
-        config.frameBurst());
+        rooms, new OrderPlacement(client, batcher, metrics), config.maxFrameBytes(), config.maxRequestBytes(),
+        config.framesPerSecond(), config.frameBurst(), metrics);
     try {
       Channel server = new ServerBootstrap()
           .group(group)
@@ -91,7 +116,7 @@ public final class GatewayServer implements AutoCloseable {
           .sync()
           .channel();
       log.info("live-gateway listening on {} ({})", server.localAddress(), epoll ? "epoll" : "nio");
-      return new GatewayServer(group, server, coreChannel, rooms);
+      return new GatewayServer(group, server, coreChannel, rooms, metrics, draining);
     } catch (Exception e) {
       rooms.close();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -107,7 +132,15 @@ public final class GatewayServer implements AutoCloseable {
 
   @Override
   public void close() {
+    draining.set(true);
     server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    // Every viewer is told to reconnect (the load balancer sends it to another gateway).
+    for (Channel viewer : metrics.connections()) {
+      metrics.closed("shutdown");
+      viewer.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE,
+          "this gateway is shutting down: reconnect")).addListener(ChannelFutureListener.CLOSE);
+    }
+    metrics.connections().newCloseFuture().awaitUninterruptibly(3, TimeUnit.SECONDS);
     rooms.close();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     core.shutdown();
@@ -119,6 +152,7 @@ public final class GatewayServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       core.shutdownNow();
     }
+    metrics.close();
     log.info("live-gateway stopped");
   }
 }

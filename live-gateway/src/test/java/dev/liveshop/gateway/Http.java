@@ -41,6 +41,12 @@ final class Http {
         .header("Authorization", "Bearer " + token));
   }
 
+  /** The body of a GET as text (for /metrics). */
+  String text(String path) throws IOException, InterruptedException {
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   String token(String viewerId, String role, String... streams) throws IOException, InterruptedException {
     StringBuilder list = new StringBuilder();
     for (String s : streams) {

@@ -287,6 +287,38 @@ class LiveShopEndToEndIT {
     }
   }
 
+  @Test
+  void operability_readyAndMetered_shutdownTellsViewersToReconnect() throws Exception {
+    GatewayServer second = GatewayServer.start(GatewayConfig.from(ConfigFactory.load()).withHttpPort(0)
+        .withCoreTarget("127.0.0.1:" + core.grpcPort()));
+    Http api = new Http(second.port());
+    String host = api.token("ops-host", "host", "ops");
+    api.post("/api/streams", host, "{\"streamId\":\"ops\",\"title\":\"Ops\"}");
+    WsClient viewer = new WsClient(second.port(), api.token("olga", "viewer"));
+    viewer.send("{\"join\":{\"streamId\":\"ops\"}}");
+    viewer.next("welcome");
+    viewer.send("{\"chat\":{\"text\":\"hello\"}}");
+    viewer.next("chat");
+    for (int i = 0; i < 50 && api.get("/readyz", null).status() != 200; i++) {
+      Thread.sleep(100);
+    }
+    assertThat(api.get("/readyz", null).status()).isEqualTo(200);
+    String metrics = api.text("/metrics");
+    assertThat(metrics).contains("liveshop_gateway_connections 1.0").contains("liveshop_gateway_rooms 1.0")
+        .contains("liveshop_gateway_bytes_out_bytes_total").contains("liveshop_gateway_order_latency_seconds_bucket");
+    assertThat(counter(metrics, "liveshop_gateway_frames_in_total")).isGreaterThanOrEqualTo(2);
+    assertThat(counter(metrics, "liveshop_gateway_frames_out_total")).isGreaterThanOrEqualTo(2);
+
+    second.close();
+    assertThat(viewer.closeCode.get(5, TimeUnit.SECONDS)).isEqualTo(1001);
+    viewer.close();
+  }
+
+  private static double counter(String metrics, String name) {
+    return metrics.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+        .findFirst().orElseThrow(() -> new AssertionError(name + " not in /metrics"));
+  }
+
   private static Http.Answer moderate(String token, String body) throws Exception {
     return http.post("/api/streams/mod/moderation", token, body);
   }

@@ -8,6 +8,7 @@ import com.google.protobuf.util.JsonFormat;
 import dev.liveshop.gateway.auth.Principal;
 import dev.liveshop.gateway.auth.TokenException;
 import dev.liveshop.gateway.auth.TokenService;
+import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.room.CoreClient;
 import dev.liveshop.gateway.room.Room;
 import dev.liveshop.gateway.room.RoomRegistry;
@@ -73,9 +74,18 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
   private final boolean devMode;
   private final Duration tokenTtl;
   private final PaymentNotifications payments;
+  private final GatewayMetrics metrics;
+  private final java.util.function.Supplier<String> unready;
 
+  /**
+   * @param unready why this gateway should not get new viewers now (draining, live-core
+   *     unreachable), or null when it is ready
+   */
   public HostApiHandler(CoreClient core, RoomRegistry rooms, TokenService tokens, boolean devMode, Duration tokenTtl,
-      String paymentSecret, Duration paymentMaxSkew) {
+      String paymentSecret, Duration paymentMaxSkew, GatewayMetrics metrics,
+      java.util.function.Supplier<String> unready) {
+    this.metrics = metrics;
+    this.unready = unready;
     this.core = core;
     this.rooms = rooms;
     this.tokens = tokens;
@@ -100,6 +110,15 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       boolean keepAlive) {
     if (method.equals(HttpMethod.GET) && (path.equals("/healthz"))) {
       HttpResponses.sendJson(ctx, HttpResponseStatus.OK, "{\"status\":\"ok\"}", keepAlive);
+    } else if (method.equals(HttpMethod.GET) && path.equals("/readyz")) {
+      String reason = unready.get();
+      JsonObject answer = new JsonObject();
+      answer.addProperty("status", reason == null ? "ready" : "not ready: " + reason);
+      HttpResponses.sendJson(ctx, reason == null ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+          answer.toString(), keepAlive);
+    } else if (method.equals(HttpMethod.GET) && path.equals("/metrics")) {
+      HttpResponses.send(ctx, HttpResponseStatus.OK, io.netty.buffer.Unpooled.copiedBuffer(metrics.scrape(),
+          StandardCharsets.UTF_8), "text/plain; version=0.0.4; charset=utf-8", keepAlive);
     } else if (method.equals(HttpMethod.GET) && path.equals("/")) {
       var redirect = new io.netty.handler.codec.http.DefaultFullHttpResponse(request.protocolVersion(),
           HttpResponseStatus.FOUND);

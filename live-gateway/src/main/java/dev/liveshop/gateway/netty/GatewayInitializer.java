@@ -2,6 +2,7 @@ package dev.liveshop.gateway.netty;
 
 import dev.liveshop.gateway.auth.TokenService;
 import dev.liveshop.gateway.console.HostApiHandler;
+import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.order.OrderPlacement;
 import dev.liveshop.gateway.protocol.FrameCodec;
 import dev.liveshop.gateway.room.RoomRegistry;
@@ -28,8 +29,14 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
   private final int framesPerSecond;
   private final int frameBurst;
 
+  private final GatewayMetrics metrics;
+  private final FrameMeter frameMeter;
+
   public GatewayInitializer(TokenService tokens, HostApiHandler hostApi, FrameCodec codec, RoomRegistry rooms,
-      OrderPlacement orders, int maxFrameBytes, int maxRequestBytes, int framesPerSecond, int frameBurst) {
+      OrderPlacement orders, int maxFrameBytes, int maxRequestBytes, int framesPerSecond, int frameBurst,
+      GatewayMetrics metrics) {
+    this.metrics = metrics;
+    this.frameMeter = new FrameMeter(metrics);
     this.tokens = tokens;
     this.hostApi = hostApi;
     this.codec = codec;
@@ -44,9 +51,10 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
   @Override
   protected void initChannel(SocketChannel ch) {
     ch.pipeline()
+        .addLast(metrics.trafficHandler())
         .addLast(new HttpServerCodec())
         .addLast(new HttpObjectAggregator(maxRequestBytes))
-        .addLast(new WsAuthHandler(tokens))
+        .addLast(new WsAuthHandler(tokens, metrics))
         .addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
             .websocketPath(WEBSOCKET_PATH)
             .subprotocols(JSON_SUBPROTOCOL)
@@ -54,8 +62,9 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
             // Frames above the limit close the socket with 1009 (message too big).
             .maxFramePayloadLength(maxFrameBytes)
             .build()))
+        .addLast(frameMeter)
         .addLast(hostApi)
         .addLast(new ViewerFrameHandler(codec, rooms, orders,
-            new FrameRateLimiter(framesPerSecond, frameBurst, System.nanoTime())));
+            new FrameRateLimiter(framesPerSecond, frameBurst, System.nanoTime()), metrics));
   }
 }

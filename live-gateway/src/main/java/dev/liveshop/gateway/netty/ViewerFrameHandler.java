@@ -1,6 +1,7 @@
 package dev.liveshop.gateway.netty;
 
 import dev.liveshop.gateway.auth.Principal;
+import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.order.OrderPlacement;
 import dev.liveshop.gateway.protocol.DecodedFrame;
 import dev.liveshop.gateway.protocol.FrameCodec;
@@ -39,9 +40,12 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
   private final RoomRegistry rooms;
   private final OrderPlacement orders;
   private final FrameRateLimiter limiter;
+  private final GatewayMetrics metrics;
   private Room room;
 
-  ViewerFrameHandler(FrameCodec codec, RoomRegistry rooms, OrderPlacement orders, FrameRateLimiter limiter) {
+  ViewerFrameHandler(FrameCodec codec, RoomRegistry rooms, OrderPlacement orders, FrameRateLimiter limiter,
+      GatewayMetrics metrics) {
+    this.metrics = metrics;
     this.codec = codec;
     this.rooms = rooms;
     this.orders = orders;
@@ -51,12 +55,14 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
     if (!(frame instanceof TextWebSocketFrame text)) {
+      metrics.closed("binary-frame");
       ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE,
           "liveshop.v1.json takes text frames only")).addListener(f -> ctx.close());
       return;
     }
     switch (limiter.onFrame(System.nanoTime())) {
       case CLOSE -> {
+        metrics.closed("flood");
         ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
             "frame flood: slow down and reconnect")).addListener(f -> ctx.close());
         return;

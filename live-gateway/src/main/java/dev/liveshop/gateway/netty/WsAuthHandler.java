@@ -3,6 +3,7 @@ package dev.liveshop.gateway.netty;
 import dev.liveshop.gateway.auth.Principal;
 import dev.liveshop.gateway.auth.TokenException;
 import dev.liveshop.gateway.auth.TokenService;
+import dev.liveshop.gateway.metrics.GatewayMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import dev.liveshop.gateway.console.HttpResponses;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -22,9 +23,11 @@ final class WsAuthHandler extends ChannelInboundHandlerAdapter {
   static final AttributeKey<Principal> PRINCIPAL = AttributeKey.valueOf("liveshop.principal");
 
   private final TokenService tokens;
+  private final GatewayMetrics metrics;
 
-  WsAuthHandler(TokenService tokens) {
+  WsAuthHandler(TokenService tokens, GatewayMetrics metrics) {
     this.tokens = tokens;
+    this.metrics = metrics;
   }
 
   @Override
@@ -37,6 +40,7 @@ final class WsAuthHandler extends ChannelInboundHandlerAdapter {
           ctx.channel().attr(PRINCIPAL).set(tokens.verify(token.isEmpty() ? null : token.get(0)));
         } catch (TokenException e) {
           request.release();
+          metrics.closed("unauthenticated");
           HttpResponses.sendError(ctx, HttpResponseStatus.UNAUTHORIZED, "UNAUTHENTICATED", e.getMessage(), false);
           return;
         }

@@ -1,5 +1,6 @@
 package dev.liveshop.gateway.order;
 
+import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.protocol.FrameCodec;
 import dev.liveshop.gateway.room.CoreClient;
 import com.google.common.util.concurrent.ListenableFuture;
@@ -31,10 +32,12 @@ public final class OrderPlacement {
 
   private final CoreClient core;
   private final ReserveBatcher reservations;
+  private final GatewayMetrics metrics;
 
-  public OrderPlacement(CoreClient core, ReserveBatcher reservations) {
+  public OrderPlacement(CoreClient core, ReserveBatcher reservations, GatewayMetrics metrics) {
     this.core = core;
     this.reservations = reservations;
+    this.metrics = metrics;
   }
 
   public void place(Channel buyer, String viewerId, String requestId, Buy buy) {
@@ -44,9 +47,11 @@ public final class OrderPlacement {
         .setQuantity(buy.getQuantity())
         .setClientOrderId(buy.getClientOrderId())
         .build();
+    long tapped = System.nanoTime();
     reservations.reserve(request).whenComplete((answer, failure) -> {
       ServerFrame frame = failure == null ? ack(requestId, answer) : unavailable(requestId, buy, failure);
       buyer.writeAndFlush(FrameCodec.encode(frame, buyer.alloc()));
+      metrics.orderAnswered(System.nanoTime() - tapped);
     });
   }
 

@@ -1,5 +1,6 @@
 package dev.liveshop.gateway.room;
 
+import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.protocol.FrameCodec;
 import dev.liveshop.proto.v1.ChatBatch;
 import dev.liveshop.proto.v1.ChatDeleted;
@@ -39,7 +40,7 @@ public final class Room {
 
   private final String streamId;
   private final int recentChatLimit;
-  private final RoomChannels viewers = new RoomChannels();
+  private final RoomChannels viewers;
   private StreamSnapshot snapshot;
   private Product pinned;
   private final Map<String, SaleStatus> sales = new LinkedHashMap<>();
@@ -50,7 +51,8 @@ public final class Room {
   private long chatMessages;
   private RoomCounters lastCounters = RoomCounters.getDefaultInstance();
 
-  Room(StreamSnapshot snapshot, int recentChatLimit) {
+  Room(StreamSnapshot snapshot, int recentChatLimit, GatewayMetrics metrics) {
+    this.viewers = new RoomChannels(metrics);
     this.streamId = snapshot.getStream().getStreamId();
     this.recentChatLimit = recentChatLimit;
     this.snapshot = snapshot;

@@ -3,6 +3,7 @@ package dev.liveshop.gateway.room;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.buffer.ByteBuf;
+import dev.liveshop.gateway.metrics.GatewayMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,9 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class RoomChannels {
 
   private final Map<EventLoop, List<Channel>> byLoop = new HashMap<>();
+  private final GatewayMetrics metrics;
   private int size;
   /** Broadcast tasks submitted and not yet finished, over all loops (decremented on the loops). */
   private final AtomicInteger writing = new AtomicInteger();
+
+  RoomChannels(GatewayMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   void add(Channel channel) {
     List<Channel> channels = byLoop.computeIfAbsent(channel.eventLoop(), loop -> new ArrayList<>());
@@ -66,8 +72,13 @@ final class RoomChannels {
         entry.getKey().execute(() -> {
           try {
             for (Channel channel : channels) {
-              if (channel.isActive() && (!writableOnly || channel.isWritable())) {
+              if (!channel.isActive()) {
+                continue;
+              }
+              if (!writableOnly || channel.isWritable()) {
                 channel.write(shared.retainedDuplicate(), channel.voidPromise());
+              } else {
+                metrics.chatSkipped();
               }
             }
             for (Channel channel : channels) {

@@ -1,5 +1,6 @@
 package dev.liveshop.gateway.room;
 
+import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.proto.v1.GetStreamRequest;
 import dev.liveshop.proto.v1.Product;
 import dev.liveshop.proto.v1.SaleStatus;
@@ -38,8 +39,11 @@ public final class RoomRegistry implements AutoCloseable {
   private final ScheduledFuture<?> chatTicker;
   private final ScheduledFuture<?> countersTicker;
   private volatile boolean closed;
+  private final GatewayMetrics metrics;
 
-  public RoomRegistry(CoreClient core, int recentChat, Duration tick, EventExecutor scheduler) {
+  public RoomRegistry(CoreClient core, int recentChat, Duration tick, EventExecutor scheduler,
+      GatewayMetrics metrics) {
+    this.metrics = metrics;
     this.core = core;
     this.recentChat = recentChat;
     this.scheduler = scheduler;
@@ -73,6 +77,11 @@ public final class RoomRegistry implements AutoCloseable {
     }
   }
 
+  /** Rooms open (or opening) on this gateway. */
+  public int openRooms() {
+    return rooms.size();
+  }
+
   /** Tells the stream's room (if open here) about a sale the host launched, and follows its stock. */
   public void saleStarted(SaleStatus sale) {
     whenOpen(sale.getSale().getStreamId(), room -> {
@@ -93,7 +102,7 @@ public final class RoomRegistry implements AutoCloseable {
   private CompletableFuture<Room> open(String streamId) {
     return CoreClient.toCompletable(core.catalog().getStream(GetStreamRequest.newBuilder().setStreamId(streamId)
         .build())).thenApply(snapshot -> {
-          Room room = new Room(snapshot, recentChat);
+          Room room = new Room(snapshot, recentChat, metrics);
           for (SaleStatus sale : snapshot.getSalesList()) {
             if (sale.getStock().getState() != SaleState.SALE_STATE_ENDED) {
               follow(room, sale.getSale().getSaleId());

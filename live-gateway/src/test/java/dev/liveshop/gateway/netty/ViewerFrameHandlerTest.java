@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.JsonFormat;
 import dev.liveshop.gateway.auth.Principal;
+import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.order.OrderPlacement;
 import dev.liveshop.gateway.order.ReserveBatcher;
 import dev.liveshop.gateway.protocol.FrameCodec;
@@ -51,6 +52,7 @@ class ViewerFrameHandlerTest {
   private RoomRegistry rooms;
   private EmbeddedChannel channel;
   private ViewerFrameHandler handler;
+  private GatewayMetrics metrics;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -97,10 +99,11 @@ class ViewerFrameHandlerTest {
     coreChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
     CoreClient client = new CoreClient(coreChannel, Duration.ofSeconds(5));
     ticker = new DefaultEventExecutor();
-    rooms = new RoomRegistry(client, 10, Duration.ofHours(1), ticker);
+    metrics = new GatewayMetrics(ticker, () -> 1);
+    rooms = new RoomRegistry(client, 10, Duration.ofHours(1), ticker, metrics);
     handler = new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(client,
-        new ReserveBatcher(coreChannel, 16, 2, Duration.ofSeconds(5))),
-        new FrameRateLimiter(20, 40, System.nanoTime()));
+        new ReserveBatcher(coreChannel, 16, 2, Duration.ofSeconds(5)), metrics),
+        new FrameRateLimiter(20, 40, System.nanoTime()), metrics);
     channel = new EmbeddedChannel(handler);
     channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
   }
