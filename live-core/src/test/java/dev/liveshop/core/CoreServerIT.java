@@ -263,10 +263,25 @@ class CoreServerIT {
     batches.onCompleted();
     assertThat(done.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
-    assertThat(results).extracting(ReserveBatchResult::getBatchId).containsExactlyInAnyOrder(0L, 1L, 2L);
-    assertThat(results).allSatisfy(r -> assertThat(r.getResponsesList()).extracting(ReserveResponse::getSaleId)
-        .hasSize(10).containsOnly(sale.getSaleId()));
-    assertThat(results.stream().flatMap(r -> r.getResponsesList().stream())
+    // A batch is answered whole, or in parts whose positions cover each request exactly once.
+    java.util.Map<Long, ReserveResponse[]> byBatch = new java.util.HashMap<>();
+    for (ReserveBatchResult r : results) {
+      ReserveResponse[] answers = byBatch.computeIfAbsent(r.getBatchId(), id -> new ReserveResponse[10]);
+      for (int i = 0; i < r.getResponsesCount(); i++) {
+        int position = r.getPositionsCount() == 0 ? i : r.getPositions(i);
+        assertThat(answers[position]).as("answered twice").isNull();
+        answers[position] = r.getResponses(i);
+      }
+    }
+    assertThat(byBatch.keySet()).containsExactlyInAnyOrder(0L, 1L, 2L);
+    for (var entry : byBatch.entrySet()) {
+      for (int i = 0; i < 10; i++) {
+        ReserveResponse answer = entry.getValue()[i];
+        assertThat(answer).as("batch %d position %d", entry.getKey(), i).isNotNull();
+        assertThat(answer.getSaleId()).isEqualTo(sale.getSaleId());
+      }
+    }
+    assertThat(byBatch.values().stream().flatMap(java.util.Arrays::stream)
         .filter(a -> a.getResult() == ReserveResult.RESERVE_RESULT_RESERVED)).hasSize(25);
     StockUpdate stock = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
         .watchStock(WatchStockRequest.newBuilder().setSaleId(sale.getSaleId()).build()).next();

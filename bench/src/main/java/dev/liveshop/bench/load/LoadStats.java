@@ -34,6 +34,8 @@ final class LoadStats {
   final LongAdder chatDelivered = new LongAdder();
   final LongAdder taps = new LongAdder();
   final LongAdder retries = new LongAdder();
+  /** Taps sent and not yet finally answered (retries included), over all viewers. */
+  final LongAdder unanswered = new LongAdder();
   private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   final Recorder tapToAck = new Recorder(MAX_LATENCY_NANOS, 3);

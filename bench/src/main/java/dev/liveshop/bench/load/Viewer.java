@@ -60,15 +60,7 @@ final class Viewer {
     return copy;
   }
 
-  /** Taps not yet answered, read on the event loop. */
-  java.util.concurrent.CompletableFuture<Integer> unanswered() {
-    if (channel == null) {
-      return java.util.concurrent.CompletableFuture.completedFuture(0);
-    }
-    var count = new java.util.concurrent.CompletableFuture<Integer>();
-    channel.eventLoop().execute(() -> count.complete(pending.size()));
-    return count;
-  }
+
 
   void send(String json) {
     if (channel != null && channel.isActive()) {
@@ -93,6 +85,7 @@ final class Viewer {
     pending.put(clientOrderId, new long[] {System.nanoTime(), 1});
     saleOfTap.put(clientOrderId, saleId);
     stats.taps.increment();
+    stats.unanswered.increment();
     sendBuy(clientOrderId);
   }
 
@@ -151,6 +144,7 @@ final class Viewer {
       return;
     }
     pending.remove(clientOrderId);
+    stats.unanswered.decrement();
     stats.answer(result, now - tap[0], now);
     Purchase previous = purchases.put(clientOrderId, new Purchase(clientOrderId, result,
         ack.has("orderId") ? ack.get("orderId").getAsString() : "", ack.has("quantity") ? ack.get("quantity").getAsInt() : 0));
@@ -163,6 +157,7 @@ final class Viewer {
     long[] tap = pending.get(clientOrderId);
     if (tap[1] >= MAX_ATTEMPTS) {
       pending.remove(clientOrderId);
+      stats.unanswered.decrement();
       stats.error("GAVE_UP_AFTER_" + MAX_ATTEMPTS + "_ATTEMPTS");
       return;
     }

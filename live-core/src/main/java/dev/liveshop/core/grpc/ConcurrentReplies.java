@@ -42,6 +42,11 @@ abstract class ConcurrentReplies<Q, R> implements StreamObserver<Q> {
     }
   }
 
+  /** Sends part of the answer to an accepted request; {@link #answered} sends the last part. */
+  final void partly(R response) {
+    send(response);
+  }
+
   /** Ends the call with an error; answers still in flight are dropped. */
   final synchronized void fail(Throwable status) {
     if (!closed) {

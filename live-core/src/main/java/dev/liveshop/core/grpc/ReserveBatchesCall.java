@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One ReserveBatches call: each batch goes to the engine with one hand-off per shard, and
- * is answered by one message once all of its reservations are decided and durable.
+ * One ReserveBatches call: each batch goes to the engine with one hand-off per shard.
+ * Answers leave as they complete, those completed together in one message: refusals,
+ * decided in memory, do not wait for granted reservations to become durable. A batch
+ * whose answers all complete together is one message without positions.
  */
 final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBatchResult> {
 
@@ -39,15 +41,81 @@ final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBa
     List<ReserveCommand> commands = new ArrayList<>(requests.size());
     requests.forEach(r -> commands.add(ProtoMapper.command(r)));
     List<CompletableFuture<ReserveAnswer>> answers = engine.reserveAll(commands);
-    CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {
+    if (answers.isEmpty()) {
+      answered(ReserveBatchResult.newBuilder().setBatchId(batch.getBatchId()).build());
+      return;
+    }
+    BatchReplies replies = new BatchReplies(batch.getBatchId(), answers.size());
+    for (int i = 0; i < answers.size(); i++) {
+      int position = i;
+      answers.get(i).whenComplete((answer, failure) -> replies.done(position, answer, failure));
+    }
+  }
+
+  /**
+   * The answers of one batch as they complete. The first completion schedules a send on
+   * another thread, so that answers completed in the same run of a shard (a burst of
+   * refusals) leave together; sends of one batch are serialised under its monitor.
+   */
+  private final class BatchReplies {
+    private final long batchId;
+    private final int size;
+    private int remaining;
+    private final List<Integer> positions = new ArrayList<>();
+    private final List<ReserveAnswer> ready = new ArrayList<>();
+    private boolean sendScheduled;
+    private boolean failed;
+
+    BatchReplies(long batchId, int size) {
+      this.batchId = batchId;
+      this.size = size;
+      this.remaining = size;
+    }
+
+    synchronized void done(int position, ReserveAnswer answer, Throwable failure) {
+      if (failed) {
+        return;
+      }
       if (failure != null) {
+        failed = true;
         fail(GrpcErrors.toStatus(failure));
         answered(null);
         return;
       }
-      ReserveBatchResult.Builder result = ReserveBatchResult.newBuilder().setBatchId(batch.getBatchId());
-      answers.forEach(a -> result.addResponses(ProtoMapper.reserve(a.join())));
-      answered(result.build());
-    });
+      positions.add(position);
+      ready.add(answer);
+      if (!sendScheduled) {
+        sendScheduled = true;
+        CompletableFuture.runAsync(this::send);
+      }
+    }
+
+    private synchronized void send() {
+      sendScheduled = false;
+      if (failed || ready.isEmpty()) {
+        return;
+      }
+      remaining -= ready.size();
+      ReserveBatchResult.Builder result = ReserveBatchResult.newBuilder().setBatchId(batchId);
+      boolean whole = ready.size() == size;
+      Integer[] order = new Integer[ready.size()];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      java.util.Arrays.sort(order, java.util.Comparator.comparingInt(positions::get));
+      for (int i : order) {
+        result.addResponses(ProtoMapper.reserve(ready.get(i)));
+        if (!whole) {
+          result.addPositions(positions.get(i));
+        }
+      }
+      positions.clear();
+      ready.clear();
+      if (remaining == 0) {
+        answered(result.build());
+      } else {
+        partly(result.build());
+      }
+    }
   }
 }

@@ -35,12 +35,23 @@ public final class ReserveBatcher {
 
   private record Tap(ReserveRequest request, CompletableFuture<ReserveResponse> answer) {}
 
+  /** A batch on its way: its taps, and how many of them still wait for an answer. */
+  private static final class Sent {
+    final List<Tap> taps;
+    int unanswered;
+
+    Sent(List<Tap> taps) {
+      this.taps = taps;
+      this.unanswered = taps.size();
+    }
+  }
+
   private final InventoryServiceGrpc.InventoryServiceStub stub;
   private final int batchSize;
   private final int inFlight;
   private final long deadlineMillis;
   private final ArrayDeque<Tap> queued = new ArrayDeque<>();
-  private final Map<Long, List<Tap>> outstanding = new HashMap<>();
+  private final Map<Long, Sent> outstanding = new HashMap<>();
   private StreamObserver<ReserveBatch> stream;
   private Answers answers;
   private long nextBatchId;
@@ -79,7 +90,7 @@ public final class ReserveBatcher {
         taps.add(tap);
         batch.addRequests(tap.request);
       }
-      outstanding.put(batch.getBatchId(), taps);
+      outstanding.put(batch.getBatchId(), new Sent(taps));
       stream.onNext(batch.build());
     }
   }
@@ -90,19 +101,33 @@ public final class ReserveBatcher {
     public void onNext(ReserveBatchResult result) {
       List<Tap> taps;
       synchronized (ReserveBatcher.this) {
-        taps = outstanding.remove(result.getBatchId());
-        sendWhileRoom();
+        Sent sent = outstanding.get(result.getBatchId());
+        if (sent == null) {
+          return;
+        }
+        taps = sent.taps;
+        // Whole (no positions) or a part; the batch is done when every tap has its answer.
+        sent.unanswered -= result.getPositionsCount() == 0 ? sent.unanswered : result.getResponsesCount();
+        if (sent.unanswered <= 0) {
+          outstanding.remove(result.getBatchId());
+          sendWhileRoom();
+        }
       }
-      if (taps == null) {
-        return;
-      }
-      for (int i = 0; i < taps.size(); i++) {
-        if (i < result.getResponsesCount()) {
-          taps.get(i).answer.complete(result.getResponses(i));
-        } else {
-          taps.get(i).answer.completeExceptionally(Status.INTERNAL
-              .withDescription("live-core answered " + result.getResponsesCount() + " of " + taps.size() + " taps")
-              .asRuntimeException());
+      if (result.getPositionsCount() == 0) {
+        for (int i = 0; i < taps.size(); i++) {
+          if (i < result.getResponsesCount()) {
+            taps.get(i).answer.complete(result.getResponses(i));
+          } else {
+            taps.get(i).answer.completeExceptionally(Status.INTERNAL.withDescription("live-core answered "
+                + result.getResponsesCount() + " of " + taps.size() + " taps").asRuntimeException());
+          }
+        }
+      } else {
+        for (int i = 0; i < result.getResponsesCount() && i < result.getPositionsCount(); i++) {
+          int position = result.getPositions(i);
+          if (position < taps.size()) {
+            taps.get(position).answer.complete(result.getResponses(i));
+          }
         }
       }
     }
@@ -123,7 +148,7 @@ public final class ReserveBatcher {
         if (answers != this) {
           return;
         }
-        outstanding.values().forEach(owed::addAll);
+        outstanding.values().forEach(sent -> owed.addAll(sent.taps));
         outstanding.clear();
         stream = null;
         answers = null;

@@ -33,6 +33,8 @@ class ReserveBatcherTest {
   private final List<ReserveBatch> received = new CopyOnWriteArrayList<>();
   private final List<StreamObserver<ReserveBatchResult>> streams = new CopyOnWriteArrayList<>();
   private volatile CountDownLatch release = new CountDownLatch(0);
+  /** When 2, the service answers each batch in two parts, odd positions first (as live-core may). */
+  private volatile int partsOf = 1;
   private Server server;
   private ManagedChannel channel;
 
@@ -52,11 +54,24 @@ class ReserveBatcherTest {
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
-              ReserveBatchResult.Builder result = ReserveBatchResult.newBuilder().setBatchId(batch.getBatchId());
-              batch.getRequestsList().forEach(r -> result.addResponses(ReserveResponse.newBuilder()
-                  .setResult(ReserveResult.RESERVE_RESULT_SOLD_OUT).setClientOrderId(r.getClientOrderId())));
+              List<ReserveBatchResult> parts = new ArrayList<>();
+              if (partsOf == 1) {
+                ReserveBatchResult.Builder whole = ReserveBatchResult.newBuilder().setBatchId(batch.getBatchId());
+                batch.getRequestsList().forEach(r -> whole.addResponses(answer(r)));
+                parts.add(whole.build());
+              } else {
+                for (int parity : new int[] {1, 0}) {
+                  ReserveBatchResult.Builder part = ReserveBatchResult.newBuilder().setBatchId(batch.getBatchId());
+                  for (int i = parity; i < batch.getRequestsCount(); i += 2) {
+                    part.addResponses(answer(batch.getRequests(i))).addPositions(i);
+                  }
+                  if (part.getResponsesCount() > 0) {
+                    parts.add(part.build());
+                  }
+                }
+              }
               synchronized (out) {
-                out.onNext(result.build());
+                parts.forEach(out::onNext);
               }
             });
           }
@@ -98,6 +113,24 @@ class ReserveBatcherTest {
   }
 
   @Test
+  void answersInParts_eachTapGetsTheAnswerAtItsPosition() throws Exception {
+    ReserveBatcher batcher = start(50, 1, Duration.ofSeconds(10));
+    partsOf = 2;
+    release = new CountDownLatch(1);
+    CompletableFuture<ReserveResponse> first = batcher.reserve(tap("first"));
+    List<CompletableFuture<ReserveResponse>> answers = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      answers.add(batcher.reserve(tap("c" + i)));
+    }
+    release.countDown();
+    assertThat(first.get(10, TimeUnit.SECONDS).getClientOrderId()).isEqualTo("first");
+    for (int i = 0; i < answers.size(); i++) {
+      assertThat(answers.get(i).get(10, TimeUnit.SECONDS).getClientOrderId()).isEqualTo("c" + i);
+    }
+    assertThat(received).hasSize(2);
+  }
+
+  @Test
   void streamFails_outstandingTapsFailUnavailable_nextTapUsesANewStream() throws Exception {
     ReserveBatcher batcher = start(50, 2, Duration.ofSeconds(10));
     release = new CountDownLatch(1);
@@ -118,6 +151,11 @@ class ReserveBatcherTest {
     assertThatThrownBy(() -> batcher.reserve(tap("slow")).join())
         .hasCauseInstanceOf(StatusRuntimeException.class).hasMessageContaining("DEADLINE_EXCEEDED");
     release.countDown();
+  }
+
+  private static ReserveResponse answer(ReserveRequest r) {
+    return ReserveResponse.newBuilder().setResult(ReserveResult.RESERVE_RESULT_SOLD_OUT)
+        .setClientOrderId(r.getClientOrderId()).build();
   }
 
   private static ReserveRequest tap(String clientOrderId) {
