@@ -1,6 +1,7 @@
 package dev.liveshop.bench;
 
 import dev.liveshop.gateway.protocol.FrameCodec;
+import dev.liveshop.gateway.protocol.Wire;
 import dev.liveshop.proto.v1.ChatBatch;
 import dev.liveshop.proto.v1.ChatMessage;
 import dev.liveshop.proto.v1.ServerFrame;
@@ -52,7 +53,7 @@ public class FrameEncodingBenchmark extends BenchmarkDefaults {
   @Benchmark
   @OperationsPerInvocation(VIEWERS)
   public void fanOut_encodeOnce(Blackhole sink) {
-    ByteBuf wire = FrameCodec.encodeWire(batch, ByteBufAllocator.DEFAULT);
+    ByteBuf wire = FrameCodec.encodeWire(batch, Wire.JSON, ByteBufAllocator.DEFAULT);
     for (int i = 0; i < VIEWERS; i++) {
       ByteBuf copy = wire.retainedDuplicate();
       sink.consume(copy);

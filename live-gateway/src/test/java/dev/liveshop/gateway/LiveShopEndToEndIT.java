@@ -314,6 +314,79 @@ class LiveShopEndToEndIT {
     viewer.close();
   }
 
+  @Test
+  void protoSubprotocol_binaryFramesEndToEnd_sameRoomAsJsonViewers() throws Exception {
+    String saleId = launchSale("other", 5);
+    java.util.concurrent.BlockingQueue<dev.liveshop.proto.v1.ServerFrame> frames =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+        .subprotocols("liveshop.v1.proto")
+        .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gateway.port() + "/ws?token=" + http.token("bin", "viewer")),
+            new java.net.http.WebSocket.Listener() {
+              private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+
+              @Override
+              public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws,
+                  java.nio.ByteBuffer data, boolean last) {
+                byte[] bytes = new byte[data.remaining()];
+                data.get(bytes);
+                partial.writeBytes(bytes);
+                if (last) {
+                  try {
+                    frames.add(dev.liveshop.proto.v1.ServerFrame.parseFrom(partial.toByteArray()));
+                  } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                    throw new AssertionError(e);
+                  }
+                  partial.reset();
+                }
+                ws.request(1);
+                return null;
+              }
+            }).join();
+    try (WsClient json = viewer("jason", "other")) {
+      assertThat(socket.getSubprotocol()).isEqualTo("liveshop.v1.proto");
+      socket.sendBinary(java.nio.ByteBuffer.wrap(dev.liveshop.proto.v1.ClientFrame.newBuilder()
+          .setJoin(dev.liveshop.proto.v1.Join.newBuilder().setStreamId("other")).build().toByteArray()), true).join();
+      assertThat(nextFrame(frames, f -> f.hasWelcome()).getWelcome().getViewerId()).isEqualTo("bin");
+      socket.sendBinary(java.nio.ByteBuffer.wrap(dev.liveshop.proto.v1.ClientFrame.newBuilder().setRequestId("b1")
+          .setBuy(dev.liveshop.proto.v1.Buy.newBuilder().setSaleId(saleId).setQuantity(1).setClientOrderId("bin-1"))
+          .build().toByteArray()), true).join();
+      var ack = nextFrame(frames, f -> f.hasOrderAck()).getOrderAck();
+      assertThat(ack.getResult()).isEqualTo(dev.liveshop.proto.v1.ReserveResult.RESERVE_RESULT_RESERVED);
+      assertThat(ack.getRequestId()).isEqualTo("b1");
+      // Both kinds of viewer get the same room broadcast, each in its own encoding.
+      nextFrame(frames, f -> f.hasStock() && f.getStock().getSaleId().equals(saleId)
+          && f.getStock().getAvailable() == 4);
+      json.next(f -> f.has("stock") && f.getAsJsonObject("stock").get("available").getAsInt() == 4);
+    } finally {
+      socket.abort();
+    }
+  }
+
+  private static dev.liveshop.proto.v1.ServerFrame nextFrame(
+      java.util.concurrent.BlockingQueue<dev.liveshop.proto.v1.ServerFrame> frames,
+      java.util.function.Predicate<dev.liveshop.proto.v1.ServerFrame> matching) throws InterruptedException {
+    // Frames that do not match stay queued for later calls (a stock update may overtake an ack).
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    java.util.List<dev.liveshop.proto.v1.ServerFrame> skipped = new java.util.ArrayList<>();
+    try {
+      while (System.nanoTime() < deadline) {
+        var frame = frames.poll(100, TimeUnit.MILLISECONDS);
+        if (frame != null && matching.test(frame)) {
+          return frame;
+        } else if (frame != null) {
+          skipped.add(frame);
+        }
+      }
+      throw new AssertionError("no matching binary frame within 10 s; got " + skipped);
+    } finally {
+      java.util.List<dev.liveshop.proto.v1.ServerFrame> rest = new java.util.ArrayList<>();
+      frames.drainTo(rest);
+      frames.addAll(skipped);
+      frames.addAll(rest);
+    }
+  }
+
   private static double counter(String metrics, String name) {
     return metrics.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
         .findFirst().orElseThrow(() -> new AssertionError(name + " not in /metrics"));

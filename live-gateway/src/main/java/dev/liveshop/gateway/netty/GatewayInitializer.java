@@ -4,6 +4,7 @@ import dev.liveshop.gateway.auth.TokenService;
 import dev.liveshop.gateway.console.HostApiHandler;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.order.OrderPlacement;
+import dev.liveshop.gateway.protocol.Wire;
 import dev.liveshop.gateway.protocol.FrameCodec;
 import dev.liveshop.gateway.room.RoomRegistry;
 import io.netty.channel.ChannelInitializer;
@@ -17,7 +18,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
 
   public static final String WEBSOCKET_PATH = "/ws";
-  public static final String JSON_SUBPROTOCOL = "liveshop.v1.json";
 
   private final TokenService tokens;
   private final HostApiHandler hostApi;
@@ -57,7 +57,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         .addLast(new WsAuthHandler(tokens, metrics))
         .addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
             .websocketPath(WEBSOCKET_PATH)
-            .subprotocols(JSON_SUBPROTOCOL)
+            .subprotocols(Wire.JSON.subprotocol() + "," + Wire.PROTO.subprotocol())
             .checkStartsWith(true)
             // Frames above the limit close the socket with 1009 (message too big).
             .maxFramePayloadLength(maxFrameBytes)

@@ -5,6 +5,7 @@ import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.order.OrderPlacement;
 import dev.liveshop.gateway.protocol.DecodedFrame;
 import dev.liveshop.gateway.protocol.FrameCodec;
+import dev.liveshop.gateway.protocol.Wire;
 import dev.liveshop.gateway.room.Room;
 import dev.liveshop.gateway.room.RoomRegistry;
 import dev.liveshop.proto.v1.ChatMessage;
@@ -15,19 +16,21 @@ import dev.liveshop.proto.v1.ServerFrame;
 import io.grpc.Status;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One viewer's WebSocket session: decodes frames and acts on them. Bad input is answered
- * with a typed Error frame and changes nothing; a binary frame on the JSON subprotocol
- * closes the socket with 1003.
+ * One viewer's WebSocket session: decodes frames (text on liveshop.v1.json, binary on
+ * liveshop.v1.proto) and acts on them. Bad input is answered with a typed Error frame and
+ * changes nothing; a frame of the other kind closes the socket with 1003.
  *
  * <p>Threading: one instance per channel; its fields are touched only on the channel's
  * event loop (asynchronous answers hop back to it before changing them).
@@ -54,10 +57,13 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-    if (!(frame instanceof TextWebSocketFrame text)) {
-      metrics.closed("binary-frame");
-      ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE,
-          "liveshop.v1.json takes text frames only")).addListener(f -> ctx.close());
+    Wire wire = Wire.of(ctx.channel());
+    boolean expected = wire == Wire.PROTO ? frame instanceof BinaryWebSocketFrame : frame instanceof TextWebSocketFrame;
+    if (!expected) {
+      metrics.closed("wrong-frame-type");
+      ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, wire.subprotocol()
+          + (wire == Wire.PROTO ? " takes binary frames only" : " takes text frames only")))
+          .addListener(f -> ctx.close());
       return;
     }
     switch (limiter.onFrame(System.nanoTime())) {
@@ -76,7 +82,8 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
       }
       default -> { }
     }
-    DecodedFrame decoded = codec.decode(text.text());
+    DecodedFrame decoded = wire == Wire.PROTO ? codec.decode(frame.content())
+        : codec.decode(((TextWebSocketFrame) frame).text());
     if (decoded.isError()) {
       send(ctx, decoded.error());
       return;
@@ -152,7 +159,15 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
   }
 
   private static void send(ChannelHandlerContext ctx, ServerFrame frame) {
-    ctx.writeAndFlush(FrameCodec.encode(frame, ctx.alloc()));
+    ctx.writeAndFlush(FrameCodec.encode(frame, ctx.channel()));
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
+      ctx.channel().attr(Wire.OF_CHANNEL).set(Wire.of(handshake.selectedSubprotocol()));
+    }
+    super.userEventTriggered(ctx, event);
   }
 
   @Override

@@ -50,7 +50,7 @@ public final class OrderPlacement {
     long tapped = System.nanoTime();
     reservations.reserve(request).whenComplete((answer, failure) -> {
       ServerFrame frame = failure == null ? ack(requestId, answer) : unavailable(requestId, buy, failure);
-      buyer.writeAndFlush(FrameCodec.encode(frame, buyer.alloc()));
+      buyer.writeAndFlush(FrameCodec.encode(frame, buyer));
       metrics.orderAnswered(System.nanoTime() - tapped);
     });
   }
@@ -85,7 +85,7 @@ public final class OrderPlacement {
               "the order service did not answer (" + status.getCode() + "); send the same request again");
         };
       }
-      buyer.writeAndFlush(FrameCodec.encode(frame, buyer.alloc()));
+      buyer.writeAndFlush(FrameCodec.encode(frame, buyer));
     });
   }
 

@@ -8,11 +8,15 @@ import dev.liveshop.proto.v1.ServerFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 
 /**
- * The {@code liveshop.v1.json} subprotocol: ClientFrames in, ServerFrames out, in the
- * proto3 JSON mapping. Decoding never throws: bad input becomes a {@link DecodedFrame}
+ * The frames of both subprotocols ({@link Wire}): ClientFrames in, ServerFrames out, as
+ * proto3 JSON text or binary protobuf, validated the same way. Decoding never throws: bad input becomes a {@link DecodedFrame}
  * carrying a typed error. Stateless and thread-safe.
  */
 public final class FrameCodec {
@@ -26,6 +30,7 @@ public final class FrameCodec {
     this.maxChatChars = maxChatChars;
   }
 
+  /** A text frame of liveshop.v1.json. */
   public DecodedFrame decode(String json) {
     ClientFrame.Builder builder = ClientFrame.newBuilder();
     try {
@@ -34,7 +39,22 @@ public final class FrameCodec {
       return DecodedFrame.error("", ErrorCode.ERROR_CODE_MALFORMED_FRAME,
           "not a ClientFrame in JSON: " + firstLine(e.getMessage()));
     }
-    ClientFrame frame = builder.build();
+    return validate(builder.build());
+  }
+
+  /** A binary frame of liveshop.v1.proto. */
+  public DecodedFrame decode(ByteBuf bytes) {
+    ClientFrame frame;
+    try {
+      frame = ClientFrame.parseFrom(bytes.nioBuffer());
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      return DecodedFrame.error("", ErrorCode.ERROR_CODE_MALFORMED_FRAME,
+          "not a ClientFrame in binary protobuf: " + firstLine(e.getMessage()));
+    }
+    return validate(frame);
+  }
+
+  private DecodedFrame validate(ClientFrame frame) {
     String requestId = frame.getRequestId();
     if (requestId.length() > 64) {
       return DecodedFrame.error("", ErrorCode.ERROR_CODE_INVALID_FIELD, "requestId is longer than 64 characters");
@@ -84,6 +104,13 @@ public final class FrameCodec {
   }
 
   /** Encodes once; the caller may write the frame to many channels (retained duplicates). */
+  /** A frame for one viewer, in the subprotocol its channel chose. */
+  public static WebSocketFrame encode(ServerFrame frame, Channel channel) {
+    return Wire.of(channel) == Wire.PROTO
+        ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.toByteArray()))
+        : encode(frame, channel.alloc());
+  }
+
   public static TextWebSocketFrame encode(ServerFrame frame, ByteBufAllocator alloc) {
     return new TextWebSocketFrame(ByteBufUtil.writeUtf8(alloc, toJson(frame)));
   }
@@ -94,12 +121,13 @@ public final class FrameCodec {
    * (which Netty's frame encoder passes through) spares each channel the encoder's header
    * allocation and payload copy. Only for connections without extensions (no compression).
    */
-  public static ByteBuf encodeWire(ServerFrame frame, ByteBufAllocator alloc) {
-    String json = toJson(frame);
-    int length = ByteBufUtil.utf8Bytes(json);
+  public static ByteBuf encodeWire(ServerFrame frame, Wire kind, ByteBufAllocator alloc) {
+    String json = kind == Wire.JSON ? toJson(frame) : null;
+    byte[] binary = kind == Wire.PROTO ? frame.toByteArray() : null;
+    int length = json != null ? ByteBufUtil.utf8Bytes(json) : binary.length;
     int header = length < 126 ? 2 : length < 65536 ? 4 : 10;
     ByteBuf wire = alloc.buffer(header + length);
-    wire.writeByte(0x81); // FIN, text
+    wire.writeByte(json != null ? 0x81 : 0x82); // FIN, text or binary
     if (length < 126) {
       wire.writeByte(length);
     } else if (length < 65536) {
@@ -107,7 +135,11 @@ public final class FrameCodec {
     } else {
       wire.writeByte(127).writeLong(length);
     }
-    ByteBufUtil.writeUtf8(wire, json);
+    if (json != null) {
+      ByteBufUtil.writeUtf8(wire, json);
+    } else {
+      wire.writeBytes(binary);
+    }
     return wire;
   }
 

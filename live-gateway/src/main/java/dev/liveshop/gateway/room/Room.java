@@ -17,7 +17,6 @@ import dev.liveshop.proto.v1.ServerFrame;
 import dev.liveshop.proto.v1.StockUpdate;
 import dev.liveshop.proto.v1.StreamSnapshot;
 import dev.liveshop.proto.v1.Welcome;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -83,7 +82,7 @@ public final class Room {
     if (pinned != null) {
       welcome.setPinned(pinned);
     }
-    channel.writeAndFlush(FrameCodec.encode(ServerFrame.newBuilder().setWelcome(welcome).build(), channel.alloc()));
+    channel.writeAndFlush(FrameCodec.encode(ServerFrame.newBuilder().setWelcome(welcome).build(), channel));
     viewers.add(channel);
   }
 
@@ -230,6 +229,6 @@ public final class Room {
     if (viewers.size() == 0) {
       return;
     }
-    viewers.broadcast(FrameCodec.encodeWire(frame, ByteBufAllocator.DEFAULT), writableOnly);
+    viewers.broadcast(frame, writableOnly);
   }
 }

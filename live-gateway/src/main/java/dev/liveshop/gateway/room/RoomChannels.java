@@ -2,7 +2,11 @@ package dev.liveshop.gateway.room;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import dev.liveshop.gateway.protocol.FrameCodec;
+import dev.liveshop.gateway.protocol.Wire;
+import dev.liveshop.proto.v1.ServerFrame;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class RoomChannels {
 
   private final Map<EventLoop, List<Channel>> byLoop = new HashMap<>();
+  /** Channels on liveshop.v1.proto: the binary encoding is made only when there are some. */
+  private int binary;
   private final GatewayMetrics metrics;
   private int size;
   /** Broadcast tasks submitted and not yet finished, over all loops (decremented on the loops). */
@@ -36,6 +42,7 @@ final class RoomChannels {
     if (!channels.contains(channel)) {
       channels.add(channel);
       size++;
+      binary += Wire.of(channel) == Wire.PROTO ? 1 : 0;
     }
   }
 
@@ -43,6 +50,7 @@ final class RoomChannels {
     List<Channel> channels = byLoop.get(channel.eventLoop());
     if (channels != null && channels.remove(channel)) {
       size--;
+      binary -= Wire.of(channel) == Wire.PROTO ? 1 : 0;
       if (channels.isEmpty()) {
         byLoop.remove(channel.eventLoop());
       }
@@ -59,15 +67,18 @@ final class RoomChannels {
   }
 
   /**
-   * Writes {@code frame}, a whole WebSocket frame as bytes ({@code FrameCodec.encodeWire}),
-   * to every channel (to writable ones only when {@code writableOnly}) and releases it once
-   * all loops are done with it.
+   * Writes {@code message} to every channel (to writable ones only when {@code
+   * writableOnly}), encoded once per subprotocol in use as whole WebSocket frames
+   * ({@code FrameCodec.encodeWire}), released once all loops are done with them.
    */
-  void broadcast(ByteBuf frame, boolean writableOnly) {
+  void broadcast(ServerFrame message, boolean writableOnly) {
+    ByteBuf json = FrameCodec.encodeWire(message, Wire.JSON, ByteBufAllocator.DEFAULT);
+    ByteBuf proto = binary > 0 ? FrameCodec.encodeWire(message, Wire.PROTO, ByteBufAllocator.DEFAULT) : null;
     try {
       for (Map.Entry<EventLoop, List<Channel>> entry : byLoop.entrySet()) {
         Channel[] channels = entry.getValue().toArray(new Channel[0]);
-        ByteBuf shared = frame.retain();
+        ByteBuf sharedJson = json.retain();
+        ByteBuf sharedProto = proto == null ? null : proto.retain();
         writing.incrementAndGet();
         entry.getKey().execute(() -> {
           try {
@@ -76,7 +87,8 @@ final class RoomChannels {
                 continue;
               }
               if (!writableOnly || channel.isWritable()) {
-                channel.write(shared.retainedDuplicate(), channel.voidPromise());
+                ByteBuf wire = Wire.of(channel) == Wire.PROTO ? sharedProto : sharedJson;
+                channel.write(wire.retainedDuplicate(), channel.voidPromise());
               } else {
                 metrics.chatSkipped();
               }
@@ -85,13 +97,19 @@ final class RoomChannels {
               channel.flush();
             }
           } finally {
-            shared.release();
+            sharedJson.release();
+            if (sharedProto != null) {
+              sharedProto.release();
+            }
             writing.decrementAndGet();
           }
         });
       }
     } finally {
-      frame.release();
+      json.release();
+      if (proto != null) {
+        proto.release();
+      }
     }
   }
 }

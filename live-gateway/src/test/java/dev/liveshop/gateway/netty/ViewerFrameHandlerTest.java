@@ -6,6 +6,11 @@ import com.google.protobuf.util.JsonFormat;
 import dev.liveshop.gateway.auth.Principal;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.order.OrderPlacement;
+import dev.liveshop.gateway.protocol.Wire;
+import dev.liveshop.proto.v1.Chat;
+import dev.liveshop.proto.v1.ClientFrame;
+import dev.liveshop.proto.v1.ErrorCode;
+import dev.liveshop.proto.v1.Join;
 import dev.liveshop.gateway.order.ReserveBatcher;
 import dev.liveshop.gateway.protocol.FrameCodec;
 import dev.liveshop.gateway.room.CoreClient;
@@ -145,6 +150,51 @@ class ViewerFrameHandlerTest {
     close.release();
     channel.runPendingTasks();
     assertThat(channel.isActive()).isFalse();
+  }
+
+  @Test
+  void protoSubprotocol_binaryFramesBothWays_textFrameClosesWith1003() throws Exception {
+    channel.attr(Wire.OF_CHANNEL).set(Wire.PROTO);
+    channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(ClientFrame.newBuilder()
+        .setJoin(Join.newBuilder().setStreamId("demo")).build().toByteArray())));
+    ServerFrame welcome = nextBinary();
+    assertThat(welcome.getWelcome().getStream().getTitle()).isEqualTo("Demo");
+    channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {(byte) 0xff, 7})));
+    assertThat(nextBinary().getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_MALFORMED_FRAME);
+    channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(ClientFrame.newBuilder()
+        .setChat(Chat.newBuilder().setText("binary hello")).build().toByteArray())));
+    handler.room().flushChat();
+    assertThat(nextBinary().getChat().getMessages(0).getText()).isEqualTo("binary hello");
+
+    channel.writeInbound(text("{\"ping\":{}}"));
+    CloseWebSocketFrame close = channel.readOutbound();
+    assertThat(close.statusCode()).isEqualTo(1003);
+    assertThat(close.reasonText()).contains("liveshop.v1.proto takes binary frames only");
+    close.release();
+  }
+
+  /** The next binary frame (or room broadcast of binary wire bytes) written to the viewer. */
+  private ServerFrame nextBinary() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      channel.runPendingTasks();
+      Object written = channel.readOutbound();
+      if (written instanceof io.netty.buffer.ByteBuf wire) {
+        var client = new EmbeddedChannel(
+            new io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder(false, false, 1 << 20));
+        client.writeInbound(wire);
+        written = client.readInbound();
+      }
+      if (written instanceof BinaryWebSocketFrame binary) {
+        try {
+          return ServerFrame.parseFrom(binary.content().nioBuffer());
+        } finally {
+          binary.release();
+        }
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("no binary frame written within 5 s");
   }
 
   @Test

@@ -8,6 +8,8 @@ import dev.liveshop.proto.v1.ClientFrame;
 import dev.liveshop.proto.v1.ErrorCode;
 import dev.liveshop.proto.v1.ServerFrame;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
@@ -30,18 +32,36 @@ class FrameCodecTest {
   }
 
   @Test
-  void encodeWire_isTheFrameNettysDecoderReads_atEveryLengthEncoding() {
+  void encodeWire_isTheFrameNettysDecoderReads_atEveryLengthEncoding() throws Exception {
     for (int chars : new int[] {10, 200, 70_000}) {
       ServerFrame frame = ServerFrame.newBuilder().setChat(ChatBatch.newBuilder().addMessages(
           ChatMessage.newBuilder().setText("é".repeat(chars)))).build();
       EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameDecoder(false, false, 1 << 20));
-      client.writeInbound(FrameCodec.encodeWire(frame, ByteBufAllocator.DEFAULT));
+      client.writeInbound(FrameCodec.encodeWire(frame, Wire.JSON, ByteBufAllocator.DEFAULT));
       TextWebSocketFrame read = client.readInbound();
       assertThat(read.isFinalFragment()).isTrue();
       assertThat(read.text()).isEqualTo(FrameCodec.toJson(frame));
       read.release();
+      client.writeInbound(FrameCodec.encodeWire(frame, Wire.PROTO, ByteBufAllocator.DEFAULT));
+      BinaryWebSocketFrame binary = client.readInbound();
+      assertThat(ServerFrame.parseFrom(binary.content().nioBuffer())).isEqualTo(frame);
+      binary.release();
       assertThat(client.finishAndReleaseAll()).isFalse();
     }
+  }
+
+  @Test
+  void decodeBinary_validatesLikeJson_garbageIsMalformed() {
+    ClientFrame buy = ClientFrame.newBuilder().setRequestId("r").setBuy(dev.liveshop.proto.v1.Buy.newBuilder()
+        .setSaleId("s").setQuantity(1).setClientOrderId("c")).build();
+    assertThat(codec.decode(Unpooled.wrappedBuffer(buy.toByteArray())).frame()).isEqualTo(buy);
+    assertThat(codec.decode(Unpooled.wrappedBuffer(new byte[] {(byte) 0xff, 0x01, 0x02})).error().getError()
+        .getCode()).isEqualTo(ErrorCode.ERROR_CODE_MALFORMED_FRAME);
+    ClientFrame noQuantity = buy.toBuilder().setBuy(buy.getBuy().toBuilder().setQuantity(0)).build();
+    assertThat(codec.decode(Unpooled.wrappedBuffer(noQuantity.toByteArray())).error().getError().getCode())
+        .isEqualTo(ErrorCode.ERROR_CODE_INVALID_FIELD);
+    assertThat(codec.decode(Unpooled.EMPTY_BUFFER).error().getError().getCode())
+        .isEqualTo(ErrorCode.ERROR_CODE_UNKNOWN_FRAME_TYPE);
   }
 
   @Test
