@@ -24,8 +24,11 @@ final class WsClient implements AutoCloseable {
   JsonObject welcome;
   private final WebSocket socket;
 
+  /** One HTTP client (one selector thread) for every socket of a test JVM: hundreds stay cheap. */
+  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
   WsClient(int port, String token) {
-    socket = HttpClient.newHttpClient().newWebSocketBuilder()
+    socket = CLIENT.newWebSocketBuilder()
         .subprotocols("liveshop.v1.json")
         .connectTimeout(Duration.ofSeconds(5))
         .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?token=" + token), new Listener())
@@ -60,6 +63,17 @@ final class WsClient implements AutoCloseable {
 
   JsonObject next(String kind) throws InterruptedException {
     return next(f -> f.has(kind)).getAsJsonObject(kind);
+  }
+
+  /** Every frame received until none arrived for {@code quietMillis}, in arrival order (taken out). */
+  java.util.List<JsonObject> drain(long quietMillis) throws InterruptedException {
+    java.util.List<JsonObject> all = new java.util.ArrayList<>(seen);
+    seen.clear();
+    for (JsonObject frame = frames.poll(quietMillis, TimeUnit.MILLISECONDS); frame != null;
+        frame = frames.poll(quietMillis, TimeUnit.MILLISECONDS)) {
+      all.add(frame);
+    }
+    return all;
   }
 
   /** Whether a frame of this kind arrives within {@code millis}. */

@@ -198,6 +198,33 @@ class ViewerFrameHandlerTest {
   }
 
   @Test
+  void garbage_getsErrorFramesOnly_andChangesNothing() throws Exception {
+    ViewerFrameHandler patient = new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(
+        new CoreClient(coreChannel, Duration.ofSeconds(5)), new ReserveBatcher(coreChannel, 16, 2,
+        Duration.ofSeconds(5)), metrics), new FrameRateLimiter(1_000_000, 1_000_000, System.nanoTime()), metrics);
+    EmbeddedChannel garbage = new EmbeddedChannel(patient);
+    garbage.attr(WsAuthHandler.PRINCIPAL).set(new Principal("mallory", Principal.Role.VIEWER, Set.of(), 0));
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 500; i++) {
+      byte[] bytes = new byte[random.nextInt(40)];
+      random.nextBytes(bytes);
+      String text = i % 2 == 0 ? new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)
+          : "{\"buy\":{\"saleId\":" + random.nextInt() + ",\"quantity\":\"" + i + "\"}";
+      garbage.writeInbound(text(text));
+      TextWebSocketFrame answer = garbage.readOutbound();
+      try {
+        assertThat(answer.text()).as("answer to %s", text).startsWith("{\"error\":");
+      } finally {
+        answer.release();
+      }
+    }
+    assertThat(garbage.isActive()).isTrue();
+    assertThat(patient.room()).isNull();
+    assertThat(rooms.openRooms()).isZero();
+    garbage.finishAndReleaseAll();
+  }
+
+  @Test
   void flood_isRefusedThenClosedWith1008() throws Exception {
     int pongs = 0;
     for (int i = 0; i < 200 && channel.isActive(); i++) {
