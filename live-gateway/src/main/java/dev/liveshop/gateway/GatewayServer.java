@@ -16,6 +16,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -89,7 +90,8 @@ public final class GatewayServer implements AutoCloseable {
     CoreClient client = new CoreClient(coreChannel, config.callDeadline());
     AtomicReference<RoomRegistry> registry = new AtomicReference<>();
     GatewayMetrics metrics = new GatewayMetrics(group.next(), () -> registry.get().openRooms());
-    RoomRegistry rooms = new RoomRegistry(client, config.recentChat(), config.roomTick(), group.next(), metrics);
+    RoomRegistry rooms = new RoomRegistry(client, config.recentChat(), config.roomTick(), group.next(), metrics,
+        config.maxViewerBacklogBytes());
     registry.set(rooms);
     AtomicBoolean draining = new AtomicBoolean();
     Supplier<String> unready = () -> {
@@ -108,10 +110,14 @@ public final class GatewayServer implements AutoCloseable {
         rooms, new OrderPlacement(client, batcher, metrics), config.maxFrameBytes(), config.maxRequestBytes(),
         config.framesPerSecond(), config.frameBurst(), metrics);
     try {
-      Channel server = new ServerBootstrap()
+      ServerBootstrap bootstrap = new ServerBootstrap()
           .group(group)
           .channel(channelType)
-          .childHandler(initializer)
+          .childHandler(initializer);
+      if (config.viewerSendBufferBytes() > 0) {
+        bootstrap.childOption(ChannelOption.SO_SNDBUF, config.viewerSendBufferBytes());
+      }
+      Channel server = bootstrap
           .bind(new InetSocketAddress(config.httpHost(), config.httpPort()))
           .sync()
           .channel();

@@ -103,4 +103,80 @@ class RoomFanoutIT {
       viewers.forEach(WsClient::close);
     }
   }
+
+  @Test
+  void viewerThatStopsReading_isDisconnected_theRoomGoesOn() throws Exception {
+    GatewayServer strict = GatewayServer.start(GatewayConfig.from(ConfigFactory.load()).withHttpPort(0)
+        .withCoreTarget("127.0.0.1:" + core.grpcPort()).withViewerBuffers(131_072, 16_384));
+    Http api = new Http(strict.port());
+    String host = api.token("slow-host", "host", "slow");
+    api.post("/api/streams", host, "{\"streamId\":\"slow\",\"title\":\"Slow\"}");
+    try (java.net.Socket slow = new java.net.Socket();
+        WsClient fast = new WsClient(strict.port(), api.token("fast", "viewer"))) {
+      slow.setReceiveBufferSize(4096);
+      slow.connect(new java.net.InetSocketAddress("127.0.0.1", strict.port()));
+      handshakeAndJoin(slow, api.token("sloth", "viewer"), "slow");
+      fast.send("{\"join\":{\"streamId\":\"slow\"}}");
+      fast.next("welcome");
+
+      // Lineup frames go to every viewer, writable or not: 40 products, then 30 reorders
+      // of the whole lineup (~10 KB each), far past the slow viewer's 128 KiB allowance.
+      List<String> ids = new ArrayList<>();
+      String name = "Silk scarf, sakura print, hand-rolled edges ".repeat(4);
+      for (int i = 0; i < 40; i++) {
+        ids.add(api.post("/api/streams/slow/products", host, "{\"name\":\"" + name + i + "\",\"priceCents\":100}")
+            .body().get("productId").getAsString());
+      }
+      for (int r = 0; r < 30; r++) {
+        java.util.Collections.rotate(ids, 1);
+        assertThat(api.post("/api/streams/slow/lineup", host, "{\"productIds\":" + new com.google.gson.Gson()
+            .toJson(ids) + "}").status()).isEqualTo(200);
+        String first = ids.get(0);
+        fast.next(f -> f.has("lineup") && f.getAsJsonObject("lineup").getAsJsonArray("products").get(0)
+            .getAsJsonObject().get("productId").getAsString().equals(first));
+      }
+
+      // The slow viewer was cut off: what it can still read ends in end-of-stream.
+      slow.setSoTimeout(15_000);
+      boolean ended = false;
+      try (var in = slow.getInputStream()) {
+        byte[] buffer = new byte[65536];
+        while (!ended) {
+          ended = in.read(buffer) < 0;
+        }
+      } catch (java.net.SocketException reset) {
+        ended = true;
+      }
+      assertThat(ended).isTrue();
+      assertThat(api.text("/metrics")).contains("liveshop_gateway_closes_total{reason=\"slow-viewer\"} 1.0");
+    } finally {
+      strict.close();
+    }
+  }
+
+  /** A WebSocket handshake and a join written by hand, so that the socket can then stop reading. */
+  private static void handshakeAndJoin(java.net.Socket socket, String token, String streamId) throws Exception {
+    var out = socket.getOutputStream();
+    String key = java.util.Base64.getEncoder().encodeToString(new byte[16]);
+    out.write(("GET /ws?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
+        + "Sec-WebSocket-Protocol: liveshop.v1.json\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    var in = socket.getInputStream();
+    StringBuilder headers = new StringBuilder();
+    while (!headers.toString().endsWith("\r\n\r\n")) {
+      headers.append((char) in.read());
+    }
+    assertThat(headers.toString()).startsWith("HTTP/1.1 101");
+    byte[] join = ("{\"join\":{\"streamId\":\"" + streamId + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] mask = {1, 2, 3, 4};
+    var frame = new java.io.ByteArrayOutputStream();
+    frame.write(0x81);
+    frame.write(0x80 | join.length);
+    frame.write(mask);
+    for (int i = 0; i < join.length; i++) {
+      frame.write(join[i] ^ mask[i % 4]);
+    }
+    out.write(frame.toByteArray());
+    out.flush();
+  }
 }

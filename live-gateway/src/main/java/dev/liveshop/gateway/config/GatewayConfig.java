@@ -24,7 +24,9 @@ public record GatewayConfig(
     int framesPerSecond,
     int frameBurst,
     Duration roomTick,
-    int recentChat) {
+    int recentChat,
+    int maxViewerBacklogBytes,
+    int viewerSendBufferBytes) {
 
   /** Shortest accepted HMAC secret. */
   public static final int MIN_SECRET_CHARS = 32;
@@ -34,6 +36,13 @@ public record GatewayConfig(
       throw new IllegalArgumentException("live-gateway refuses to start in production mode without a signing key: "
           + "set LIVESHOP_AUTH_SECRET to a random string of at least " + MIN_SECRET_CHARS
           + " characters (or LIVESHOP_AUTH_DEV_MODE=true on a development machine)");
+    }
+    if (viewerSendBufferBytes < 0) {
+      throw new IllegalArgumentException("liveshop.gateway.limits.viewer-send-buffer-bytes must be >= 0");
+    }
+    if (maxViewerBacklogBytes < 65536) {
+      throw new IllegalArgumentException("liveshop.gateway.limits.max-viewer-backlog-bytes must be at least 65536, "
+          + "got " + maxViewerBacklogBytes);
     }
     if (reserveBatchSize < 1 || reserveBatchSize > 1000 || reserveBatchesInFlight < 1) {
       throw new IllegalArgumentException("liveshop.gateway.core.reserve-batch-size must be 1..1000 and "
@@ -74,25 +83,38 @@ public record GatewayConfig(
         c.getInt("limits.frames-per-second"),
         c.getInt("limits.frame-burst"),
         c.getDuration("room.tick"),
-        c.getInt("room.recent-chat"));
+        c.getInt("room.recent-chat"),
+        c.getInt("limits.max-viewer-backlog-bytes"),
+        c.getInt("limits.viewer-send-buffer-bytes"));
   }
 
   public GatewayConfig withHttpPort(int port) {
     return new GatewayConfig(httpHost, port, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret,
-        devMode, tokenTtl, paymentSecret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat);
+        devMode, tokenTtl, paymentSecret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat,
+        maxViewerBacklogBytes, viewerSendBufferBytes);
   }
 
   public GatewayConfig withPaymentSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret,
-        devMode, tokenTtl, secret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat);
+        devMode, tokenTtl, secret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat,
+        maxViewerBacklogBytes, viewerSendBufferBytes);
+  }
+
+  /** A stricter slow-viewer policy (tests): the backlog allowance and the kernel send buffer. */
+  public GatewayConfig withViewerBuffers(int maxBacklogBytes, int sendBufferBytes) {
+    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
+        reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
+        maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxBacklogBytes,
+        sendBufferBytes);
   }
 
   public GatewayConfig withCoreTarget(String target) {
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, target, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret,
-        devMode, tokenTtl, paymentSecret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat);
+        devMode, tokenTtl, paymentSecret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat,
+        maxViewerBacklogBytes, viewerSendBufferBytes);
   }
 
   /** The settings for the start-up log, secret redacted. */

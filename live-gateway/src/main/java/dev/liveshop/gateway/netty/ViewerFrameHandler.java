@@ -178,6 +178,11 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof java.nio.channels.ClosedChannelException) {
+      // Broadcast writes queued for a connection that closed (they use the void promise).
+      log.debug("dropped writes to closed {}", ctx.channel().remoteAddress());
+      return;
+    }
     if (cause instanceof CorruptedWebSocketFrameException) {
       // The protocol handler has already closed the socket with the right code (1002/1009).
       log.debug("closed {}: {}", ctx.channel().remoteAddress(), cause.getMessage());

@@ -50,8 +50,8 @@ public final class Room {
   private long chatMessages;
   private RoomCounters lastCounters = RoomCounters.getDefaultInstance();
 
-  Room(StreamSnapshot snapshot, int recentChatLimit, GatewayMetrics metrics) {
-    this.viewers = new RoomChannels(metrics);
+  Room(StreamSnapshot snapshot, int recentChatLimit, GatewayMetrics metrics, long maxViewerBacklogBytes) {
+    this.viewers = new RoomChannels(metrics, maxViewerBacklogBytes);
     this.streamId = snapshot.getStream().getStreamId();
     this.recentChatLimit = recentChatLimit;
     this.snapshot = snapshot;

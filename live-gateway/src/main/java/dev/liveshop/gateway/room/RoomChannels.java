@@ -1,6 +1,7 @@
 package dev.liveshop.gateway.room;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import dev.liveshop.gateway.protocol.FrameCodec;
 import dev.liveshop.gateway.protocol.Wire;
@@ -29,12 +30,14 @@ final class RoomChannels {
   /** Channels on liveshop.v1.proto: the binary encoding is made only when there are some. */
   private int binary;
   private final GatewayMetrics metrics;
+  private final long maxBacklogBytes;
   private int size;
   /** Broadcast tasks submitted and not yet finished, over all loops (decremented on the loops). */
   private final AtomicInteger writing = new AtomicInteger();
 
-  RoomChannels(GatewayMetrics metrics) {
+  RoomChannels(GatewayMetrics metrics, long maxBacklogBytes) {
     this.metrics = metrics;
+    this.maxBacklogBytes = maxBacklogBytes;
   }
 
   void add(Channel channel) {
@@ -55,6 +58,11 @@ final class RoomChannels {
         byLoop.remove(channel.eventLoop());
       }
     }
+  }
+
+  private static long backlog(Channel channel) {
+    ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
+    return queued == null ? 0 : queued.totalPendingWriteBytes();
   }
 
   int size() {
@@ -84,6 +92,13 @@ final class RoomChannels {
           try {
             for (Channel channel : channels) {
               if (!channel.isActive()) {
+                continue;
+              }
+              if (!channel.isWritable() && backlog(channel) > maxBacklogBytes) {
+                // A viewer that stopped reading: its queue would only grow. It reconnects
+                // and gets a fresh welcome.
+                metrics.closed("slow-viewer");
+                channel.close();
                 continue;
               }
               if (!writableOnly || channel.isWritable()) {

@@ -40,10 +40,12 @@ public final class RoomRegistry implements AutoCloseable {
   private final ScheduledFuture<?> countersTicker;
   private volatile boolean closed;
   private final GatewayMetrics metrics;
+  private final long maxViewerBacklogBytes;
 
   public RoomRegistry(CoreClient core, int recentChat, Duration tick, EventExecutor scheduler,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics, long maxViewerBacklogBytes) {
     this.metrics = metrics;
+    this.maxViewerBacklogBytes = maxViewerBacklogBytes;
     this.core = core;
     this.recentChat = recentChat;
     this.scheduler = scheduler;
@@ -102,7 +104,7 @@ public final class RoomRegistry implements AutoCloseable {
   private CompletableFuture<Room> open(String streamId) {
     return CoreClient.toCompletable(core.catalog().getStream(GetStreamRequest.newBuilder().setStreamId(streamId)
         .build())).thenApply(snapshot -> {
-          Room room = new Room(snapshot, recentChat, metrics);
+          Room room = new Room(snapshot, recentChat, metrics, maxViewerBacklogBytes);
           for (SaleStatus sale : snapshot.getSalesList()) {
             if (sale.getStock().getState() != SaleState.SALE_STATE_ENDED) {
               follow(room, sale.getSale().getSaleId());

@@ -105,7 +105,7 @@ class ViewerFrameHandlerTest {
     CoreClient client = new CoreClient(coreChannel, Duration.ofSeconds(5));
     ticker = new DefaultEventExecutor();
     metrics = new GatewayMetrics(ticker, () -> 1);
-    rooms = new RoomRegistry(client, 10, Duration.ofHours(1), ticker, metrics);
+    rooms = new RoomRegistry(client, 10, Duration.ofHours(1), ticker, metrics, 1 << 20);
     handler = new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(client,
         new ReserveBatcher(coreChannel, 16, 2, Duration.ofSeconds(5)), metrics),
         new FrameRateLimiter(20, 40, System.nanoTime()), metrics);
