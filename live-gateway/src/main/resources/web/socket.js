@@ -1,11 +1,15 @@
 // One room session over the gateway's WebSocket (subprotocol liveshop.v1.json), shared by
 // the viewer page and the host console: joins the stream, hands every frame to onFrame,
-// and reconnects by itself (with a fresh token) when the connection drops.
+// and reconnects by itself (with a fresh token) when the connection drops. A reconnect
+// resumes: it names the room's epoch and the last numbered frame seen, and the gateway
+// sends only what was missed (or a fresh welcome when that is too much).
 
 export function openRoom({ streamId, token, onFrame, onStatus }) {
   let socket;
   let stopped = false;
   let retryMs = 500;
+  let epoch = '';
+  let lastSeq = 0;
 
   async function connect() {
     let current;
@@ -22,9 +26,18 @@ export function openRoom({ streamId, token, onFrame, onStatus }) {
     socket.onopen = () => {
       retryMs = 500;
       onStatus('live');
-      send({ join: { streamId } });
+      send({ join: epoch ? { streamId, resumeEpoch: epoch, resumeAfterSeq: String(lastSeq) } : { streamId } });
     };
-    socket.onmessage = (event) => onFrame(JSON.parse(event.data));
+    socket.onmessage = (event) => {
+      const frame = JSON.parse(event.data);
+      if (frame.welcome) {
+        epoch = frame.welcome.roomEpoch || '';
+        lastSeq = Number(frame.welcome.roomSeq || 0);
+      } else if (frame.roomSeq) {
+        lastSeq = Number(frame.roomSeq);
+      }
+      if (!frame.resumed) onFrame(frame);
+    };
     socket.onclose = (event) => {
       onStatus('offline', event.reason || 'connection lost');
       retry();

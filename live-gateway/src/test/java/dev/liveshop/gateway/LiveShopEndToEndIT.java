@@ -387,6 +387,34 @@ class LiveShopEndToEndIT {
     }
   }
 
+  @Test
+  void reconnect_withEpochAndSeq_getsExactlyWhatItMissed() throws Exception {
+    String host = http.token("re-host", "host", "resume");
+    http.post("/api/streams", host, "{\"streamId\":\"resume\",\"title\":\"Resume\"}");
+    String epoch;
+    long seen;
+    try (WsClient before = viewer("rita", "resume")) {
+      epoch = before.welcome.get("roomEpoch").getAsString();
+      seen = before.welcome.has("roomSeq") ? before.welcome.get("roomSeq").getAsLong() : 0;
+    }
+    try (WsClient other = viewer("otto", "resume")) {
+      other.send("{\"chat\":{\"text\":\"said while rita was away\"}}");
+      other.next("chat");
+      http.post("/api/streams/resume/products", host, "{\"name\":\"Kettle\",\"priceCents\":3000}");
+      other.next("lineup");
+    }
+    try (WsClient back = new WsClient(gateway.port(), http.token("rita", "viewer"))) {
+      back.send("{\"join\":{\"streamId\":\"resume\",\"resumeEpoch\":\"" + epoch + "\",\"resumeAfterSeq\":\""
+          + seen + "\"}}");
+      assertThat(back.next("resumed").get("roomEpoch").getAsString()).isEqualTo(epoch);
+      JsonObject chat = back.next(f -> f.has("chat"));
+      assertThat(chat.get("roomSeq").getAsLong()).isEqualTo(seen + 1);
+      assertThat(chat.toString()).contains("said while rita was away");
+      assertThat(back.next(f -> f.has("lineup")).get("roomSeq").getAsLong()).isEqualTo(seen + 2);
+      assertThat(back.receives("welcome", 300)).isFalse();
+    }
+  }
+
   private static double counter(String metrics, String name) {
     return metrics.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
         .findFirst().orElseThrow(() -> new AssertionError(name + " not in /metrics"));

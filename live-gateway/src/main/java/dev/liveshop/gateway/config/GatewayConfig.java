@@ -26,7 +26,8 @@ public record GatewayConfig(
     Duration roomTick,
     int recentChat,
     int maxViewerBacklogBytes,
-    int viewerSendBufferBytes) {
+    int viewerSendBufferBytes,
+    int resumeFrames) {
 
   /** Shortest accepted HMAC secret. */
   public static final int MIN_SECRET_CHARS = 32;
@@ -36,6 +37,9 @@ public record GatewayConfig(
       throw new IllegalArgumentException("live-gateway refuses to start in production mode without a signing key: "
           + "set LIVESHOP_AUTH_SECRET to a random string of at least " + MIN_SECRET_CHARS
           + " characters (or LIVESHOP_AUTH_DEV_MODE=true on a development machine)");
+    }
+    if (resumeFrames < 0) {
+      throw new IllegalArgumentException("liveshop.gateway.room.resume-frames must be >= 0");
     }
     if (viewerSendBufferBytes < 0) {
       throw new IllegalArgumentException("liveshop.gateway.limits.viewer-send-buffer-bytes must be >= 0");
@@ -85,21 +89,22 @@ public record GatewayConfig(
         c.getDuration("room.tick"),
         c.getInt("room.recent-chat"),
         c.getInt("limits.max-viewer-backlog-bytes"),
-        c.getInt("limits.viewer-send-buffer-bytes"));
+        c.getInt("limits.viewer-send-buffer-bytes"),
+        c.getInt("room.resume-frames"));
   }
 
   public GatewayConfig withHttpPort(int port) {
     return new GatewayConfig(httpHost, port, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret,
         devMode, tokenTtl, paymentSecret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat,
-        maxViewerBacklogBytes, viewerSendBufferBytes);
+        maxViewerBacklogBytes, viewerSendBufferBytes, resumeFrames);
   }
 
   public GatewayConfig withPaymentSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret,
         devMode, tokenTtl, secret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat,
-        maxViewerBacklogBytes, viewerSendBufferBytes);
+        maxViewerBacklogBytes, viewerSendBufferBytes, resumeFrames);
   }
 
   /** A stricter slow-viewer policy (tests): the backlog allowance and the kernel send buffer. */
@@ -107,14 +112,14 @@ public record GatewayConfig(
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
         maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxBacklogBytes,
-        sendBufferBytes);
+        sendBufferBytes, resumeFrames);
   }
 
   public GatewayConfig withCoreTarget(String target) {
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, target, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret,
         devMode, tokenTtl, paymentSecret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat,
-        maxViewerBacklogBytes, viewerSendBufferBytes);
+        maxViewerBacklogBytes, viewerSendBufferBytes, resumeFrames);
   }
 
   /** The settings for the start-up log, secret redacted. */

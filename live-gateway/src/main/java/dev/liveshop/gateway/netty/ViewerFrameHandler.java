@@ -138,7 +138,7 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
       }
       leave(ctx);
       room = joined;
-      room.join(ctx.channel(), principal.viewerId());
+      room.join(ctx.channel(), principal.viewerId(), f.getJoin());
     }));
   }
 

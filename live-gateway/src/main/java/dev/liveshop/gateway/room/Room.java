@@ -6,9 +6,11 @@ import dev.liveshop.proto.v1.ChatBatch;
 import dev.liveshop.proto.v1.ChatDeleted;
 import dev.liveshop.proto.v1.ChatMessage;
 import dev.liveshop.proto.v1.ChatSettings;
+import dev.liveshop.proto.v1.Join;
 import dev.liveshop.proto.v1.LineupChanged;
 import dev.liveshop.proto.v1.PinChanged;
 import dev.liveshop.proto.v1.Product;
+import dev.liveshop.proto.v1.Resumed;
 import dev.liveshop.proto.v1.RoomCounters;
 import dev.liveshop.proto.v1.SaleStarted;
 import dev.liveshop.proto.v1.SaleStatus;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -49,9 +52,17 @@ public final class Room {
   private final AtomicLong likes = new AtomicLong();
   private long chatMessages;
   private RoomCounters lastCounters = RoomCounters.getDefaultInstance();
+  /** This room's instance: sequence numbers count from 1 in it, so a resume names it. */
+  private final String epoch = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+  private long seq;
+  /** The last broadcasts, oldest first, for viewers that reconnect. */
+  private final ArrayDeque<ServerFrame> replay = new ArrayDeque<>();
+  private final int resumeFrames;
 
-  Room(StreamSnapshot snapshot, int recentChatLimit, GatewayMetrics metrics, long maxViewerBacklogBytes) {
+  Room(StreamSnapshot snapshot, int recentChatLimit, GatewayMetrics metrics, long maxViewerBacklogBytes,
+      int resumeFrames) {
     this.viewers = new RoomChannels(metrics, maxViewerBacklogBytes);
+    this.resumeFrames = resumeFrames;
     this.streamId = snapshot.getStream().getStreamId();
     this.recentChatLimit = recentChatLimit;
     this.snapshot = snapshot;
@@ -69,8 +80,30 @@ public final class Room {
     return streamId;
   }
 
-  /** Sends the welcome, then adds the channel so it receives every later broadcast. */
-  public synchronized void join(Channel channel, String viewerId) {
+  /**
+   * Adds the channel so it receives every later broadcast, after sending it either what it
+   * missed (a resume: {@code join} names this room's epoch and a sequence still in the
+   * replay buffer) or a welcome.
+   */
+  public synchronized void join(Channel channel, String viewerId, Join join) {
+    long after = join.getResumeAfterSeq();
+    if (join.getResumeEpoch().equals(epoch) && after <= seq
+        && (after == seq || (!replay.isEmpty() && replay.peekFirst().getRoomSeq() <= after + 1))) {
+      channel.write(FrameCodec.encode(ServerFrame.newBuilder().setResumed(Resumed.newBuilder().setRoomEpoch(epoch)
+          .setAfterSeq(after)).build(), channel));
+      for (ServerFrame missed : replay) {
+        if (missed.getRoomSeq() > after) {
+          channel.write(FrameCodec.encode(missed, channel));
+        }
+      }
+      channel.flush();
+      viewers.add(channel);
+      return;
+    }
+    welcome(channel, viewerId);
+  }
+
+  private void welcome(Channel channel, String viewerId) {
     Welcome.Builder welcome = Welcome.newBuilder()
         .setViewerId(viewerId)
         .setStream(snapshot.getStream().toBuilder().setPinnedProductId(pinned == null ? "" : pinned.getProductId()))
@@ -78,7 +111,9 @@ public final class Room {
         .addAllSales(sales.values())
         .addAllRecentChat(recentChat)
         .setChatSettings(rules.settings())
-        .setCounters(counters());
+        .setCounters(counters())
+        .setRoomEpoch(epoch)
+        .setRoomSeq(seq);
     if (pinned != null) {
       welcome.setPinned(pinned);
     }
@@ -144,10 +179,14 @@ public final class Room {
 
   /** Sends the room's counters if one changed since the last time (the ticker calls it). */
   public synchronized void publishCounters() {
+    if (viewers.size() == 0) {
+      return;
+    }
     RoomCounters now = counters();
     if (!now.equals(lastCounters)) {
       lastCounters = now;
-      broadcast(ServerFrame.newBuilder().setCounters(now).build(), true);
+      // Counters are state, not events: not numbered, not replayed (the next ones follow).
+      viewers.broadcast(ServerFrame.newBuilder().setCounters(now).build(), true);
     }
   }
 
@@ -226,9 +265,13 @@ public final class Room {
   }
 
   private void broadcast(ServerFrame frame, boolean writableOnly) {
-    if (viewers.size() == 0) {
-      return;
+    ServerFrame numbered = frame.toBuilder().setRoomSeq(++seq).build();
+    replay.addLast(numbered);
+    if (replay.size() > resumeFrames) {
+      replay.removeFirst();
     }
-    viewers.broadcast(frame, writableOnly);
+    if (viewers.size() > 0) {
+      viewers.broadcast(numbered, writableOnly);
+    }
   }
 }

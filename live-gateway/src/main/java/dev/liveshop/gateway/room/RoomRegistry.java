@@ -41,10 +41,12 @@ public final class RoomRegistry implements AutoCloseable {
   private volatile boolean closed;
   private final GatewayMetrics metrics;
   private final long maxViewerBacklogBytes;
+  private final int resumeFrames;
 
   public RoomRegistry(CoreClient core, int recentChat, Duration tick, EventExecutor scheduler,
-      GatewayMetrics metrics, long maxViewerBacklogBytes) {
+      GatewayMetrics metrics, long maxViewerBacklogBytes, int resumeFrames) {
     this.metrics = metrics;
+    this.resumeFrames = resumeFrames;
     this.maxViewerBacklogBytes = maxViewerBacklogBytes;
     this.core = core;
     this.recentChat = recentChat;
@@ -104,7 +106,7 @@ public final class RoomRegistry implements AutoCloseable {
   private CompletableFuture<Room> open(String streamId) {
     return CoreClient.toCompletable(core.catalog().getStream(GetStreamRequest.newBuilder().setStreamId(streamId)
         .build())).thenApply(snapshot -> {
-          Room room = new Room(snapshot, recentChat, metrics, maxViewerBacklogBytes);
+          Room room = new Room(snapshot, recentChat, metrics, maxViewerBacklogBytes, resumeFrames);
           for (SaleStatus sale : snapshot.getSalesList()) {
             if (sale.getStock().getState() != SaleState.SALE_STATE_ENDED) {
               follow(room, sale.getSale().getSaleId());

@@ -105,7 +105,7 @@ class ViewerFrameHandlerTest {
     CoreClient client = new CoreClient(coreChannel, Duration.ofSeconds(5));
     ticker = new DefaultEventExecutor();
     metrics = new GatewayMetrics(ticker, () -> 1);
-    rooms = new RoomRegistry(client, 10, Duration.ofHours(1), ticker, metrics, 1 << 20);
+    rooms = new RoomRegistry(client, 10, Duration.ofHours(1), ticker, metrics, 1 << 20, 3);
     handler = new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(client,
         new ReserveBatcher(coreChannel, 16, 2, Duration.ofSeconds(5)), metrics),
         new FrameRateLimiter(20, 40, System.nanoTime()), metrics);
@@ -195,6 +195,52 @@ class ViewerFrameHandlerTest {
       Thread.sleep(5);
     }
     throw new AssertionError("no binary frame written within 5 s");
+  }
+
+  @Test
+  void rejoin_withEpochAndSeq_getsWhatItMissed_tooFarBehindOrOtherEpoch_getsAWelcome() throws Exception {
+    ServerFrame welcome = join();
+    String epoch = welcome.getWelcome().getRoomEpoch();
+    long seen = welcome.getWelcome().getRoomSeq();
+    for (int i = 1; i <= 2; i++) {
+      channel.writeInbound(text("{\"chat\":{\"text\":\"missed " + i + "\"}}"));
+      handler.room().flushChat();
+      assertThat(next().getRoomSeq()).isEqualTo(seen + i);
+    }
+
+    EmbeddedChannel back = viewer("alice");
+    back.writeInbound(text("{\"join\":{\"streamId\":\"demo\",\"resumeEpoch\":\"" + epoch
+        + "\",\"resumeAfterSeq\":\"" + seen + "\"}}"));
+    assertThat(next(back).getResumed().getAfterSeq()).isEqualTo(seen);
+    assertThat(next(back).getChat().getMessages(0).getText()).isEqualTo("missed 1");
+    ServerFrame last = next(back);
+    assertThat(last.getChat().getMessages(0).getText()).isEqualTo("missed 2");
+    assertThat(last.getRoomSeq()).isEqualTo(seen + 2);
+
+    for (int i = 3; i <= 6; i++) {
+      channel.writeInbound(text("{\"chat\":{\"text\":\"missed " + i + "\"}}"));
+      handler.room().flushChat();
+      // Each broadcast finishes before the next tick (else the tick waits and batches grow).
+      channel.runPendingTasks();
+      back.runPendingTasks();
+    }
+    // The buffer holds 3 frames: a viewer 6 behind gets the room afresh, as does one from another epoch.
+    EmbeddedChannel late = viewer("bob");
+    late.writeInbound(text("{\"join\":{\"streamId\":\"demo\",\"resumeEpoch\":\"" + epoch
+        + "\",\"resumeAfterSeq\":\"" + seen + "\"}}"));
+    assertThat(next(late).hasWelcome()).isTrue();
+    EmbeddedChannel stranger = viewer("carol");
+    stranger.writeInbound(text("{\"join\":{\"streamId\":\"demo\",\"resumeEpoch\":\"other\","
+        + "\"resumeAfterSeq\":\"1\"}}"));
+    assertThat(next(stranger).hasWelcome()).isTrue();
+  }
+
+  private EmbeddedChannel viewer(String viewerId) {
+    EmbeddedChannel viewer = new EmbeddedChannel(new ViewerFrameHandler(new FrameCodec(500), rooms,
+        new OrderPlacement(new CoreClient(coreChannel, Duration.ofSeconds(5)), new ReserveBatcher(coreChannel, 16, 2,
+            Duration.ofSeconds(5)), metrics), new FrameRateLimiter(20, 40, System.nanoTime()), metrics));
+    viewer.attr(WsAuthHandler.PRINCIPAL).set(new Principal(viewerId, Principal.Role.VIEWER, Set.of(), 0));
+    return viewer;
   }
 
   @Test
@@ -288,10 +334,15 @@ class ViewerFrameHandlerTest {
 
   /** The next frame written to the viewer, running the loop's tasks while async answers arrive. */
   private ServerFrame next() throws Exception {
+    return next(channel);
+  }
+
+  /** The next frame written to {@code viewer}, running the loop's tasks while async answers arrive. */
+  private ServerFrame next(EmbeddedChannel viewer) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (System.nanoTime() < deadline) {
-      channel.runPendingTasks();
-      TextWebSocketFrame frame = asFrame(channel.readOutbound());
+      viewer.runPendingTasks();
+      TextWebSocketFrame frame = asFrame(viewer.readOutbound());
       if (frame != null) {
         try {
           ServerFrame.Builder b = ServerFrame.newBuilder();
