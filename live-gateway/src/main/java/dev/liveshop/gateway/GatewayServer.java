@@ -108,7 +108,7 @@ public final class GatewayServer implements AutoCloseable {
         config.reserveBatchesInFlight(), config.reserveDeadline());
     GatewayInitializer initializer = new GatewayInitializer(tokens, hostApi, new FrameCodec(config.maxChatChars()),
         rooms, new OrderPlacement(client, batcher, metrics), config.maxFrameBytes(), config.maxRequestBytes(),
-        config.framesPerSecond(), config.frameBurst(), metrics);
+        config.framesPerSecond(), config.frameBurst(), metrics, config.joinsPerMinute(), config.connectionsPerIp());
     try {
       ServerBootstrap bootstrap = new ServerBootstrap()
           .group(group)

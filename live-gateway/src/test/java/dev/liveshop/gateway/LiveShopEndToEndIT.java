@@ -415,6 +415,40 @@ class LiveShopEndToEndIT {
     }
   }
 
+  @Test
+  void connectionsPerIp_pastTheLimitAreClosed_aFreedSlotIsReused() throws Exception {
+    GatewayServer guarded = GatewayServer.start(GatewayConfig.from(ConfigFactory.load()).withHttpPort(0)
+        .withCoreTarget("127.0.0.1:" + core.grpcPort()).withConnectionsPerIp(4));
+    Http api = new Http(guarded.port());
+    java.util.List<String> tokens = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      tokens.add(api.token("crowd-" + i, "viewer"));
+    }
+    java.util.List<WsClient> open = new java.util.ArrayList<>();
+    int refused = 0;
+    try {
+      for (String token : tokens) {
+        try {
+          open.add(new WsClient(guarded.port(), token));
+        } catch (java.util.concurrent.CompletionException e) {
+          refused++;
+        }
+      }
+      // The token requests' keep-alive connection counts too: at most 4 in all from 127.0.0.1.
+      assertThat(open).hasSizeBetween(2, 4);
+      assertThat(refused).isEqualTo(6 - open.size());
+      open.remove(0).close();
+      Thread.sleep(200);
+      open.add(new WsClient(guarded.port(), tokens.get(5)));
+    } finally {
+      open.forEach(WsClient::close);
+    }
+    Thread.sleep(200);
+    assertThat(counter(api.text("/metrics"), "liveshop_gateway_closes_total{reason=\"too-many-connections\"}"))
+        .isGreaterThanOrEqualTo(2);
+    guarded.close();
+  }
+
   private static double counter(String metrics, String name) {
     return metrics.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
         .findFirst().orElseThrow(() -> new AssertionError(name + " not in /metrics"));

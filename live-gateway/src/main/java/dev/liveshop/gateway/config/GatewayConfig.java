@@ -27,7 +27,9 @@ public record GatewayConfig(
     int recentChat,
     int maxViewerBacklogBytes,
     int viewerSendBufferBytes,
-    int resumeFrames) {
+    int resumeFrames,
+    int joinsPerMinute,
+    int connectionsPerIp) {
 
   /** Shortest accepted HMAC secret. */
   public static final int MIN_SECRET_CHARS = 32;
@@ -37,6 +39,10 @@ public record GatewayConfig(
       throw new IllegalArgumentException("live-gateway refuses to start in production mode without a signing key: "
           + "set LIVESHOP_AUTH_SECRET to a random string of at least " + MIN_SECRET_CHARS
           + " characters (or LIVESHOP_AUTH_DEV_MODE=true on a development machine)");
+    }
+    if (joinsPerMinute < 1 || connectionsPerIp < 0) {
+      throw new IllegalArgumentException("liveshop.gateway.limits.joins-per-minute must be >= 1 and "
+          + "connections-per-ip >= 0 (0 is off)");
     }
     if (resumeFrames < 0) {
       throw new IllegalArgumentException("liveshop.gateway.room.resume-frames must be >= 0");
@@ -90,21 +96,23 @@ public record GatewayConfig(
         c.getInt("room.recent-chat"),
         c.getInt("limits.max-viewer-backlog-bytes"),
         c.getInt("limits.viewer-send-buffer-bytes"),
-        c.getInt("room.resume-frames"));
+        c.getInt("room.resume-frames"),
+        c.getInt("limits.joins-per-minute"),
+        c.getInt("limits.connections-per-ip"));
   }
 
   public GatewayConfig withHttpPort(int port) {
     return new GatewayConfig(httpHost, port, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
-        reserveBatchSize, reserveBatchesInFlight, authSecret,
-        devMode, tokenTtl, paymentSecret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat,
-        maxViewerBacklogBytes, viewerSendBufferBytes, resumeFrames);
+        reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
+        maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
+        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp);
   }
 
   public GatewayConfig withPaymentSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
-        reserveBatchSize, reserveBatchesInFlight, authSecret,
-        devMode, tokenTtl, secret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat,
-        maxViewerBacklogBytes, viewerSendBufferBytes, resumeFrames);
+        reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, secret, paymentMaxSkew,
+        maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
+        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp);
   }
 
   /** A stricter slow-viewer policy (tests): the backlog allowance and the kernel send buffer. */
@@ -112,14 +120,21 @@ public record GatewayConfig(
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
         maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxBacklogBytes,
-        sendBufferBytes, resumeFrames);
+        sendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp);
+  }
+
+  public GatewayConfig withConnectionsPerIp(int limit) {
+    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
+        reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
+        maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
+        viewerSendBufferBytes, resumeFrames, joinsPerMinute, limit);
   }
 
   public GatewayConfig withCoreTarget(String target) {
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, target, reserveDeadline, callDeadline,
-        reserveBatchSize, reserveBatchesInFlight, authSecret,
-        devMode, tokenTtl, paymentSecret, paymentMaxSkew, maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat,
-        maxViewerBacklogBytes, viewerSendBufferBytes, resumeFrames);
+        reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
+        maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
+        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp);
   }
 
   /** The settings for the start-up log, secret redacted. */

@@ -22,7 +22,7 @@ final class FrameRateLimiter {
   private long lastNanos;
   private int refusedInARow;
 
-  FrameRateLimiter(int framesPerSecond, int burst, long nowNanos) {
+  FrameRateLimiter(double framesPerSecond, int burst, long nowNanos) {
     this.tokensPerNano = framesPerSecond / 1e9;
     this.burst = burst;
     this.refusalsBeforeClose = burst;

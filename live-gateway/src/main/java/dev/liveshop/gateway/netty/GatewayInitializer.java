@@ -31,11 +31,15 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
   private final GatewayMetrics metrics;
   private final FrameMeter frameMeter;
+  private final ConnectionsPerIp connectionsPerIp;
+  private final int joinsPerMinute;
 
   public GatewayInitializer(TokenService tokens, HostApiHandler hostApi, FrameCodec codec, RoomRegistry rooms,
       OrderPlacement orders, int maxFrameBytes, int maxRequestBytes, int framesPerSecond, int frameBurst,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics, int joinsPerMinute, int connectionsPerIp) {
     this.metrics = metrics;
+    this.joinsPerMinute = joinsPerMinute;
+    this.connectionsPerIp = connectionsPerIp > 0 ? new ConnectionsPerIp(connectionsPerIp, metrics) : null;
     this.frameMeter = new FrameMeter(metrics);
     this.tokens = tokens;
     this.hostApi = hostApi;
@@ -50,6 +54,9 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    if (connectionsPerIp != null) {
+      ch.pipeline().addLast(connectionsPerIp);
+    }
     ch.pipeline()
         .addLast(metrics.trafficHandler())
         .addLast(new HttpServerCodec())
@@ -65,6 +72,8 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         .addLast(frameMeter)
         .addLast(hostApi)
         .addLast(new ViewerFrameHandler(codec, rooms, orders,
-            new FrameRateLimiter(framesPerSecond, frameBurst, System.nanoTime()), metrics));
+            new FrameRateLimiter(framesPerSecond, frameBurst, System.nanoTime()),
+            new FrameRateLimiter(joinsPerMinute / 60.0, Math.max(1, joinsPerMinute / 6), System.nanoTime()),
+            metrics));
   }
 }

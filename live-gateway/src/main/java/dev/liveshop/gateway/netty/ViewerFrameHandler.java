@@ -44,11 +44,14 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
   private final OrderPlacement orders;
   private final FrameRateLimiter limiter;
   private final GatewayMetrics metrics;
+  /** Joins of this connection: each costs a room a welcome (or opening). */
+  private final FrameRateLimiter joins;
   private Room room;
 
   ViewerFrameHandler(FrameCodec codec, RoomRegistry rooms, OrderPlacement orders, FrameRateLimiter limiter,
-      GatewayMetrics metrics) {
+      FrameRateLimiter joins, GatewayMetrics metrics) {
     this.metrics = metrics;
+    this.joins = joins;
     this.codec = codec;
     this.rooms = rooms;
     this.orders = orders;
@@ -123,6 +126,11 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
   }
 
   private void join(ChannelHandlerContext ctx, Principal principal, ClientFrame f) {
+    if (joins.onFrame(System.nanoTime()) != FrameRateLimiter.Decision.ALLOW) {
+      send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_RATE_LIMITED,
+          "joining too often: wait a few seconds before joining again"));
+      return;
+    }
     String streamId = f.getJoin().getStreamId();
     rooms.room(streamId).whenComplete((joined, failure) -> ctx.executor().execute(() -> {
       if (failure != null) {

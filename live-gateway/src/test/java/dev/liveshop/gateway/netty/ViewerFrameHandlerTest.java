@@ -106,9 +106,7 @@ class ViewerFrameHandlerTest {
     ticker = new DefaultEventExecutor();
     metrics = new GatewayMetrics(ticker, () -> 1);
     rooms = new RoomRegistry(client, 10, Duration.ofHours(1), ticker, metrics, 1 << 20, 3);
-    handler = new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(client,
-        new ReserveBatcher(coreChannel, 16, 2, Duration.ofSeconds(5)), metrics),
-        new FrameRateLimiter(20, 40, System.nanoTime()), metrics);
+    handler = handler(new FrameRateLimiter(20, 40, System.nanoTime()));
     channel = new EmbeddedChannel(handler);
     channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
   }
@@ -235,19 +233,35 @@ class ViewerFrameHandlerTest {
     assertThat(next(stranger).hasWelcome()).isTrue();
   }
 
+  /** A session handler on the test's fake live-core, 30 joins a minute (5 at once). */
+  private ViewerFrameHandler handler(FrameRateLimiter frames) {
+    return new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(
+        new CoreClient(coreChannel, Duration.ofSeconds(5)), new ReserveBatcher(coreChannel, 16, 2,
+        Duration.ofSeconds(5)), metrics), frames, new FrameRateLimiter(0.5, 5, System.nanoTime()), metrics);
+  }
+
+  @Test
+  void joins_pastTheBurst_areRateLimited_theSessionStays() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      assertThat(join().hasWelcome()).isTrue();
+    }
+    channel.writeInbound(text("{\"requestId\":\"j6\",\"join\":{\"streamId\":\"demo\"}}"));
+    ServerFrame refused = next();
+    assertThat(refused.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_RATE_LIMITED);
+    assertThat(refused.getError().getRequestId()).isEqualTo("j6");
+    assertThat(channel.isActive()).isTrue();
+    assertThat(handler.room()).isNotNull();
+  }
+
   private EmbeddedChannel viewer(String viewerId) {
-    EmbeddedChannel viewer = new EmbeddedChannel(new ViewerFrameHandler(new FrameCodec(500), rooms,
-        new OrderPlacement(new CoreClient(coreChannel, Duration.ofSeconds(5)), new ReserveBatcher(coreChannel, 16, 2,
-            Duration.ofSeconds(5)), metrics), new FrameRateLimiter(20, 40, System.nanoTime()), metrics));
+    EmbeddedChannel viewer = new EmbeddedChannel(handler(new FrameRateLimiter(20, 40, System.nanoTime())));
     viewer.attr(WsAuthHandler.PRINCIPAL).set(new Principal(viewerId, Principal.Role.VIEWER, Set.of(), 0));
     return viewer;
   }
 
   @Test
   void garbage_getsErrorFramesOnly_andChangesNothing() throws Exception {
-    ViewerFrameHandler patient = new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(
-        new CoreClient(coreChannel, Duration.ofSeconds(5)), new ReserveBatcher(coreChannel, 16, 2,
-        Duration.ofSeconds(5)), metrics), new FrameRateLimiter(1_000_000, 1_000_000, System.nanoTime()), metrics);
+    ViewerFrameHandler patient = handler(new FrameRateLimiter(1_000_000, 1_000_000, System.nanoTime()));
     EmbeddedChannel garbage = new EmbeddedChannel(patient);
     garbage.attr(WsAuthHandler.PRINCIPAL).set(new Principal("mallory", Principal.Role.VIEWER, Set.of(), 0));
     java.util.Random random = new java.util.Random(7);
