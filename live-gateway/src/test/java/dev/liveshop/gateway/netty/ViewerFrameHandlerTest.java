@@ -312,6 +312,29 @@ class ViewerFrameHandlerTest {
   }
 
   @Test
+  void pingLikeLeavePayCancel_eachGetsItsAnswer() throws Exception {
+    channel.writeInbound(text("{\"ping\":{\"clientTimeMs\":\"42\"}}"));
+    assertThat(next().getPong().getClientTimeMs()).isEqualTo(42);
+    channel.writeInbound(text("{\"requestId\":\"l0\",\"like\":{}}"));
+    assertThat(next().getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_NOT_JOINED);
+    join();
+    channel.writeInbound(text("{\"like\":{}}"));
+    channel.writeInbound(text("{\"like\":{}}"));
+    handler.room().publishCounters();
+    assertThat(next().getCounters().getLikes()).isEqualTo(2);
+    channel.writeInbound(text("{\"requestId\":\"p0\",\"pay\":{}}"));
+    assertThat(next().getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_INVALID_FIELD);
+    // The stand-in live-core has no order service: the viewer is told to retry, in words.
+    channel.writeInbound(text("{\"requestId\":\"c1\",\"cancel\":{\"orderId\":\"o-1\"}}"));
+    ServerFrame cancel = next();
+    assertThat(cancel.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_UNAVAILABLE);
+    assertThat(cancel.getError().getRequestId()).isEqualTo("c1");
+    channel.writeInbound(text("{\"leave\":{}}"));
+    channel.runPendingTasks();
+    assertThat(handler.room()).isNull();
+  }
+
+  @Test
   void join_unknownStream_isUnknownStream() throws Exception {
     channel.writeInbound(text("{\"join\":{\"streamId\":\"nope\"}}"));
     assertThat(next().getError().getCode().name()).isEqualTo("ERROR_CODE_UNKNOWN_STREAM");
