@@ -52,6 +52,8 @@ run dev.liveshop.bench.inventory.ReservePeerBench --target redis --threads "$THR
   --out "$OUT/reserve-redis.json" >/dev/null
 run dev.liveshop.bench.inventory.ReservePeerBench --target liveshop --threads "$THREADS" --attempts "$ATTEMPTS" \
   --out "$OUT/reserve-liveshop.json" >/dev/null
+run dev.liveshop.bench.inventory.ReservePeerBench --target liveshop-batched --threads "$THREADS" \
+  --attempts "$ATTEMPTS" --out "$OUT/reserve-liveshop-batched.json" >/dev/null
 echo "== fan-out: $VIEWERS viewers in one room, $CHAT_RATE chat messages/s, $SECONDS_EACH s"
 run dev.liveshop.bench.load.LoadGenerator --target ws-peer --gateway http://127.0.0.1:8090 --scenario chat-storm \
   --viewers "$VIEWERS" --chat-rate "$CHAT_RATE" --seconds "$SECONDS_EACH" --out "$OUT/fanout-ws-peer" >/dev/null

@@ -29,6 +29,13 @@ public final class PeerTable {
       row(table, "reserve p99 µs (lower is better)", number(liveshop, "p99Micros"), number(redis, "p99Micros"),
           false);
     }
+    JsonObject batched = read(dir.resolve("reserve-liveshop-batched.json"));
+    if (batched != null && redis != null) {
+      row(table, "reserve attempts/s, same callers, gateway's batching client (peer: Redis + Lua)",
+          number(batched, "attemptsPerSecond"), number(redis, "attemptsPerSecond"), true);
+      row(table, "reserve p99 µs, batching client (lower is better)", number(batched, "p99Micros"),
+          number(redis, "p99Micros"), false);
+    }
     JsonObject gateway = read(dir.resolve("fanout-liveshop/report.json"));
     JsonObject ws = read(dir.resolve("fanout-ws-peer/report.json"));
     if (gateway != null && ws != null) {

@@ -1,6 +1,7 @@
 package dev.liveshop.bench.inventory;
 
 import com.google.gson.GsonBuilder;
+import dev.liveshop.gateway.order.ReserveBatcher;
 import dev.liveshop.proto.v1.AddProductRequest;
 import dev.liveshop.proto.v1.CatalogServiceGrpc;
 import dev.liveshop.proto.v1.CreateSaleRequest;
@@ -65,7 +66,9 @@ public final class ReservePeerBench implements Callable<Integer> {
       return answer
       """;
 
-  @Option(names = "--target", description = "liveshop or redis (default ${DEFAULT-VALUE}).")
+  @Option(names = "--target", description = "liveshop (one unary Reserve per attempt), liveshop-batched (the "
+      + "gateway's client: attempts of all callers share ReserveBatches messages) or redis "
+      + "(default ${DEFAULT-VALUE}).")
   String target = "liveshop";
 
   @Option(names = "--core", description = "live-core's gRPC address (default ${DEFAULT-VALUE}).")
@@ -109,8 +112,13 @@ public final class ReservePeerBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Reserver reserver = target.equals("redis") ? new RedisLua(redis, threads, quantity)
-        : new LiveShopGrpc(core, quantity)) {
+    try (Reserver reserver = switch (target) {
+      case "redis" -> new RedisLua(redis, threads, quantity);
+      case "liveshop" -> new LiveShopGrpc(core, quantity, false);
+      case "liveshop-batched" -> new LiveShopGrpc(core, quantity, true);
+      default -> throw new CommandLine.ParameterException(new CommandLine(this),
+          "--target must be liveshop, liveshop-batched or redis");
+    }) {
       run(reserver, reserver.open("warmup"), warmupAttempts, "warm-up");
       Map<String, Object> result = run(reserver, reserver.open("measured"), attempts, "measured");
       System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(result));
@@ -170,15 +178,21 @@ public final class ReservePeerBench implements Callable<Integer> {
     return result;
   }
 
-  /** LiveShop: unary Reserve over one gRPC channel (HTTP/2, multiplexed), blocking stub per caller. */
+  /**
+   * LiveShop over one gRPC channel (HTTP/2, multiplexed): a unary Reserve per attempt, or
+   * the gateway's own client, {@link ReserveBatcher}, whose callers' attempts share
+   * ReserveBatches messages. Each caller still waits for its answer before the next.
+   */
   static final class LiveShopGrpc implements Reserver {
     private final ManagedChannel channel;
     private final InventoryServiceGrpc.InventoryServiceBlockingStub inventory;
+    private final ReserveBatcher batcher;
     private final int quantity;
 
-    LiveShopGrpc(String target, int quantity) {
+    LiveShopGrpc(String target, int quantity, boolean batched) {
       this.channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
       this.inventory = InventoryServiceGrpc.newBlockingStub(channel);
+      this.batcher = batched ? new ReserveBatcher(channel, 256, 4, java.time.Duration.ofSeconds(10)) : null;
       this.quantity = quantity;
     }
 
@@ -197,9 +211,11 @@ public final class ReservePeerBench implements Callable<Integer> {
 
     @Override
     public String reserve(String saleId, String viewerId, String clientOrderId) {
-      return inventory.withDeadlineAfter(10, TimeUnit.SECONDS).reserve(ReserveRequest.newBuilder()
-          .setSaleId(saleId).setViewerId(viewerId).setQuantity(1).setClientOrderId(clientOrderId).build())
-          .getResult().name().replace("RESERVE_RESULT_", "");
+      ReserveRequest request = ReserveRequest.newBuilder().setSaleId(saleId).setViewerId(viewerId).setQuantity(1)
+          .setClientOrderId(clientOrderId).build();
+      var answer = batcher != null ? batcher.reserve(request).join()
+          : inventory.withDeadlineAfter(10, TimeUnit.SECONDS).reserve(request);
+      return answer.getResult().name().replace("RESERVE_RESULT_", "");
     }
 
     @Override
