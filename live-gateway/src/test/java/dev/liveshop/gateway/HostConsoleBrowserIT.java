@@ -2,9 +2,6 @@ package dev.liveshop.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
-import dev.liveshop.core.CoreFixture;
-import dev.liveshop.core.CoreServer;
 import dev.liveshop.gateway.config.GatewayConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,22 +16,20 @@ class HostConsoleBrowserIT {
 
   private static final int PHONE_WIDTH = 412;
   private static final int PHONE_HEIGHT = 915;
-  private static CoreServer core;
+  private static LiveSystem system;
   private static GatewayServer gateway;
   private static Http http;
 
   @BeforeAll
-  static void start() throws Exception {
-    core = CoreServer.start(CoreFixture.config("browser"));
-    gateway = GatewayServer.start(GatewayConfig.from(ConfigFactory.load()).withHttpPort(0)
-        .withCoreTarget("127.0.0.1:" + core.grpcPort()));
-    http = new Http(gateway.port());
+  static void start() {
+    system = LiveSystem.start("browser");
+    gateway = system.gateway;
+    http = system.http;
   }
 
   @AfterAll
   static void stop() {
-    gateway.close();
-    core.close();
+    system.close();
   }
 
   @Test
@@ -173,8 +168,7 @@ class HostConsoleBrowserIT {
     try (var socket = new java.net.ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    GatewayConfig config = GatewayConfig.from(ConfigFactory.load()).withHttpPort(port)
-        .withCoreTarget("127.0.0.1:" + core.grpcPort());
+    GatewayConfig config = system.gatewayConfig().withHttpPort(port);
     GatewayServer first = GatewayServer.start(config);
     try (Browser viewer = new Browser(port, PHONE_WIDTH, PHONE_HEIGHT)) {
       viewer.open("/watch/again").waitForText("#status", "live");

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.google.gson.JsonObject;
-import com.typesafe.config.ConfigFactory;
 import dev.liveshop.core.CoreFixture;
-import dev.liveshop.core.CoreServer;
 import dev.liveshop.core.config.CoreConfig;
-import dev.liveshop.gateway.config.GatewayConfig;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -23,26 +20,24 @@ import org.junit.jupiter.api.Test;
 class LiveShopEndToEndIT {
 
   private static final String PAYMENT_SECRET = "provider-shared-secret";
+  private static LiveSystem system;
   private static CoreConfig coreConfig;
-  private static CoreServer core;
   private static GatewayServer gateway;
   private static Http http;
   private static String hostToken;
 
   @BeforeAll
   static void start() throws Exception {
-    coreConfig = CoreFixture.config("e2e");
-    core = CoreServer.start(coreConfig);
-    gateway = GatewayServer.start(GatewayConfig.from(ConfigFactory.load()).withHttpPort(0)
-        .withCoreTarget("127.0.0.1:" + core.grpcPort()).withPaymentSecret(PAYMENT_SECRET));
-    http = new Http(gateway.port());
+    system = LiveSystem.start("e2e", config -> config.withPaymentSecret(PAYMENT_SECRET));
+    coreConfig = system.coreConfig;
+    gateway = system.gateway;
+    http = system.http;
     hostToken = http.token("host-1", "host", "shop", "other");
   }
 
   @AfterAll
   static void stop() {
-    gateway.close();
-    core.close();
+    system.close();
   }
 
   @Test
@@ -289,8 +284,7 @@ class LiveShopEndToEndIT {
 
   @Test
   void operability_readyAndMetered_shutdownTellsViewersToReconnect() throws Exception {
-    GatewayServer second = GatewayServer.start(GatewayConfig.from(ConfigFactory.load()).withHttpPort(0)
-        .withCoreTarget("127.0.0.1:" + core.grpcPort()));
+    GatewayServer second = GatewayServer.start(system.gatewayConfig());
     Http api = new Http(second.port());
     String host = api.token("ops-host", "host", "ops");
     api.post("/api/streams", host, "{\"streamId\":\"ops\",\"title\":\"Ops\"}");
@@ -417,8 +411,7 @@ class LiveShopEndToEndIT {
 
   @Test
   void connectionsPerIp_pastTheLimitAreClosed_aFreedSlotIsReused() throws Exception {
-    GatewayServer guarded = GatewayServer.start(GatewayConfig.from(ConfigFactory.load()).withHttpPort(0)
-        .withCoreTarget("127.0.0.1:" + core.grpcPort()).withConnectionsPerIp(4));
+    GatewayServer guarded = GatewayServer.start(system.gatewayConfig().withConnectionsPerIp(4));
     Http api = new Http(guarded.port());
     java.util.List<String> tokens = new java.util.ArrayList<>();
     for (int i = 0; i < 6; i++) {

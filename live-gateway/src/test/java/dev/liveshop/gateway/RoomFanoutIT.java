@@ -3,10 +3,6 @@ package dev.liveshop.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
-import com.typesafe.config.ConfigFactory;
-import dev.liveshop.core.CoreFixture;
-import dev.liveshop.core.CoreServer;
-import dev.liveshop.gateway.config.GatewayConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -21,22 +17,20 @@ import org.junit.jupiter.api.Test;
 class RoomFanoutIT {
 
   private static final int VIEWERS = 300;
-  private static CoreServer core;
+  private static LiveSystem system;
   private static GatewayServer gateway;
   private static Http http;
 
   @BeforeAll
-  static void start() throws Exception {
-    core = CoreServer.start(CoreFixture.config("fanout"));
-    gateway = GatewayServer.start(GatewayConfig.from(ConfigFactory.load()).withHttpPort(0)
-        .withCoreTarget("127.0.0.1:" + core.grpcPort()));
-    http = new Http(gateway.port());
+  static void start() {
+    system = LiveSystem.start("fanout");
+    gateway = system.gateway;
+    http = system.http;
   }
 
   @AfterAll
   static void stop() {
-    gateway.close();
-    core.close();
+    system.close();
   }
 
   @Test
@@ -106,8 +100,7 @@ class RoomFanoutIT {
 
   @Test
   void viewerThatStopsReading_isDisconnected_theRoomGoesOn() throws Exception {
-    GatewayServer strict = GatewayServer.start(GatewayConfig.from(ConfigFactory.load()).withHttpPort(0)
-        .withCoreTarget("127.0.0.1:" + core.grpcPort()).withViewerBuffers(131_072, 16_384));
+    GatewayServer strict = GatewayServer.start(system.gatewayConfig().withViewerBuffers(131_072, 16_384));
     Http api = new Http(strict.port());
     String host = api.token("slow-host", "host", "slow");
     api.post("/api/streams", host, "{\"streamId\":\"slow\",\"title\":\"Slow\"}");
