@@ -6,6 +6,7 @@ import dev.liveshop.gateway.order.OrderPlacement;
 import dev.liveshop.gateway.protocol.DecodedFrame;
 import dev.liveshop.gateway.protocol.FrameCodec;
 import dev.liveshop.gateway.protocol.Wire;
+import dev.liveshop.gateway.room.MessageIds;
 import dev.liveshop.gateway.room.Room;
 import dev.liveshop.gateway.room.RoomRegistry;
 import dev.liveshop.proto.v1.ChatMessage;
@@ -23,7 +24,6 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,7 +100,7 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
           .setClientTimeMs(f.getPing().getClientTimeMs()).setServerTimeMs(System.currentTimeMillis())).build());
       case CHAT -> {
         if (requireRoom(ctx, f)) {
-          String refusal = room.chat(ChatMessage.newBuilder().setMessageId(UUID.randomUUID().toString())
+          String refusal = room.chat(ChatMessage.newBuilder().setMessageId(MessageIds.next())
               .setViewerId(principal.viewerId()).setText(f.getChat().getText())
               .setSentAtMs(System.currentTimeMillis()).build(), principal.hosts(room.streamId()));
           if (refusal != null) {
