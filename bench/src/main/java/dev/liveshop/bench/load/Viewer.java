@@ -97,7 +97,7 @@ final class Viewer {
   void onText(String text) {
     long now = System.nanoTime();
     stats.frameIn(text.length(), now);
-    if (text.startsWith("{\"chat\":")) {
+    if (isChat(text)) {
       onChat(text, now);
     } else if (text.startsWith("{\"orderAck\":")) {
       onAck(JsonParser.parseString(text).getAsJsonObject().getAsJsonObject("orderAck"), now);
@@ -111,6 +111,15 @@ final class Viewer {
         retryLater(requestId);
       }
     }
+  }
+
+  /** A chat batch: {"chat":...}, or {"roomSeq":"N","chat":...} as room broadcasts are numbered. */
+  private static boolean isChat(String text) {
+    if (text.startsWith("{\"chat\":")) {
+      return true;
+    }
+    int chat = text.startsWith("{\"roomSeq\":") ? text.indexOf("\"chat\":") : -1;
+    return chat > 0 && chat < 40;
   }
 
   private void onChat(String text, long now) {
