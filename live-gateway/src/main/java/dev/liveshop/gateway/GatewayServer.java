@@ -91,7 +91,7 @@ public final class GatewayServer implements AutoCloseable {
     AtomicReference<RoomRegistry> registry = new AtomicReference<>();
     GatewayMetrics metrics = new GatewayMetrics(group.next(), () -> registry.get().openRooms());
     RoomRegistry rooms = new RoomRegistry(client, config.recentChat(), config.roomTick(), group.next(), metrics,
-        config.maxViewerBacklogBytes(), config.resumeFrames());
+        config.maxViewerBacklogBytes(), config.resumeFrames(), config.perViewerFanOut());
     registry.set(rooms);
     AtomicBoolean draining = new AtomicBoolean();
     Supplier<String> unready = () -> {

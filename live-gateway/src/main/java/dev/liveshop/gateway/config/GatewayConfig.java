@@ -29,7 +29,8 @@ public record GatewayConfig(
     int viewerSendBufferBytes,
     int resumeFrames,
     int joinsPerMinute,
-    int connectionsPerIp) {
+    int connectionsPerIp,
+    boolean perViewerFanOut) {
 
   /** Shortest accepted HMAC secret. */
   public static final int MIN_SECRET_CHARS = 32;
@@ -98,21 +99,22 @@ public record GatewayConfig(
         c.getInt("limits.viewer-send-buffer-bytes"),
         c.getInt("room.resume-frames"),
         c.getInt("limits.joins-per-minute"),
-        c.getInt("limits.connections-per-ip"));
+        c.getInt("limits.connections-per-ip"),
+        fanOut(c.getString("room.fan-out")));
   }
 
   public GatewayConfig withHttpPort(int port) {
     return new GatewayConfig(httpHost, port, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
         maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
-        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp);
+        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut);
   }
 
   public GatewayConfig withPaymentSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, secret, paymentMaxSkew,
         maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
-        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp);
+        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut);
   }
 
   /** A stricter slow-viewer policy (tests): the backlog allowance and the kernel send buffer. */
@@ -120,21 +122,30 @@ public record GatewayConfig(
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
         maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxBacklogBytes,
-        sendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp);
+        sendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut);
   }
 
   public GatewayConfig withConnectionsPerIp(int limit) {
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
         maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
-        viewerSendBufferBytes, resumeFrames, joinsPerMinute, limit);
+        viewerSendBufferBytes, resumeFrames, joinsPerMinute, limit, perViewerFanOut);
   }
 
   public GatewayConfig withCoreTarget(String target) {
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, target, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
         maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
-        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp);
+        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut);
+  }
+
+  private static boolean fanOut(String mode) {
+    return switch (mode) {
+      case "shared" -> false;
+      case "per-viewer" -> true;
+      default -> throw new IllegalArgumentException("liveshop.gateway.room.fan-out must be shared or per-viewer, got "
+          + mode);
+    };
   }
 
   /** The settings for the start-up log, secret redacted. */

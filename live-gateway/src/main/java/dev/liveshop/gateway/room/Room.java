@@ -60,8 +60,8 @@ public final class Room {
   private final int resumeFrames;
 
   Room(StreamSnapshot snapshot, int recentChatLimit, GatewayMetrics metrics, long maxViewerBacklogBytes,
-      int resumeFrames) {
-    this.viewers = new RoomChannels(metrics, maxViewerBacklogBytes);
+      int resumeFrames, boolean perViewerFanOut) {
+    this.viewers = new RoomChannels(metrics, maxViewerBacklogBytes, perViewerFanOut);
     this.resumeFrames = resumeFrames;
     this.streamId = snapshot.getStream().getStreamId();
     this.recentChatLimit = recentChatLimit;

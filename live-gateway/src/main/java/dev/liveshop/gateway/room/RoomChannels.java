@@ -31,13 +31,16 @@ final class RoomChannels {
   private int binary;
   private final GatewayMetrics metrics;
   private final long maxBacklogBytes;
+  /** The naive fan-out (benchmark baseline only): encode per viewer, write and flush each. */
+  private final boolean perViewer;
   private int size;
   /** Broadcast tasks submitted and not yet finished, over all loops (decremented on the loops). */
   private final AtomicInteger writing = new AtomicInteger();
 
-  RoomChannels(GatewayMetrics metrics, long maxBacklogBytes) {
+  RoomChannels(GatewayMetrics metrics, long maxBacklogBytes, boolean perViewer) {
     this.metrics = metrics;
     this.maxBacklogBytes = maxBacklogBytes;
+    this.perViewer = perViewer;
   }
 
   void add(Channel channel) {
@@ -80,6 +83,16 @@ final class RoomChannels {
    * ({@code FrameCodec.encodeWire}), released once all loops are done with them.
    */
   void broadcast(ServerFrame message, boolean writableOnly) {
+    if (perViewer) {
+      for (List<Channel> channels : byLoop.values()) {
+        for (Channel channel : channels) {
+          if (channel.isActive() && (!writableOnly || channel.isWritable())) {
+            channel.writeAndFlush(FrameCodec.encode(message, channel), channel.voidPromise());
+          }
+        }
+      }
+      return;
+    }
     ByteBuf json = FrameCodec.encodeWire(message, Wire.JSON, ByteBufAllocator.DEFAULT);
     ByteBuf proto = binary > 0 ? FrameCodec.encodeWire(message, Wire.PROTO, ByteBufAllocator.DEFAULT) : null;
     try {

@@ -42,10 +42,12 @@ public final class RoomRegistry implements AutoCloseable {
   private final GatewayMetrics metrics;
   private final long maxViewerBacklogBytes;
   private final int resumeFrames;
+  private final boolean perViewerFanOut;
 
   public RoomRegistry(CoreClient core, int recentChat, Duration tick, EventExecutor scheduler,
-      GatewayMetrics metrics, long maxViewerBacklogBytes, int resumeFrames) {
+      GatewayMetrics metrics, long maxViewerBacklogBytes, int resumeFrames, boolean perViewerFanOut) {
     this.metrics = metrics;
+    this.perViewerFanOut = perViewerFanOut;
     this.resumeFrames = resumeFrames;
     this.maxViewerBacklogBytes = maxViewerBacklogBytes;
     this.core = core;
@@ -106,7 +108,8 @@ public final class RoomRegistry implements AutoCloseable {
   private CompletableFuture<Room> open(String streamId) {
     return CoreClient.toCompletable(core.catalog().getStream(GetStreamRequest.newBuilder().setStreamId(streamId)
         .build())).thenApply(snapshot -> {
-          Room room = new Room(snapshot, recentChat, metrics, maxViewerBacklogBytes, resumeFrames);
+          Room room = new Room(snapshot, recentChat, metrics, maxViewerBacklogBytes, resumeFrames,
+              perViewerFanOut);
           for (SaleStatus sale : snapshot.getSalesList()) {
             if (sale.getStock().getState() != SaleState.SALE_STATE_ENDED) {
               follow(room, sale.getSale().getSaleId());

@@ -105,7 +105,7 @@ class ViewerFrameHandlerTest {
     CoreClient client = new CoreClient(coreChannel, Duration.ofSeconds(5));
     ticker = new DefaultEventExecutor();
     metrics = new GatewayMetrics(ticker, () -> 1);
-    rooms = new RoomRegistry(client, 10, Duration.ofHours(1), ticker, metrics, 1 << 20, 3);
+    rooms = new RoomRegistry(client, 10, Duration.ofHours(1), ticker, metrics, 1 << 20, 3, false);
     handler = handler(new FrameRateLimiter(20, 40, System.nanoTime()));
     channel = new EmbeddedChannel(handler);
     channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
@@ -332,6 +332,23 @@ class ViewerFrameHandlerTest {
     channel.writeInbound(text("{\"leave\":{}}"));
     channel.runPendingTasks();
     assertThat(handler.room()).isNull();
+  }
+
+  @Test
+  void perViewerFanOut_theBenchmarkBaseline_deliversTheSameFrames() throws Exception {
+    channel.finishAndReleaseAll();
+    rooms.close();
+    rooms = new RoomRegistry(new CoreClient(coreChannel, Duration.ofSeconds(5)), 10, Duration.ofHours(1), ticker,
+        metrics, 1 << 20, 3, true);
+    handler = handler(new FrameRateLimiter(20, 40, System.nanoTime()));
+    channel = new EmbeddedChannel(handler);
+    channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
+    join();
+    channel.writeInbound(text("{\"chat\":{\"text\":\"naive\"}}"));
+    handler.room().flushChat();
+    ServerFrame batch = next();
+    assertThat(batch.getChat().getMessages(0).getText()).isEqualTo("naive");
+    assertThat(batch.getRoomSeq()).isPositive();
   }
 
   @Test
