@@ -193,13 +193,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         requireHost(request, streamId);
         AddProductRequest add = parse(request, AddProductRequest.newBuilder()).setStreamId(streamId).build();
         reply(ctx, keepAlive, core.catalog().addProduct(add), product -> {
-          rooms.whenOpen(streamId, room -> {
-            var lineup = new java.util.ArrayList<>(room.products());
-            if (lineup.stream().noneMatch(p -> p.getProductId().equals(product.getProductId()))) {
-              lineup.add(product);
-              room.onLineup(lineup);
-            }
-          });
+          rooms.productAdded(product);
           return product;
         });
       }
@@ -233,8 +227,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         requireHost(request, streamId);
         PinProductRequest pin = parse(request, PinProductRequest.newBuilder()).setStreamId(streamId).build();
         reply(ctx, keepAlive, core.catalog().pinProduct(pin), stream -> {
-          rooms.whenOpen(streamId, room -> room.onPin(
-              pin.getProductId().isEmpty() ? null : room.product(pin.getProductId())));
+          rooms.pinned(streamId, pin.getProductId());
           return stream;
         });
       }

@@ -125,10 +125,6 @@ public final class Room {
     viewers.remove(channel);
   }
 
-  public synchronized int viewerCount() {
-    return viewers.size();
-  }
-
   /**
    * Queues a chat message for the next tick's batch, unless the host's rules refuse it
    * (the host's own messages always go out). Returns the refusal in words, or null.
@@ -255,11 +251,21 @@ public final class Room {
     broadcast(ServerFrame.newBuilder().setLineup(LineupChanged.newBuilder().addAllProducts(products)).build(), false);
   }
 
-  public synchronized List<Product> products() {
-    return snapshot.getProductsList();
+  /** A product added to the lineup: appended (once, however often it is told) and fanned out. */
+  public synchronized void onProductAdded(Product product) {
+    if (product(product.getProductId()) == null) {
+      List<Product> lineup = new ArrayList<>(snapshot.getProductsList());
+      lineup.add(product);
+      onLineup(lineup);
+    }
   }
 
-  public synchronized Product product(String productId) {
+  /** The host pinned a product of the lineup by id, or unpinned (empty id). */
+  public synchronized void onPinned(String productId) {
+    onPin(productId.isEmpty() ? null : product(productId));
+  }
+
+  private Product product(String productId) {
     return snapshot.getProductsList().stream().filter(p -> p.getProductId().equals(productId)).findFirst()
         .orElse(null);
   }

@@ -96,8 +96,14 @@ public final class RoomRegistry implements AutoCloseable {
     });
   }
 
-  public void pinned(String streamId, Product product) {
-    whenOpen(streamId, room -> room.onPin(product));
+  /** Tells the stream's room (if open here) that the host pinned {@code productId} (empty: unpinned). */
+  public void pinned(String streamId, String productId) {
+    whenOpen(streamId, room -> room.onPinned(productId));
+  }
+
+  /** Tells the stream's room (if open here) about a product added to its lineup. */
+  public void productAdded(Product product) {
+    whenOpen(product.getStreamId(), room -> room.onProductAdded(product));
   }
 
   /** Tells the stream's room (if open here) about its new lineup. */
