@@ -8,6 +8,8 @@ import dev.liveshop.core.grpc.CallExecutors;
 import dev.liveshop.core.grpc.CatalogGrpcService;
 import dev.liveshop.core.grpc.InventoryGrpcService;
 import dev.liveshop.core.grpc.OrderGrpcService;
+import dev.liveshop.core.grpc.RoomBusGrpcService;
+import dev.liveshop.core.bus.RoomBus;
 import dev.liveshop.core.inventory.FlashSale;
 import dev.liveshop.core.inventory.InventoryEngine;
 import dev.liveshop.core.store.CassandraStore;
@@ -76,6 +78,7 @@ public final class CoreServer implements AutoCloseable {
           .addService(new InventoryGrpcService(engine, catalog))
           .addService(new CatalogGrpcService(catalog, engine))
           .addService(new OrderGrpcService(orderStore, engine))
+          .addService(new RoomBusGrpcService(new RoomBus(config.bus())))
           .addService(health.getHealthService())
           .callExecutor(CallExecutors.directForNonBlockingCalls())
           .build()

@@ -15,6 +15,7 @@ public record CoreConfig(
     CassandraSettings cassandra,
     InventorySettings inventory,
     OrderWriteSettings orders,
+    BusSettings bus,
     boolean demoEnabled) {
 
   /** Configuration from reference.conf, application.conf, system properties and the environment. */
@@ -36,19 +37,20 @@ public record CoreConfig(
         CassandraSettings.from(c.getConfig("cassandra")),
         InventorySettings.from(c.getConfig("inventory")),
         OrderWriteSettings.from(c.getConfig("orders")),
+        BusSettings.from(c.getConfig("bus")),
         c.getBoolean("demo.enabled"));
   }
 
   public CoreConfig withGrpcPort(int port) {
-    return new CoreConfig(grpcHost, port, grpcShutdownGrace, cassandra, inventory, orders, demoEnabled);
+    return new CoreConfig(grpcHost, port, grpcShutdownGrace, cassandra, inventory, orders, bus, demoEnabled);
   }
 
   public CoreConfig withCassandra(CassandraSettings settings) {
-    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, settings, inventory, orders, demoEnabled);
+    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, settings, inventory, orders, bus, demoEnabled);
   }
 
   public CoreConfig withDemo(boolean enabled) {
-    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, cassandra, inventory, orders, enabled);
+    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, cassandra, inventory, orders, bus, enabled);
   }
 
   /** One line per setting, for the start-up log. */

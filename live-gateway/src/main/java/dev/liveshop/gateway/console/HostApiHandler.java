@@ -10,7 +10,6 @@ import dev.liveshop.gateway.auth.TokenException;
 import dev.liveshop.gateway.auth.TokenService;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.room.CoreClient;
-import dev.liveshop.gateway.room.Room;
 import dev.liveshop.gateway.room.RoomRegistry;
 import dev.liveshop.proto.v1.AddProductRequest;
 import dev.liveshop.proto.v1.CreateSaleRequest;
@@ -23,6 +22,7 @@ import dev.liveshop.proto.v1.ListStreamsRequest;
 import dev.liveshop.proto.v1.Order;
 import dev.liveshop.proto.v1.ListViewerOrdersRequest;
 import dev.liveshop.proto.v1.ModerationRequest;
+import dev.liveshop.proto.v1.RoomEvent;
 import dev.liveshop.proto.v1.RemoveProductRequest;
 import dev.liveshop.proto.v1.ReorderLineupRequest;
 import dev.liveshop.proto.v1.UpdateSaleRequest;
@@ -192,55 +192,38 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       case "POST /products" -> {
         requireHost(request, streamId);
         AddProductRequest add = parse(request, AddProductRequest.newBuilder()).setStreamId(streamId).build();
-        reply(ctx, keepAlive, core.catalog().addProduct(add), product -> {
-          rooms.productAdded(product);
-          return product;
-        });
+        announce(ctx, keepAlive, core.catalog().addProduct(add),
+            product -> RoomEvent.newBuilder().setStreamId(streamId).setProductAdded(product));
       }
       case "POST /lineup" -> {
         requireHost(request, streamId);
         ReorderLineupRequest reorder = parse(request, ReorderLineupRequest.newBuilder()).setStreamId(streamId)
             .build();
-        reply(ctx, keepAlive, core.catalog().reorderLineup(reorder), lineup -> {
-          rooms.lineupChanged(streamId, lineup.getProductsList());
-          return lineup;
-        });
+        announce(ctx, keepAlive, core.catalog().reorderLineup(reorder),
+            lineup -> RoomEvent.newBuilder().setStreamId(streamId).setLineup(lineup));
       }
       case "POST /moderation" -> {
         requireHost(request, streamId);
         ModerationRequest moderation = parse(request, ModerationRequest.newBuilder()).build();
-        rooms.room(streamId).whenComplete((room, failure) -> {
-          if (failure != null) {
-            reply(ctx, keepAlive, null, failure, Function.identity());
-            return;
-          }
-          try {
-            moderate(room, moderation);
-            HttpResponses.sendJson(ctx, HttpResponseStatus.OK, PRINTER.print(room.chatSettings()), keepAlive);
-          } catch (IllegalArgumentException | InvalidProtocolBufferException e) {
-            HttpResponses.sendError(ctx, HttpResponseStatus.BAD_REQUEST, "INVALID_ARGUMENT", e.getMessage(),
-                keepAlive);
-          }
-        });
+        // The bus checks the action and answers with the stream's chat rules after it.
+        rooms.publish(RoomEvent.newBuilder().setStreamId(streamId).setModeration(moderation).build())
+            .whenComplete((ack, failure) -> reply(ctx, keepAlive, ack == null ? null : ack.getChatSettings(), failure,
+                Function.identity()));
       }
       case "POST /pin" -> {
         requireHost(request, streamId);
         PinProductRequest pin = parse(request, PinProductRequest.newBuilder()).setStreamId(streamId).build();
-        reply(ctx, keepAlive, core.catalog().pinProduct(pin), stream -> {
-          rooms.pinned(streamId, pin.getProductId());
-          return stream;
-        });
+        announce(ctx, keepAlive, core.catalog().pinProduct(pin),
+            stream -> RoomEvent.newBuilder().setStreamId(streamId).setPinnedProductId(pin.getProductId()));
       }
       case "POST /sales" -> {
         requireHost(request, streamId);
         CreateSaleRequest create = parse(request, CreateSaleRequest.newBuilder()).setStreamId(streamId).build();
-        reply(ctx, keepAlive, core.inventory().createSale(create), sale -> {
-          rooms.saleStarted(SaleStatus.newBuilder().setSale(sale).setStock(StockUpdate.newBuilder()
-              .setSaleId(sale.getSaleId()).setStreamId(streamId).setQuantity(sale.getQuantity())
-              .setAvailable(sale.getQuantity()).setStartsAtMs(sale.getStartsAtMs()).setEndsAtMs(sale.getEndsAtMs()))
-              .build());
-          return sale;
-        });
+        announce(ctx, keepAlive, core.inventory().createSale(create), sale -> RoomEvent.newBuilder()
+            .setStreamId(streamId).setSale(SaleStatus.newBuilder().setSale(sale).setStock(StockUpdate.newBuilder()
+                .setSaleId(sale.getSaleId()).setStreamId(streamId).setQuantity(sale.getQuantity())
+                .setAvailable(sale.getQuantity()).setStartsAtMs(sale.getStartsAtMs())
+                .setEndsAtMs(sale.getEndsAtMs()))));
       }
       case "GET /orders" -> {
         requireHost(request, streamId);
@@ -258,11 +241,8 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       String id, HttpMethod method, boolean keepAlive) {
     requireHost(request, streamId);
     if (kind.equals("products") && method.equals(HttpMethod.DELETE)) {
-      reply(ctx, keepAlive, core.catalog().removeProduct(RemoveProductRequest.newBuilder().setStreamId(streamId)
-          .setProductId(id).build()), lineup -> {
-            rooms.lineupChanged(streamId, lineup.getProductsList());
-            return lineup;
-          });
+      announce(ctx, keepAlive, core.catalog().removeProduct(RemoveProductRequest.newBuilder().setStreamId(streamId)
+          .setProductId(id).build()), lineup -> RoomEvent.newBuilder().setStreamId(streamId).setLineup(lineup));
     } else if (kind.equals("sales") && method.equals(HttpMethod.POST)) {
       UpdateSaleRequest update = parse(request, UpdateSaleRequest.newBuilder()).setSaleId(id).build();
       // A host may change only the sales of a stream it hosts: check the sale is this stream's first.
@@ -275,18 +255,6 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     } else {
       throw new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED",
           "use DELETE /api/streams/{id}/products/{productId} or POST /api/streams/{id}/sales/{saleId}");
-    }
-  }
-
-  private static void moderate(Room room, ModerationRequest action) {
-    switch (action.getActionCase()) {
-      case DELETE_MESSAGE_ID -> room.deleteChat(action.getDeleteMessageId());
-      case MUTE_VIEWER_ID -> room.mute(action.getMuteViewerId());
-      case UNMUTE_VIEWER_ID -> room.unmute(action.getUnmuteViewerId());
-      case SLOW_MODE_SECONDS -> room.slowMode(action.getSlowModeSeconds());
-      case CHAT_ENABLED -> room.chatEnabled(action.getChatEnabled());
-      case ACTION_NOT_SET -> throw new IllegalArgumentException("name one action: deleteMessageId, muteViewerId, "
-          + "unmuteViewerId, slowModeSeconds or chatEnabled");
     }
   }
 
@@ -372,6 +340,18 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
   private static <T extends Message> void answer(ChannelHandlerContext ctx, boolean keepAlive,
       com.google.common.util.concurrent.ListenableFuture<T> call) {
     reply(ctx, keepAlive, call, Function.identity());
+  }
+
+  /**
+   * Answers with the result of a host's change once it is also published on the room bus
+   * (so every gateway's viewers see it); a change live-core made but the bus did not take
+   * is answered 503, and the rooms catch up when they next re-read the stream.
+   */
+  private <T extends Message> void announce(ChannelHandlerContext ctx, boolean keepAlive,
+      com.google.common.util.concurrent.ListenableFuture<T> call, Function<T, RoomEvent.Builder> event) {
+    CoreClient.toCompletable(call)
+        .thenCompose(result -> rooms.publish(event.apply(result).build()).thenApply(ack -> result))
+        .whenComplete((result, failure) -> reply(ctx, keepAlive, result, failure, Function.identity()));
   }
 
   private static <T extends Message> void reply(ChannelHandlerContext ctx, boolean keepAlive,

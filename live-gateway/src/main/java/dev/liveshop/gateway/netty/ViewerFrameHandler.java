@@ -10,6 +10,7 @@ import dev.liveshop.gateway.room.MessageIds;
 import dev.liveshop.gateway.room.Room;
 import dev.liveshop.gateway.room.RoomRegistry;
 import dev.liveshop.proto.v1.ChatMessage;
+import dev.liveshop.proto.v1.RoomEvent;
 import dev.liveshop.proto.v1.ClientFrame;
 import dev.liveshop.proto.v1.ErrorCode;
 import dev.liveshop.proto.v1.Pong;
@@ -100,12 +101,7 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
           .setClientTimeMs(f.getPing().getClientTimeMs()).setServerTimeMs(System.currentTimeMillis())).build());
       case CHAT -> {
         if (requireRoom(ctx, f)) {
-          String refusal = room.chat(ChatMessage.newBuilder().setMessageId(MessageIds.next())
-              .setViewerId(principal.viewerId()).setText(f.getChat().getText())
-              .setSentAtMs(System.currentTimeMillis()).build(), principal.hosts(room.streamId()));
-          if (refusal != null) {
-            send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_CHAT_REFUSED, refusal));
-          }
+          chat(ctx, principal, f);
         }
       }
       case LIKE -> {
@@ -123,6 +119,27 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
           f.getCancel().getOrderId());
       default -> throw new IllegalStateException("decoder let through " + f.getKindCase());
     }
+  }
+
+  /**
+   * Checks the host's chat rules here (the viewer is connected to this gateway), then
+   * publishes the message on the room bus, which brings it to every gateway's room.
+   */
+  private void chat(ChannelHandlerContext ctx, Principal principal, ClientFrame f) {
+    long now = System.currentTimeMillis();
+    String refusal = room.admitChat(principal.viewerId(), now, principal.hosts(room.streamId()));
+    if (refusal != null) {
+      send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_CHAT_REFUSED, refusal));
+      return;
+    }
+    rooms.publish(RoomEvent.newBuilder().setStreamId(room.streamId()).setChat(ChatMessage.newBuilder()
+        .setMessageId(MessageIds.next()).setViewerId(principal.viewerId()).setText(f.getChat().getText())
+        .setSentAtMs(now)).build()).whenComplete((ack, failure) -> {
+          if (failure != null) {
+            ctx.executor().execute(() -> send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_UNAVAILABLE,
+                "chat is unavailable for a moment (" + Status.fromThrowable(failure).getCode() + "); send it again")));
+          }
+        });
   }
 
   private void join(ChannelHandlerContext ctx, Principal principal, ClientFrame f) {

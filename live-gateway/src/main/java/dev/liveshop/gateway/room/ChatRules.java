@@ -44,6 +44,14 @@ final class ChatRules {
     return null;
   }
 
+  /** Takes the rules the bus knows (a new room, or a room catching up after a bus reset). */
+  void reset(ChatSettings settings, java.util.Collection<String> mutedViewers) {
+    enabled = !settings.getChatOff();
+    slowMode(settings.getSlowModeSeconds());
+    muted.clear();
+    muted.addAll(mutedViewers);
+  }
+
   void mute(String viewerId) {
     muted.add(viewerId);
   }

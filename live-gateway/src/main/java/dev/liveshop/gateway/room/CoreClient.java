@@ -4,6 +4,9 @@ import com.google.common.util.concurrent.ListenableFuture;
 import dev.liveshop.proto.v1.CatalogServiceGrpc;
 import dev.liveshop.proto.v1.InventoryServiceGrpc;
 import dev.liveshop.proto.v1.OrderServiceGrpc;
+import dev.liveshop.proto.v1.RoomBusServiceGrpc;
+import dev.liveshop.proto.v1.RoomEvent;
+import dev.liveshop.proto.v1.WatchRoomRequest;
 import dev.liveshop.proto.v1.StockUpdate;
 import dev.liveshop.proto.v1.WatchStockRequest;
 import io.grpc.ManagedChannel;
@@ -37,6 +40,15 @@ public final class CoreClient {
 
   public OrderServiceGrpc.OrderServiceFutureStub orders() {
     return OrderServiceGrpc.newFutureStub(channel).withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public RoomBusServiceGrpc.RoomBusServiceFutureStub bus() {
+    return RoomBusServiceGrpc.newFutureStub(channel).withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Follows a stream's room bus until the call fails or is cancelled (no deadline). */
+  public void watchRoom(WatchRoomRequest request, StreamObserver<RoomEvent> observer) {
+    RoomBusServiceGrpc.newStub(channel).watchRoom(request, observer);
   }
 
   /** Streams a sale's stock until the sale ends or the call fails (no deadline). */

@@ -8,9 +8,11 @@ import dev.liveshop.proto.v1.ChatMessage;
 import dev.liveshop.proto.v1.ChatSettings;
 import dev.liveshop.proto.v1.Join;
 import dev.liveshop.proto.v1.LineupChanged;
+import dev.liveshop.proto.v1.ModerationRequest;
 import dev.liveshop.proto.v1.PinChanged;
 import dev.liveshop.proto.v1.Product;
 import dev.liveshop.proto.v1.Resumed;
+import dev.liveshop.proto.v1.RoomBusState;
 import dev.liveshop.proto.v1.RoomCounters;
 import dev.liveshop.proto.v1.SaleStarted;
 import dev.liveshop.proto.v1.SaleStatus;
@@ -31,8 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The viewers of one stream and what they all see: pinned product, sales with their
  * latest stock, recent chat. Every frame sent to the room is encoded once and the same
- * bytes written to every channel, one task per event loop ({@link RoomChannels}). The
- * host's chat rules live here too: a room is one stream on this gateway.
+ * bytes written to every channel, one task per event loop ({@link RoomChannels}). What
+ * changes the room for everyone arrives from the room bus ({@link RoomFeed}), so every
+ * gateway's room of a stream shows the same; the host's chat rules are applied here to
+ * the viewers connected to this gateway.
  *
  * <p>Threading: called from event loops (join, leave, chat), gRPC threads (stock), HTTP
  * handlers (host actions) and the tickers. State is guarded by the room's monitor; broadcasts happen under it too, so
@@ -59,8 +63,8 @@ public final class Room {
   private final ArrayDeque<ServerFrame> replay = new ArrayDeque<>();
   private final int resumeFrames;
 
-  Room(StreamSnapshot snapshot, int recentChatLimit, GatewayMetrics metrics, long maxViewerBacklogBytes,
-      int resumeFrames, boolean perViewerFanOut) {
+  Room(StreamSnapshot snapshot, RoomBusState bus, int recentChatLimit, GatewayMetrics metrics,
+      long maxViewerBacklogBytes, int resumeFrames, boolean perViewerFanOut) {
     this.viewers = new RoomChannels(metrics, maxViewerBacklogBytes, perViewerFanOut);
     this.resumeFrames = resumeFrames;
     this.streamId = snapshot.getStream().getStreamId();
@@ -73,6 +77,10 @@ public final class Room {
       if (sale.getStock().getState() != SaleState.SALE_STATE_ENDED) {
         sales.put(sale.getSale().getSaleId(), sale);
       }
+    }
+    rules.reset(bus.getChatSettings(), bus.getMutedViewerIdsList());
+    for (ChatMessage message : bus.getRecentChatList()) {
+      remember(message);
     }
   }
 
@@ -126,47 +134,49 @@ public final class Room {
   }
 
   /**
-   * Queues a chat message for the next tick's batch, unless the host's rules refuse it
-   * (the host's own messages always go out). Returns the refusal in words, or null.
+   * Whether the host's rules let {@code viewerId} chat now (and, in slow mode, counts the
+   * message): null if so, else the refusal in words. The host's own messages always pass.
    */
-  public synchronized String chat(ChatMessage message, boolean fromHost) {
-    String refusal = fromHost ? null : rules.refusal(message.getViewerId(), message.getSentAtMs());
-    if (refusal == null) {
-      pendingChat.add(message);
-      chatMessages++;
-    }
-    return refusal;
+  public synchronized String admitChat(String viewerId, long nowMs, boolean fromHost) {
+    return fromHost ? null : rules.refusal(viewerId, nowMs);
+  }
+
+  /** A chat message from the bus: queued for the next tick's batch. */
+  synchronized void onChat(ChatMessage message) {
+    pendingChat.add(message);
+    chatMessages++;
   }
 
   public void like() {
     likes.incrementAndGet();
   }
 
+  /** A host's moderation action from the bus; the bus has checked its range. */
+  synchronized void moderate(ModerationRequest action) {
+    switch (action.getActionCase()) {
+      case DELETE_MESSAGE_ID -> deleteChat(action.getDeleteMessageId());
+      case MUTE_VIEWER_ID -> rules.mute(action.getMuteViewerId());
+      case UNMUTE_VIEWER_ID -> rules.unmute(action.getUnmuteViewerId());
+      case SLOW_MODE_SECONDS -> {
+        rules.slowMode(action.getSlowModeSeconds());
+        broadcast(ServerFrame.newBuilder().setChatSettings(rules.settings()).build(), false);
+      }
+      case CHAT_ENABLED -> {
+        rules.enabled(action.getChatEnabled());
+        broadcast(ServerFrame.newBuilder().setChatSettings(rules.settings()).build(), false);
+      }
+      case ACTION_NOT_SET -> {
+        // Nothing to do; the bus refuses such events.
+      }
+    }
+  }
+
   /** Removes a message for everyone: from the recent buffer, the pending batch and every screen. */
-  public synchronized void deleteChat(String messageId) {
+  private void deleteChat(String messageId) {
     recentChat.removeIf(m -> m.getMessageId().equals(messageId));
     pendingChat.removeIf(m -> m.getMessageId().equals(messageId));
     broadcast(ServerFrame.newBuilder().setChatDeleted(ChatDeleted.newBuilder().setMessageId(messageId)).build(),
         false);
-  }
-
-  public synchronized void mute(String viewerId) {
-    rules.mute(viewerId);
-  }
-
-  public synchronized void unmute(String viewerId) {
-    rules.unmute(viewerId);
-  }
-
-  /** Slow mode (0 turns it off); throws IllegalArgumentException when out of range. */
-  public synchronized void slowMode(int seconds) {
-    rules.slowMode(seconds);
-    broadcast(ServerFrame.newBuilder().setChatSettings(rules.settings()).build(), false);
-  }
-
-  public synchronized void chatEnabled(boolean enabled) {
-    rules.enabled(enabled);
-    broadcast(ServerFrame.newBuilder().setChatSettings(rules.settings()).build(), false);
   }
 
   public synchronized ChatSettings chatSettings() {
@@ -203,12 +213,7 @@ public final class Room {
     }
     List<ChatMessage> batch = pendingChat;
     pendingChat = new ArrayList<>();
-    for (ChatMessage message : batch) {
-      recentChat.addLast(message);
-      if (recentChat.size() > recentChatLimit) {
-        recentChat.removeFirst();
-      }
-    }
+    batch.forEach(this::remember);
     broadcast(ServerFrame.newBuilder().setChat(ChatBatch.newBuilder().addAllMessages(batch)).build(), true);
   }
 
@@ -226,10 +231,39 @@ public final class Room {
     broadcast(ServerFrame.newBuilder().setStock(update).build(), false);
   }
 
-  public synchronized void onSaleStarted(SaleStatus sale) {
+  /** A sale launched in this stream: fanned out once however often it is told; true the first time. */
+  synchronized boolean onSaleStarted(SaleStatus sale) {
     if (sales.putIfAbsent(sale.getSale().getSaleId(), sale) == null) {
       broadcast(ServerFrame.newBuilder().setSaleStarted(SaleStarted.newBuilder().setSale(sale)).build(), false);
+      return true;
     }
+    return false;
+  }
+
+  /**
+   * Catches up with a fresh snapshot and bus state after the bus lost our place: lineup,
+   * pin, chat rules, and sales this room did not know (returned, so their stock is followed).
+   */
+  synchronized List<SaleStatus> refresh(StreamSnapshot fresh, RoomBusState bus) {
+    if (!fresh.getProductsList().equals(snapshot.getProductsList())) {
+      onLineup(fresh.getProductsList());
+    }
+    String pinnedId = fresh.getStream().getPinnedProductId();
+    if (!pinnedId.equals(pinned == null ? "" : pinned.getProductId())) {
+      onPinned(pinnedId);
+    }
+    ChatSettings before = rules.settings();
+    rules.reset(bus.getChatSettings(), bus.getMutedViewerIdsList());
+    if (!before.equals(rules.settings())) {
+      broadcast(ServerFrame.newBuilder().setChatSettings(rules.settings()).build(), false);
+    }
+    List<SaleStatus> added = new ArrayList<>();
+    for (SaleStatus sale : fresh.getSalesList()) {
+      if (sale.getStock().getState() != SaleState.SALE_STATE_ENDED && onSaleStarted(sale)) {
+        added.add(sale);
+      }
+    }
+    return added;
   }
 
   /** The host pinned {@code product}, or unpinned when null. */
@@ -263,6 +297,13 @@ public final class Room {
   /** The host pinned a product of the lineup by id, or unpinned (empty id). */
   public synchronized void onPinned(String productId) {
     onPin(productId.isEmpty() ? null : product(productId));
+  }
+
+  private void remember(ChatMessage message) {
+    recentChat.addLast(message);
+    if (recentChat.size() > recentChatLimit) {
+      recentChat.removeFirst();
+    }
   }
 
   private Product product(String productId) {

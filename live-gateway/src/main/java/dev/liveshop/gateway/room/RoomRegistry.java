@@ -2,10 +2,13 @@ package dev.liveshop.gateway.room;
 
 import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.proto.v1.GetStreamRequest;
-import dev.liveshop.proto.v1.Product;
+import dev.liveshop.proto.v1.PublishAck;
+import dev.liveshop.proto.v1.RoomBusState;
+import dev.liveshop.proto.v1.RoomEvent;
 import dev.liveshop.proto.v1.SaleStatus;
 import dev.liveshop.proto.v1.SaleState;
 import dev.liveshop.proto.v1.StockUpdate;
+import dev.liveshop.proto.v1.StreamSnapshot;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.netty.util.concurrent.EventExecutor;
@@ -14,18 +17,19 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The rooms of this gateway, one per stream with viewers, each fed by live-core: opened on
- * the first join from the stream's snapshot, with a WatchStock subscription per open
- * sale (resubscribed after a failure). One ticker flushes every room's chat, another
- * publishes every room's counters once a second.
+ * the first join from the stream's room bus subscription and snapshot, with a WatchStock
+ * subscription per open sale (both renewed after a failure). Everything that changes a
+ * room for every viewer (chat, moderation, pins, lineup, sales) is published on the bus
+ * and applied when the bus delivers it, so viewers on every gateway see the same room.
+ * One ticker flushes every room's chat, another publishes every room's counters once a second.
  *
- * <p>Threading: the map is concurrent; room creation completes on a gRPC thread; stock
- * arrives on gRPC threads; the chat ticker runs on one event loop.
+ * <p>Threading: the maps are concurrent; room creation completes on a gRPC thread; bus
+ * events and stock arrive on gRPC threads; the chat ticker runs on one event loop.
  */
 public final class RoomRegistry implements AutoCloseable {
 
@@ -36,6 +40,7 @@ public final class RoomRegistry implements AutoCloseable {
   private final int recentChat;
   private final EventExecutor scheduler;
   private final ConcurrentHashMap<String, CompletableFuture<Room>> rooms = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, RoomFeed> feeds = new ConcurrentHashMap<>();
   private final ScheduledFuture<?> chatTicker;
   private final ScheduledFuture<?> countersTicker;
   private volatile boolean closed;
@@ -71,60 +76,88 @@ public final class RoomRegistry implements AutoCloseable {
     return room;
   }
 
-  /**
-   * Applies a host's change to the stream's room if it is open here or opening: a room
-   * whose snapshot was read just before the change gets it when it opens (the changes are
-   * idempotent, so a snapshot that already had it is unharmed). No room, nothing to tell.
-   */
-  public void whenOpen(String streamId, Consumer<Room> change) {
-    CompletableFuture<Room> room = rooms.get(streamId);
-    if (room != null) {
-      room.thenAccept(change);
-    }
-  }
-
   /** Rooms open (or opening) on this gateway. */
   public int openRooms() {
     return rooms.size();
   }
 
-  /** Tells the stream's room (if open here) about a sale the host launched, and follows its stock. */
-  public void saleStarted(SaleStatus sale) {
-    whenOpen(sale.getSale().getStreamId(), room -> {
-      room.onSaleStarted(sale);
-      follow(room, sale.getSale().getSaleId());
+  /**
+   * Publishes an event of a stream's room on the bus; every gateway's room of the stream
+   * (this one's too) applies it when the bus delivers it.
+   */
+  public CompletableFuture<PublishAck> publish(RoomEvent event) {
+    return CoreClient.toCompletable(core.bus().publish(event));
+  }
+
+  /**
+   * Subscribes to the stream's bus, then reads its snapshot: the room starts from the
+   * snapshot and the bus's chat state, and the events published since the subscription
+   * (already in the snapshot or not: applying them is idempotent) follow in order.
+   */
+  private CompletableFuture<Room> open(String streamId) {
+    RoomFeed feed = new RoomFeed(streamId, core, scheduler, listener);
+    return feed.start().thenCompose(state -> snapshot(streamId).thenApply(snapshot -> {
+      Room room = new Room(snapshot, state, recentChat, metrics, maxViewerBacklogBytes, resumeFrames,
+          perViewerFanOut);
+      followOpenSales(room, snapshot);
+      feeds.put(streamId, feed);
+      feed.attach(room);
+      log.info("room {} opened with {} open sale(s)", streamId, snapshot.getSalesCount());
+      return room;
+    })).whenComplete((room, failure) -> {
+      if (failure != null) {
+        feed.close();
+      }
     });
   }
 
-  /** Tells the stream's room (if open here) that the host pinned {@code productId} (empty: unpinned). */
-  public void pinned(String streamId, String productId) {
-    whenOpen(streamId, room -> room.onPinned(productId));
-  }
-
-  /** Tells the stream's room (if open here) about a product added to its lineup. */
-  public void productAdded(Product product) {
-    whenOpen(product.getStreamId(), room -> room.onProductAdded(product));
-  }
-
-  /** Tells the stream's room (if open here) about its new lineup. */
-  public void lineupChanged(String streamId, java.util.List<Product> products) {
-    whenOpen(streamId, room -> room.onLineup(products));
-  }
-
-  private CompletableFuture<Room> open(String streamId) {
+  private CompletableFuture<StreamSnapshot> snapshot(String streamId) {
     return CoreClient.toCompletable(core.catalog().getStream(GetStreamRequest.newBuilder().setStreamId(streamId)
-        .build())).thenApply(snapshot -> {
-          Room room = new Room(snapshot, recentChat, metrics, maxViewerBacklogBytes, resumeFrames,
-              perViewerFanOut);
-          for (SaleStatus sale : snapshot.getSalesList()) {
-            if (sale.getStock().getState() != SaleState.SALE_STATE_ENDED) {
-              follow(room, sale.getSale().getSaleId());
-            }
-          }
-          log.info("room {} opened with {} open sale(s)", streamId, snapshot.getSalesCount());
-          return room;
-        });
+        .build()));
   }
+
+  private void followOpenSales(Room room, StreamSnapshot snapshot) {
+    for (SaleStatus sale : snapshot.getSalesList()) {
+      if (sale.getStock().getState() != SaleState.SALE_STATE_ENDED) {
+        follow(room, sale.getSale().getSaleId());
+      }
+    }
+  }
+
+  /** What the bus's events do to a room. */
+  private final RoomFeed.Listener listener = new RoomFeed.Listener() {
+    @Override
+    public void apply(Room room, RoomEvent event) {
+      switch (event.getKindCase()) {
+        case CHAT -> room.onChat(event.getChat());
+        case MODERATION -> room.moderate(event.getModeration());
+        case PINNED_PRODUCT_ID -> room.onPinned(event.getPinnedProductId());
+        case PRODUCT_ADDED -> room.onProductAdded(event.getProductAdded());
+        case LINEUP -> room.onLineup(event.getLineup().getProductsList());
+        case SALE -> {
+          if (room.onSaleStarted(event.getSale())) {
+            follow(room, event.getSale().getSale().getSaleId());
+          }
+        }
+        default -> log.warn("room bus sent an event this gateway does not know ({}); ignored", event.getKindCase());
+      }
+    }
+
+    @Override
+    public void reset(Room room, RoomBusState state, RoomFeed feed) {
+      snapshot(room.streamId()).whenComplete((snapshot, failure) -> {
+        if (failure == null) {
+          for (SaleStatus sale : room.refresh(snapshot, state)) {
+            follow(room, sale.getSale().getSaleId());
+          }
+        } else {
+          log.warn("cannot re-read stream {} after a bus reset ({}); the room goes on as it was", room.streamId(),
+              Status.fromThrowable(failure));
+        }
+        feed.attach(room);
+      });
+    }
+  };
 
   /** Streams a sale's stock into its room until the sale ends; resubscribes after a failure. */
   private void follow(Room room, String saleId) {
@@ -169,5 +202,6 @@ public final class RoomRegistry implements AutoCloseable {
     closed = true;
     chatTicker.cancel(false);
     countersTicker.cancel(false);
+    feeds.values().forEach(RoomFeed::close);
   }
 }

@@ -7,6 +7,9 @@ import dev.liveshop.gateway.auth.Principal;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.order.OrderPlacement;
 import dev.liveshop.gateway.protocol.Wire;
+import dev.liveshop.core.bus.RoomBus;
+import dev.liveshop.core.config.BusSettings;
+import dev.liveshop.core.grpc.RoomBusGrpcService;
 import dev.liveshop.proto.v1.Chat;
 import dev.liveshop.proto.v1.ClientFrame;
 import dev.liveshop.proto.v1.ErrorCode;
@@ -46,8 +49,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The viewer session on Netty's EmbeddedChannel, with live-core played by a small service
- * on gRPC's in-process transport (a stand-in for the real one, which the *IT tests use).
+ * The viewer session on Netty's EmbeddedChannel, with live-core's catalogue and inventory
+ * played by a small service on gRPC's in-process transport (a stand-in for the real one,
+ * which the *IT tests use) and live-core's real room bus behind the same transport.
  */
 class ViewerFrameHandlerTest {
 
@@ -63,6 +67,7 @@ class ViewerFrameHandlerTest {
   void setUp() throws Exception {
     String name = InProcessServerBuilder.generateName();
     core = InProcessServerBuilder.forName(name).directExecutor()
+        .addService(new RoomBusGrpcService(new RoomBus(new BusSettings(64, 10, 1000))))
         .addService(new CatalogServiceGrpc.CatalogServiceImplBase() {
           @Override
           public void getStream(GetStreamRequest r, StreamObserver<StreamSnapshot> out) {

@@ -1,0 +1,93 @@
+package dev.liveshop.core.bus;
+
+import dev.liveshop.core.catalog.InvalidRequestException;
+import dev.liveshop.core.config.BusSettings;
+import dev.liveshop.proto.v1.PublishAck;
+import dev.liveshop.proto.v1.RoomEvent;
+import java.security.SecureRandom;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every stream's {@link RoomLog} on this live-core. The epoch names this process's bus:
+ * sequences restart with it, so a gateway resuming with another epoch is told to reset.
+ *
+ * <p>Threading: thread-safe; the map is concurrent and each log has its own monitor.
+ */
+public final class RoomBus {
+
+  /** Most slow-mode seconds a host may set (the gateway's chat rules use the same bound). */
+  public static final int MAX_SLOW_MODE_SECONDS = 3600;
+
+  private final BusSettings settings;
+  private final String epoch = Long.toString(new SecureRandom().nextLong() >>> 1, 36);
+  private final ConcurrentHashMap<String, RoomLog> streams = new ConcurrentHashMap<>();
+
+  public RoomBus(BusSettings settings) {
+    this.settings = settings;
+  }
+
+  public String epoch() {
+    return epoch;
+  }
+
+  /** Numbers the event and sends it to the stream's subscribers; InvalidRequestException for a bad one. */
+  public PublishAck publish(RoomEvent event) {
+    validate(event);
+    return log(event.getStreamId()).publish(event);
+  }
+
+  public void subscribe(String streamId, BusSubscriber subscriber, String afterEpoch, long afterSeq) {
+    if (streamId.isEmpty()) {
+      throw new InvalidRequestException("stream_id is required");
+    }
+    if (afterSeq < 0) {
+      throw new InvalidRequestException("after_seq must be 0 or more, got " + afterSeq);
+    }
+    log(streamId).subscribe(subscriber, afterEpoch, afterSeq);
+  }
+
+  /** Subscriptions open on the stream (for tests and metrics). */
+  public int subscribers(String streamId) {
+    RoomLog log = streams.get(streamId);
+    return log == null ? 0 : log.subscribers();
+  }
+
+  private RoomLog log(String streamId) {
+    return streams.computeIfAbsent(streamId, id -> new RoomLog(id, epoch, settings));
+  }
+
+  private static void validate(RoomEvent event) {
+    if (event.getStreamId().isEmpty()) {
+      throw new InvalidRequestException("stream_id is required");
+    }
+    switch (event.getKindCase()) {
+      case KIND_NOT_SET -> throw new InvalidRequestException("name the event: chat, moderation, pinned_product_id, "
+          + "product_added, lineup or sale");
+      case STATE -> throw new InvalidRequestException("state is sent by the bus, not published");
+      case CHAT -> {
+        if (event.getChat().getMessageId().isEmpty() || event.getChat().getViewerId().isEmpty()) {
+          throw new InvalidRequestException("chat.message_id and chat.viewer_id are required");
+        }
+      }
+      case MODERATION -> {
+        switch (event.getModeration().getActionCase()) {
+          case ACTION_NOT_SET -> throw new InvalidRequestException("name one action: deleteMessageId, "
+              + "muteViewerId, unmuteViewerId, slowModeSeconds or chatEnabled");
+          case SLOW_MODE_SECONDS -> {
+            int seconds = event.getModeration().getSlowModeSeconds();
+            if (seconds < 0 || seconds > MAX_SLOW_MODE_SECONDS) {
+              throw new InvalidRequestException("slowModeSeconds must be 0.." + MAX_SLOW_MODE_SECONDS + ", got "
+                  + seconds);
+            }
+          }
+          default -> {
+            // Ids of messages and viewers are opaque.
+          }
+        }
+      }
+      default -> {
+        // Catalogue events come from the gateway after live-core accepted the change.
+      }
+    }
+  }
+}

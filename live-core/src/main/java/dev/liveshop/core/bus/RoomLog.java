@@ -1,0 +1,136 @@
+package dev.liveshop.core.bus;
+
+import dev.liveshop.core.config.BusSettings;
+import dev.liveshop.proto.v1.ChatMessage;
+import dev.liveshop.proto.v1.ChatSettings;
+import dev.liveshop.proto.v1.ModerationRequest;
+import dev.liveshop.proto.v1.PublishAck;
+import dev.liveshop.proto.v1.RoomBusState;
+import dev.liveshop.proto.v1.RoomEvent;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One stream on the bus: its sequence, the last events for catching up, the chat rules
+ * and recent chat a new subscriber starts from, and the subscribers.
+ *
+ * <p>Threading: every method holds the monitor, so events reach each subscriber in
+ * sequence order and a subscriber never misses one between its catch-up and live events.
+ */
+final class RoomLog {
+
+  private final String streamId;
+  private final String epoch;
+  private final BusSettings settings;
+  private long seq;
+  private final ArrayDeque<RoomEvent> replay = new ArrayDeque<>();
+  private final ArrayDeque<ChatMessage> recentChat = new ArrayDeque<>();
+  private ChatSettings chatSettings = ChatSettings.getDefaultInstance();
+  private final Set<String> muted = new LinkedHashSet<>();
+  private final List<Subscription> subscribers = new ArrayList<>();
+
+  RoomLog(String streamId, String epoch, BusSettings settings) {
+    this.streamId = streamId;
+    this.epoch = epoch;
+    this.settings = settings;
+  }
+
+  synchronized PublishAck publish(RoomEvent event) {
+    RoomEvent numbered = event.toBuilder().setBusEpoch(epoch).setSeq(++seq).build();
+    remember(numbered);
+    replay.addLast(numbered);
+    if (replay.size() > settings.replayEvents()) {
+      replay.removeFirst();
+    }
+    for (Iterator<Subscription> it = subscribers.iterator(); it.hasNext(); ) {
+      if (!it.next().deliver(numbered)) {
+        it.remove();
+      }
+    }
+    return PublishAck.newBuilder().setBusEpoch(epoch).setSeq(seq).setChatSettings(chatSettings).build();
+  }
+
+  /**
+   * Starts a subscription: the state first, then the events after {@code afterSeq} when the
+   * subscriber names this bus's epoch and they are still buffered (else the state says reset).
+   */
+  synchronized void subscribe(BusSubscriber subscriber, String subscriberEpoch, long afterSeq) {
+    boolean resuming = !subscriberEpoch.isEmpty();
+    boolean canReplay = resuming && subscriberEpoch.equals(epoch) && afterSeq <= seq
+        && (afterSeq == seq || (!replay.isEmpty() && replay.peekFirst().getSeq() <= afterSeq + 1));
+    subscriber.send(RoomEvent.newBuilder().setStreamId(streamId).setBusEpoch(epoch)
+        .setState(RoomBusState.newBuilder().setReset(resuming && !canReplay).setLastSeq(canReplay ? afterSeq : seq)
+            .setChatSettings(chatSettings).addAllMutedViewerIds(muted).addAllRecentChat(recentChat))
+        .build());
+    if (canReplay) {
+      for (RoomEvent missed : replay) {
+        if (missed.getSeq() > afterSeq) {
+          subscriber.send(missed);
+        }
+      }
+    }
+    subscribers.add(new Subscription(subscriber));
+  }
+
+  synchronized int subscribers() {
+    return subscribers.size();
+  }
+
+  /** Keeps what a new subscriber needs beyond the replay buffer: chat rules and recent chat. */
+  private void remember(RoomEvent event) {
+    switch (event.getKindCase()) {
+      case CHAT -> {
+        recentChat.addLast(event.getChat());
+        if (recentChat.size() > settings.recentChat()) {
+          recentChat.removeFirst();
+        }
+      }
+      case MODERATION -> moderate(event.getModeration());
+      default -> {
+        // Pins, lineup and sales are in the catalogue a subscriber reads.
+      }
+    }
+  }
+
+  private void moderate(ModerationRequest action) {
+    switch (action.getActionCase()) {
+      case DELETE_MESSAGE_ID -> recentChat.removeIf(m -> m.getMessageId().equals(action.getDeleteMessageId()));
+      case MUTE_VIEWER_ID -> muted.add(action.getMuteViewerId());
+      case UNMUTE_VIEWER_ID -> muted.remove(action.getUnmuteViewerId());
+      case SLOW_MODE_SECONDS -> chatSettings = chatSettings.toBuilder()
+          .setSlowModeSeconds(action.getSlowModeSeconds()).build();
+      case CHAT_ENABLED -> chatSettings = chatSettings.toBuilder().setChatOff(!action.getChatEnabled()).build();
+      case ACTION_NOT_SET -> throw new IllegalStateException("RoomBus.validate let an empty action through");
+    }
+  }
+
+  /** A subscriber and how many events it was sent while its transport was full. */
+  private final class Subscription {
+    private final BusSubscriber subscriber;
+    private int sentWhileFull;
+
+    Subscription(BusSubscriber subscriber) {
+      this.subscriber = subscriber;
+    }
+
+    /** Sends the event; false when the subscription is over (cancelled, or cut off for falling behind). */
+    boolean deliver(RoomEvent event) {
+      if (subscriber.isCancelled()) {
+        return false;
+      }
+      if (subscriber.isReady()) {
+        sentWhileFull = 0;
+      } else if (++sentWhileFull > settings.maxSubscriberBacklog()) {
+        subscriber.fellBehind("more than " + settings.maxSubscriberBacklog() + " events of stream '" + streamId
+            + "' waiting to be sent; resubscribe with the last seq you applied");
+        return false;
+      }
+      subscriber.send(event);
+      return true;
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.liveshop.core.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.liveshop.core.catalog.InvalidRequestException;
+import dev.liveshop.core.config.BusSettings;
+import dev.liveshop.proto.v1.ChatMessage;
+import dev.liveshop.proto.v1.ModerationRequest;
+import dev.liveshop.proto.v1.PublishAck;
+import dev.liveshop.proto.v1.RoomBusState;
+import dev.liveshop.proto.v1.RoomEvent;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RoomBusTest {
+
+  private final RoomBus bus = new RoomBus(new BusSettings(4, 2, 3));
+
+  @Test
+  void publish_numbersEventsPerStream_andEverySubscriberGetsThemInOrder() {
+    Recorder first = subscribe("s1", "", 0);
+    Recorder second = subscribe("s1", "", 0);
+    Recorder other = subscribe("s2", "", 0);
+
+    assertThat(bus.publish(chat("s1", "m1")).getSeq()).isEqualTo(1);
+    assertThat(bus.publish(pin("s1", "p1")).getSeq()).isEqualTo(2);
+    assertThat(bus.publish(chat("s2", "x")).getSeq()).isEqualTo(1);
+
+    for (Recorder r : List.of(first, second)) {
+      assertThat(r.events.get(0).getState().getLastSeq()).isZero();
+      assertThat(r.events.subList(1, 3)).extracting(RoomEvent::getSeq).containsExactly(1L, 2L);
+      assertThat(r.events.get(2).getPinnedProductId()).isEqualTo("p1");
+    }
+    assertThat(other.events).hasSize(2);
+  }
+
+  @Test
+  void resubscribe_withEpochAndSeqInTheBuffer_replaysWhatWasMissed() {
+    for (int i = 1; i <= 5; i++) {
+      bus.publish(chat("s", "m" + i));
+    }
+    Recorder back = subscribe("s", bus.epoch(), 3);
+
+    RoomBusState state = back.events.get(0).getState();
+    assertThat(state.getReset()).isFalse();
+    assertThat(state.getLastSeq()).isEqualTo(3);
+    assertThat(back.events.subList(1, back.events.size())).extracting(e -> e.getChat().getMessageId())
+        .containsExactly("m4", "m5");
+  }
+
+  @Test
+  void resubscribe_tooFarBehindOrFromAnotherEpoch_isToldToReset() {
+    for (int i = 1; i <= 6; i++) {
+      bus.publish(chat("s", "m" + i));
+    }
+    Recorder behind = subscribe("s", bus.epoch(), 1); // buffer holds 3..6
+    Recorder stranger = subscribe("s", "older-bus", 6);
+
+    for (Recorder r : List.of(behind, stranger)) {
+      assertThat(r.events).hasSize(1);
+      assertThat(r.events.get(0).getState().getReset()).isTrue();
+      assertThat(r.events.get(0).getState().getLastSeq()).isEqualTo(6);
+    }
+  }
+
+  @Test
+  void state_carriesChatRulesMutesAndRecentChatWithoutDeletedMessages() {
+    bus.publish(chat("s", "m1"));
+    bus.publish(chat("s", "m2"));
+    bus.publish(chat("s", "m3"));
+    bus.publish(moderation("s", ModerationRequest.newBuilder().setDeleteMessageId("m3")));
+    bus.publish(moderation("s", ModerationRequest.newBuilder().setMuteViewerId("troll")));
+    bus.publish(moderation("s", ModerationRequest.newBuilder().setSlowModeSeconds(5)));
+    PublishAck ack = bus.publish(moderation("s", ModerationRequest.newBuilder().setChatEnabled(false)));
+
+    assertThat(ack.getChatSettings().getChatOff()).isTrue();
+    assertThat(ack.getChatSettings().getSlowModeSeconds()).isEqualTo(5);
+    RoomBusState state = subscribe("s", "", 0).events.get(0).getState();
+    assertThat(state.getRecentChatList()).extracting(ChatMessage::getMessageId).containsExactly("m2");
+    assertThat(state.getMutedViewerIdsList()).containsExactly("troll");
+    assertThat(state.getChatSettings()).isEqualTo(ack.getChatSettings());
+  }
+
+  @Test
+  void subscriberThatStaysFull_isCutOffAndNoLongerSent() {
+    Recorder slow = subscribe("s", "", 0);
+    slow.ready = false;
+    for (int i = 1; i <= 5; i++) {
+      bus.publish(chat("s", "m" + i));
+    }
+    assertThat(slow.cutOff).contains("resubscribe");
+    assertThat(slow.events).hasSize(1 + 3);
+    assertThat(bus.subscribers("s")).isZero();
+  }
+
+  @Test
+  void badEvents_areRefusedAndNotNumbered() {
+    assertThatThrownBy(() -> bus.publish(RoomEvent.newBuilder().setStreamId("s").build()))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("name the event");
+    assertThatThrownBy(() -> bus.publish(chat("", "m")))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("stream_id");
+    assertThatThrownBy(() -> bus.publish(RoomEvent.newBuilder().setStreamId("s")
+        .setState(RoomBusState.getDefaultInstance()).build()))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("state");
+    assertThatThrownBy(() -> bus.publish(moderation("s", ModerationRequest.newBuilder().setSlowModeSeconds(3601))))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("slowModeSeconds must be 0..3600");
+    assertThatThrownBy(() -> bus.publish(RoomEvent.newBuilder().setStreamId("s")
+        .setChat(ChatMessage.newBuilder().setText("no ids")).build()))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("message_id");
+    assertThatThrownBy(() -> subscribe("s", "", -1)).isInstanceOf(InvalidRequestException.class);
+
+    assertThat(bus.publish(chat("s", "ok")).getSeq()).isEqualTo(1);
+  }
+
+  private Recorder subscribe(String streamId, String epoch, long afterSeq) {
+    Recorder recorder = new Recorder();
+    bus.subscribe(streamId, recorder, epoch, afterSeq);
+    return recorder;
+  }
+
+  private static RoomEvent chat(String streamId, String messageId) {
+    return RoomEvent.newBuilder().setStreamId(streamId).setChat(ChatMessage.newBuilder().setMessageId(messageId)
+        .setViewerId("v").setText("hi")).build();
+  }
+
+  private static RoomEvent pin(String streamId, String productId) {
+    return RoomEvent.newBuilder().setStreamId(streamId).setPinnedProductId(productId).build();
+  }
+
+  private static RoomEvent moderation(String streamId, ModerationRequest.Builder action) {
+    return RoomEvent.newBuilder().setStreamId(streamId).setModeration(action).build();
+  }
+
+  /** A subscriber that keeps what it is sent; its readiness is set by the test. */
+  private static final class Recorder implements BusSubscriber {
+    final List<RoomEvent> events = new ArrayList<>();
+    boolean ready = true;
+    String cutOff;
+
+    @Override
+    public boolean isReady() {
+      return ready;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return cutOff != null;
+    }
+
+    @Override
+    public void send(RoomEvent event) {
+      events.add(event);
+    }
+
+    @Override
+    public void fellBehind(String reason) {
+      cutOff = reason;
+    }
+  }
+}
