@@ -70,7 +70,7 @@ public class GrpcReserveBenchmark extends BenchmarkDefaults {
     engine.open(new FlashSale("s0", "bench", "p", 100, Integer.MAX_VALUE / 2, 1, now - 1000, now + 3_600_000,
         3_600_000, false), List.of()).join();
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new InventoryGrpcService(engine, null));
+        .addService(new InventoryGrpcService(engine, null, null));
     if (executor.equals("direct")) {
       builder.callExecutor(CallExecutors.directForNonBlockingCalls());
     }

@@ -76,7 +76,7 @@ final class NodeFiles {
         "seed_provider:",
         "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
         "    parameters:",
-        "      - seeds: \"" + s.listenAddress() + ":" + s.storagePort() + "\"",
+        "      - seeds: \"" + s.seedList() + "\"",
         "listen_address: " + s.listenAddress(),
         "rpc_address: " + s.listenAddress(),
         "storage_port: " + s.storagePort(),

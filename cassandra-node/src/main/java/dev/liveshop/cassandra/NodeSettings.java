@@ -33,6 +33,8 @@ import java.util.Optional;
  * @param javaHome a JDK 17 (or 11) to run the node with; empty means "find one"
  * @param startTimeout how long {@link CassandraNode#start} waits for the node to answer CQL
  * @param clusterName written to the node's yaml; a restart must use the same one
+ * @param seeds the {@code address:storagePort} list a node of a cluster gossips with first;
+ *     empty for a node that is its own seed (a single node, or a cluster's first)
  */
 public record NodeSettings(
     Path dataDirectory,
@@ -43,7 +45,8 @@ public record NodeSettings(
     String initialHeap,
     Optional<Path> javaHome,
     Duration startTimeout,
-    String clusterName) {
+    String clusterName,
+    String seeds) {
 
   /** Overrides the data directory (default: the one the caller passes, {@code ./data/cassandra} locally). */
   public static final String DATA_DIR_ENV = "LIVESHOP_CASSANDRA_DATA_DIR";
@@ -53,6 +56,10 @@ public record NodeSettings(
   public static final String STORAGE_PORT_ENV = "LIVESHOP_CASSANDRA_STORAGE_PORT";
   /** Overrides the maximum heap (default 1G), e.g. {@code 2G} or {@code 768M}. */
   public static final String HEAP_ENV = "LIVESHOP_CASSANDRA_HEAP";
+  /** Overrides the listen address (default 127.0.0.1), e.g. 127.0.0.2 for a second node on this machine. */
+  public static final String LISTEN_ADDRESS_ENV = "LIVESHOP_CASSANDRA_LISTEN_ADDRESS";
+  /** The seeds of a cluster the node joins, {@code 127.0.0.1:7000[,...]} (default: the node itself). */
+  public static final String SEEDS_ENV = "LIVESHOP_CASSANDRA_SEEDS";
   /** The JDK 17 to run the node with (default: searched for). */
   public static final String JAVA_HOME_ENV = "LIVESHOP_CASSANDRA_JAVA_HOME";
 
@@ -64,6 +71,11 @@ public record NodeSettings(
     Objects.requireNonNull(javaHome, "javaHome");
     requireText("listen address", listenAddress);
     requireText("cluster name", clusterName);
+    Objects.requireNonNull(seeds, "seeds");
+    if (!seeds.isBlank() && !seeds.matches("[^\\s,:\"]+:\\d{1,5}(,[^\\s,:\"]+:\\d{1,5})*")) {
+      throw new IllegalArgumentException("the seeds '" + seeds + "' are not address:port[,address:port...] (check "
+          + SEEDS_ENV + ")");
+    }
     if (clusterName.contains("'")) {
       throw new IllegalArgumentException("the cluster name must not contain a quote: " + clusterName);
     }
@@ -89,7 +101,7 @@ public record NodeSettings(
   /** The defaults listed above, with data under {@code dataDirectory}. */
   public static NodeSettings defaults(Path dataDirectory) {
     return new NodeSettings(dataDirectory, "127.0.0.1", 9042, 7000, "1G", "256M", Optional.empty(),
-        Duration.ofSeconds(120), "liveshop");
+        Duration.ofSeconds(120), "liveshop", "");
   }
 
   /**
@@ -119,6 +131,14 @@ public record NodeSettings(
     if (storagePort != null) {
       s = s.withStoragePort(parsePort(STORAGE_PORT_ENV, storagePort));
     }
+    String listen = value(env, LISTEN_ADDRESS_ENV);
+    if (listen != null) {
+      s = s.withListenAddress(listen);
+    }
+    String seeds = value(env, SEEDS_ENV);
+    if (seeds != null) {
+      s = s.withSeeds(seeds);
+    }
     String heap = value(env, HEAP_ENV);
     if (heap != null) {
       if (!heap.matches(HEAP_SIZE)) {
@@ -141,25 +161,25 @@ public record NodeSettings(
   /** A copy with data, logs and configuration under {@code dir}. */
   public NodeSettings withDataDirectory(Path dir) {
     return new NodeSettings(dir, listenAddress, nativePort, storagePort, maxHeap, initialHeap, javaHome,
-        startTimeout, clusterName);
+        startTimeout, clusterName, seeds);
   }
 
   /** A copy listening on {@code address} (CQL and gossip). */
   public NodeSettings withListenAddress(String address) {
     return new NodeSettings(dataDirectory, address, nativePort, storagePort, maxHeap, initialHeap, javaHome,
-        startTimeout, clusterName);
+        startTimeout, clusterName, seeds);
   }
 
   /** A copy with the CQL port {@code port}. */
   public NodeSettings withNativePort(int port) {
     return new NodeSettings(dataDirectory, listenAddress, port, storagePort, maxHeap, initialHeap, javaHome,
-        startTimeout, clusterName);
+        startTimeout, clusterName, seeds);
   }
 
   /** A copy with the storage (gossip) port {@code port}. */
   public NodeSettings withStoragePort(int port) {
     return new NodeSettings(dataDirectory, listenAddress, nativePort, port, maxHeap, initialHeap, javaHome,
-        startTimeout, clusterName);
+        startTimeout, clusterName, seeds);
   }
 
   /**
@@ -170,31 +190,42 @@ public record NodeSettings(
     String initial = heapBytes("initial heap", null, initialHeap) > heapBytes("maximum heap", HEAP_ENV, heap)
         ? heap : initialHeap;
     return new NodeSettings(dataDirectory, listenAddress, nativePort, storagePort, heap, initial, javaHome,
-        startTimeout, clusterName);
+        startTimeout, clusterName, seeds);
   }
 
   /** A copy with {@code -Xms} set to {@code heap}, e.g. {@code 256M}; at most the maximum heap. */
   public NodeSettings withInitialHeap(String heap) {
     return new NodeSettings(dataDirectory, listenAddress, nativePort, storagePort, maxHeap, heap, javaHome,
-        startTimeout, clusterName);
+        startTimeout, clusterName, seeds);
   }
 
   /** A copy that runs the node on the JDK at {@code home} (must be 17 or 11) instead of searching. */
   public NodeSettings withJavaHome(Path home) {
     return new NodeSettings(dataDirectory, listenAddress, nativePort, storagePort, maxHeap, initialHeap,
-        Optional.of(home), startTimeout, clusterName);
+        Optional.of(home), startTimeout, clusterName, seeds);
   }
 
   /** A copy that waits up to {@code timeout} for the node to answer CQL. */
   public NodeSettings withStartTimeout(Duration timeout) {
     return new NodeSettings(dataDirectory, listenAddress, nativePort, storagePort, maxHeap, initialHeap, javaHome,
-        timeout, clusterName);
+        timeout, clusterName, seeds);
   }
 
   /** A copy with the cluster name {@code name}; a node restarted on its data must keep its name. */
   public NodeSettings withClusterName(String name) {
     return new NodeSettings(dataDirectory, listenAddress, nativePort, storagePort, maxHeap, initialHeap, javaHome,
-        startTimeout, name);
+        startTimeout, name, seeds);
+  }
+
+  /** A copy that joins the cluster whose seeds are {@code seeds} ({@code address:port[,...]}; empty: itself). */
+  public NodeSettings withSeeds(String seeds) {
+    return new NodeSettings(dataDirectory, listenAddress, nativePort, storagePort, maxHeap, initialHeap, javaHome,
+        startTimeout, clusterName, seeds);
+  }
+
+  /** The seeds the node's yaml names: the configured ones, or the node itself. */
+  public String seedList() {
+    return seeds.isBlank() ? listenAddress + ":" + storagePort : seeds;
   }
 
   /** The variable's value, or null when it is unset or blank (an empty export means "default"). */

@@ -44,12 +44,25 @@ class NodeSettingsTest {
         NodeSettings.NATIVE_PORT_ENV, "19043",
         NodeSettings.STORAGE_PORT_ENV, " 17001 ",
         NodeSettings.HEAP_ENV, "2G",
-        NodeSettings.JAVA_HOME_ENV, jdk.toString()));
+        NodeSettings.JAVA_HOME_ENV, jdk.toString(),
+        NodeSettings.LISTEN_ADDRESS_ENV, "127.0.0.2",
+        NodeSettings.SEEDS_ENV, "127.0.0.1:17001"));
     assertThat(s.dataDirectory()).isEqualTo(dir.resolve("other").toAbsolutePath());
     assertThat(s.nativePort()).isEqualTo(19043);
     assertThat(s.storagePort()).isEqualTo(17001);
     assertThat(s.maxHeap()).isEqualTo("2G");
     assertThat(s.javaHome()).contains(jdk);
+    assertThat(s.listenAddress()).isEqualTo("127.0.0.2");
+    assertThat(s.seedList()).isEqualTo("127.0.0.1:17001");
+  }
+
+  @Test
+  void seeds_defaultToTheNodeItself_andBadListsAreRefusedNamingTheVariable() {
+    assertThat(NodeSettings.defaults(dir).withStoragePort(17000).seedList()).isEqualTo("127.0.0.1:17000");
+    assertThat(NodeSettings.defaults(dir).withSeeds("127.0.0.1:7000,127.0.0.2:7000").seedList())
+        .isEqualTo("127.0.0.1:7000,127.0.0.2:7000");
+    assertThatThrownBy(() -> NodeSettings.fromEnvironment(dir, Map.of(NodeSettings.SEEDS_ENV, "127.0.0.1")))
+        .hasMessageContaining(NodeSettings.SEEDS_ENV);
   }
 
   @Test

@@ -10,7 +10,8 @@ import dev.liveshop.core.grpc.InventoryGrpcService;
 import dev.liveshop.core.grpc.OrderGrpcService;
 import dev.liveshop.core.grpc.RoomBusGrpcService;
 import dev.liveshop.core.bus.RoomBus;
-import dev.liveshop.core.inventory.FlashSale;
+import dev.liveshop.core.shard.SaleOwnership;
+import dev.liveshop.core.shard.ShardPeers;
 import dev.liveshop.core.inventory.InventoryEngine;
 import dev.liveshop.core.store.CassandraStore;
 import dev.liveshop.core.store.CatalogStore;
@@ -28,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running live-core: Cassandra session, inventory engine (sales recovered from the
- * store), and the gRPC server. Threads it starts: the inventory shards
+ * A running live-core: Cassandra session, inventory engine (this shard's sales recovered
+ * from the store), the room bus, and the gRPC server. Threads it starts: the inventory shards
  * ({@code inventory-shard-N}), gRPC's event loops and executor, the driver's I/O threads.
  */
 public final class CoreServer implements AutoCloseable {
@@ -40,10 +41,12 @@ public final class CoreServer implements AutoCloseable {
   private final CqlSession session;
   private final OrderStore orders;
   private final InventoryEngine engine;
+  private final ShardPeers peers;
   private final Server server;
 
   private CoreServer(CoreConfig config, CqlSession session, OrderStore orders, InventoryEngine engine,
-      Server server) {
+      ShardPeers peers, Server server) {
+    this.peers = peers;
     this.config = config;
     this.session = session;
     this.orders = orders;
@@ -63,21 +66,29 @@ public final class CoreServer implements AutoCloseable {
     CqlSession session = CassandraStore.open(config.cassandra());
     OrderStore orderStore = null;
     InventoryEngine engine = null;
+    ShardPeers peers = null;
     try {
       CatalogStore catalogStore = new CatalogStore(session);
       orderStore = new OrderStore(session, config.orders());
       engine = new InventoryEngine(config.inventory().shards(), clock, orderStore,
           config.inventory().tickerInterval().toMillis(), config.orders().maxPendingWrites());
-      recoverSales(catalogStore, orderStore, engine, clock);
-      Catalog catalog = new Catalog(catalogStore, engine, clock, config.inventory());
+      peers = new ShardPeers(config.shard().peers());
+      String shard = config.shard().name();
+      Catalog catalog = new Catalog(catalogStore, engine, clock, config.inventory(), shard);
+      SaleOwnership ownership = new SaleOwnership(shard, catalogStore, orderStore, engine, catalog, peers, clock,
+          config.grpcShutdownGrace());
+      int reopened = ownership.recoverAll();
+      if (reopened > 0) {
+        log.info("reopened {} flash sale(s) of shard {} with their orders counted", reopened, shard);
+      }
       if (config.demoEnabled()) {
         DemoData.seed(catalog, clock);
       }
       HealthStatusManager health = new HealthStatusManager();
       Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
-          .addService(new InventoryGrpcService(engine, catalog))
-          .addService(new CatalogGrpcService(catalog, engine))
-          .addService(new OrderGrpcService(orderStore, engine))
+          .addService(new InventoryGrpcService(engine, catalog, ownership))
+          .addService(new CatalogGrpcService(catalog, engine, clock))
+          .addService(new OrderGrpcService(orderStore, engine, ownership, peers))
           .addService(new RoomBusGrpcService(new RoomBus(config.bus())))
           .addService(health.getHealthService())
           .callExecutor(CallExecutors.directForNonBlockingCalls())
@@ -85,13 +96,13 @@ public final class CoreServer implements AutoCloseable {
           .start();
       log.info("live-core serving gRPC on {}:{} ({} ms)", config.grpcHost(), server.getPort(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-      return new CoreServer(config, session, orderStore, engine, server);
+      return new CoreServer(config, session, orderStore, engine, peers, server);
     } catch (IOException e) {
-      closeAll(engine, orderStore, session);
+      closeAll(peers, engine, orderStore, session);
       throw new UncheckedIOException("cannot serve gRPC on " + config.grpcHost() + ":" + config.grpcPort()
           + " (" + e.getMessage() + "): stop whatever holds the port or set LIVESHOP_CORE_GRPC_PORT", e);
     } catch (RuntimeException e) {
-      closeAll(engine, orderStore, session);
+      closeAll(peers, engine, orderStore, session);
       throw e;
     }
   }
@@ -107,17 +118,6 @@ public final class CoreServer implements AutoCloseable {
       throw new IllegalStateException("live-core cannot serve gRPC on " + config.grpcHost() + ":"
           + config.grpcPort() + ": the port is in use (" + e.getMessage() + "). Stop the process holding it "
           + "(ss -ltnp 'sport = :" + config.grpcPort() + "') or choose another port with LIVESHOP_CORE_GRPC_PORT.", e);
-    }
-  }
-
-  private static void recoverSales(CatalogStore catalog, OrderStore orders, InventoryEngine engine, Clock clock) {
-    int reopened = 0;
-    for (FlashSale sale : catalog.salesEndingAfter(clock.millis())) {
-      engine.open(sale, orders.recover(sale.saleId(), clock.millis())).join();
-      reopened++;
-    }
-    if (reopened > 0) {
-      log.info("reopened {} flash sale(s) with their orders counted", reopened);
     }
   }
 
@@ -142,12 +142,15 @@ public final class CoreServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       server.shutdownNow();
     }
-    closeAll(engine, orders, session);
+    closeAll(peers, engine, orders, session);
     log.info("live-core stopped");
   }
 
-  /** Shards first (no new writes), then the retrier, then the session. */
-  private static void closeAll(InventoryEngine engine, OrderStore orders, CqlSession session) {
+  /** Peers, shards (no new writes), then the retrier, then the session. */
+  private static void closeAll(ShardPeers peers, InventoryEngine engine, OrderStore orders, CqlSession session) {
+    if (peers != null) {
+      peers.close();
+    }
     if (engine != null) {
       engine.close();
     }

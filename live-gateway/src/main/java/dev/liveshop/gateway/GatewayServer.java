@@ -8,11 +8,8 @@ import dev.liveshop.gateway.netty.GatewayInitializer;
 import dev.liveshop.gateway.order.OrderPlacement;
 import dev.liveshop.gateway.order.ReserveBatcher;
 import dev.liveshop.gateway.protocol.FrameCodec;
-import dev.liveshop.gateway.room.CoreClient;
+import dev.liveshop.gateway.core.CoreShards;
 import dev.liveshop.gateway.room.RoomRegistry;
-import io.grpc.ConnectivityState;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -32,6 +29,8 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,12 +49,12 @@ public final class GatewayServer implements AutoCloseable {
 
   private final EventLoopGroup group;
   private final Channel server;
-  private final ManagedChannel core;
+  private final CoreShards core;
   private final RoomRegistry rooms;
   private final GatewayMetrics metrics;
   private final AtomicBoolean draining;
 
-  private GatewayServer(EventLoopGroup group, Channel server, ManagedChannel core, RoomRegistry rooms,
+  private GatewayServer(EventLoopGroup group, Channel server, CoreShards core, RoomRegistry rooms,
       GatewayMetrics metrics, AtomicBoolean draining) {
     this.group = group;
     this.server = server;
@@ -65,14 +64,13 @@ public final class GatewayServer implements AutoCloseable {
     this.draining = draining;
   }
 
-  /** Starts serving; live-core is reached at {@code config.coreTarget()}. */
+  /** Starts serving; live-core's shards are reached at {@code config.coreShards()}. */
   public static GatewayServer start(GatewayConfig config) {
-    ManagedChannel core = NettyChannelBuilder.forTarget(config.coreTarget()).usePlaintext().build();
-    return start(config, core);
+    return start(config, CoreShards.connect(config.coreShards(), config.callDeadline()));
   }
 
-  /** Starts serving with a given channel to live-core (tests pass an in-process one); takes ownership of it. */
-  public static GatewayServer start(GatewayConfig config, ManagedChannel coreChannel) {
+  /** Starts serving with given live-core channels (tests pass in-process ones); takes ownership of them. */
+  public static GatewayServer start(GatewayConfig config, CoreShards core) {
     log.info("starting live-gateway: {}", config.describe());
     String secret = config.authSecret();
     if (secret.isEmpty()) {
@@ -87,10 +85,9 @@ public final class GatewayServer implements AutoCloseable {
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, new io.netty.util.concurrent.DefaultThreadFactory(
         "gateway"), io);
-    CoreClient client = new CoreClient(coreChannel, config.callDeadline());
     AtomicReference<RoomRegistry> registry = new AtomicReference<>();
     GatewayMetrics metrics = new GatewayMetrics(group.next(), () -> registry.get().openRooms());
-    RoomRegistry rooms = new RoomRegistry(client, config.recentChat(), config.roomTick(), group.next(), metrics,
+    RoomRegistry rooms = new RoomRegistry(core, config.recentChat(), config.roomTick(), group.next(), metrics,
         config.maxViewerBacklogBytes(), config.resumeFrames(), config.perViewerFanOut());
     registry.set(rooms);
     AtomicBoolean draining = new AtomicBoolean();
@@ -98,16 +95,18 @@ public final class GatewayServer implements AutoCloseable {
       if (draining.get()) {
         return "draining for shutdown";
       }
-      ConnectivityState state = coreChannel.getState(true);
-      return state == ConnectivityState.READY ? null : "the connection to live-core is " + state;
+      return core.unready();
     };
     TokenService tokens = new TokenService(secret, Clock.systemUTC());
-    HostApiHandler hostApi = new HostApiHandler(client, rooms, tokens, config.devMode(), config.tokenTtl(),
+    HostApiHandler hostApi = new HostApiHandler(core, rooms, tokens, config.devMode(), config.tokenTtl(),
         config.paymentSecret(), config.paymentMaxSkew(), metrics, unready);
-    ReserveBatcher batcher = new ReserveBatcher(coreChannel, config.reserveBatchSize(),
-        config.reserveBatchesInFlight(), config.reserveDeadline());
+    Map<String, ReserveBatcher> batchers = new LinkedHashMap<>();
+    for (CoreShards.Shard shard : core.all()) {
+      batchers.put(shard.name(), new ReserveBatcher(shard.channel(), config.reserveBatchSize(),
+          config.reserveBatchesInFlight(), config.reserveDeadline()));
+    }
     GatewayInitializer initializer = new GatewayInitializer(tokens, hostApi, new FrameCodec(config.maxChatChars()),
-        rooms, new OrderPlacement(client, batcher, metrics), config.maxFrameBytes(), config.maxRequestBytes(),
+        rooms, new OrderPlacement(core, batchers, metrics), config.maxFrameBytes(), config.maxRequestBytes(),
         config.framesPerSecond(), config.frameBurst(), metrics, config.joinsPerMinute(), config.connectionsPerIp());
     try {
       ServerBootstrap bootstrap = new ServerBootstrap()
@@ -122,11 +121,11 @@ public final class GatewayServer implements AutoCloseable {
           .sync()
           .channel();
       log.info("live-gateway listening on {} ({})", server.localAddress(), epoll ? "epoll" : "nio");
-      return new GatewayServer(group, server, coreChannel, rooms, metrics, draining);
+      return new GatewayServer(group, server, core, rooms, metrics, draining);
     } catch (Exception e) {
       rooms.close();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      coreChannel.shutdownNow();
+      core.close();
       throw new IllegalStateException("live-gateway cannot listen on " + config.httpHost() + ":" + config.httpPort()
           + " (" + e.getMessage() + "): stop whatever holds the port or set LIVESHOP_GATEWAY_PORT", e);
     }
@@ -149,15 +148,7 @@ public final class GatewayServer implements AutoCloseable {
     metrics.connections().newCloseFuture().awaitUninterruptibly(3, TimeUnit.SECONDS);
     rooms.close();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    core.shutdown();
-    try {
-      if (!core.awaitTermination(5, TimeUnit.SECONDS)) {
-        core.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      core.shutdownNow();
-    }
+    core.close();
     metrics.close();
     log.info("live-gateway stopped");
   }

@@ -9,45 +9,45 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 /** A real HTTP client for the gateway's API, answering status and JSON body. */
-final class Http {
+public final class Http {
 
-  record Answer(int status, JsonObject body) {}
+  public record Answer(int status, JsonObject body) {}
 
   private final HttpClient client = HttpClient.newHttpClient();
   private final int port;
 
-  Http(int port) {
+  public Http(int port) {
     this.port = port;
   }
 
-  Answer post(String path, String token, String json) throws IOException, InterruptedException {
+  public Answer post(String path, String token, String json) throws IOException, InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .POST(HttpRequest.BodyPublishers.ofString(json));
     return send(token == null ? request : request.header("Authorization", "Bearer " + token));
   }
 
-  Answer postWithHeaders(String path, String json, String... headers) throws IOException, InterruptedException {
+  public Answer postWithHeaders(String path, String json, String... headers) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .POST(HttpRequest.BodyPublishers.ofString(json)).headers(headers));
   }
 
-  Answer get(String path, String token) throws IOException, InterruptedException {
+  public Answer get(String path, String token) throws IOException, InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
     return send(token == null ? request : request.header("Authorization", "Bearer " + token));
   }
 
-  Answer delete(String path, String token) throws IOException, InterruptedException {
+  public Answer delete(String path, String token) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).DELETE()
         .header("Authorization", "Bearer " + token));
   }
 
   /** The body of a GET as text (for /metrics). */
-  String text(String path) throws IOException, InterruptedException {
+  public String text(String path) throws IOException, InterruptedException {
     return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
         HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  String token(String viewerId, String role, String... streams) throws IOException, InterruptedException {
+  public String token(String viewerId, String role, String... streams) throws IOException, InterruptedException {
     StringBuilder list = new StringBuilder();
     for (String s : streams) {
       list.append(list.length() == 0 ? "" : ",").append('"').append(s).append('"');

@@ -14,20 +14,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A real WebSocket client (the JDK's) speaking liveshop.v1.json, collecting frames for assertions. */
-final class WsClient implements AutoCloseable {
+public final class WsClient implements AutoCloseable {
 
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   /** Received and not yet taken by a matching {@link #next}; test thread only. */
   private final java.util.List<JsonObject> seen = new java.util.ArrayList<>();
-  final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+  public final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
   /** The welcome of the last join, when a test waited for it. */
-  JsonObject welcome;
+  public JsonObject welcome;
   private final WebSocket socket;
 
   /** One HTTP client (one selector thread) for every socket of a test JVM: hundreds stay cheap. */
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-  WsClient(int port, String token) {
+  public WsClient(int port, String token) {
     socket = CLIENT.newWebSocketBuilder()
         .subprotocols("liveshop.v1.json")
         .connectTimeout(Duration.ofSeconds(5))
@@ -35,7 +35,7 @@ final class WsClient implements AutoCloseable {
         .join();
   }
 
-  void send(String json) {
+  public void send(String json) {
     socket.sendText(json, true).join();
   }
 
@@ -43,7 +43,7 @@ final class WsClient implements AutoCloseable {
    * The first received frame that matches, taken out; frames that do not match stay for
    * later calls (a stock update may overtake the order ack it follows). Fails after 10 s.
    */
-  JsonObject next(Predicate<JsonObject> matching) throws InterruptedException {
+  public JsonObject next(Predicate<JsonObject> matching) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
       for (var it = seen.iterator(); it.hasNext(); ) {
@@ -61,12 +61,12 @@ final class WsClient implements AutoCloseable {
     }
   }
 
-  JsonObject next(String kind) throws InterruptedException {
+  public JsonObject next(String kind) throws InterruptedException {
     return next(f -> f.has(kind)).getAsJsonObject(kind);
   }
 
   /** Every frame received until none arrived for {@code quietMillis}, in arrival order (taken out). */
-  java.util.List<JsonObject> drain(long quietMillis) throws InterruptedException {
+  public java.util.List<JsonObject> drain(long quietMillis) throws InterruptedException {
     java.util.List<JsonObject> all = new java.util.ArrayList<>(seen);
     seen.clear();
     for (JsonObject frame = frames.poll(quietMillis, TimeUnit.MILLISECONDS); frame != null;
@@ -77,7 +77,7 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Whether a frame of this kind arrives within {@code millis}. */
-  boolean receives(String kind, long millis) throws InterruptedException {
+  public boolean receives(String kind, long millis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     while (System.nanoTime() < deadline) {
       JsonObject frame = frames.poll(10, TimeUnit.MILLISECONDS);

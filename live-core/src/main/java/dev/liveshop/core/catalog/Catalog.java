@@ -42,9 +42,13 @@ public final class Catalog {
   private final Clock clock;
   private final long defaultHoldTtlMillis;
   private final long maxSaleMillis;
+  private final String shardName;
 
-  public Catalog(CatalogStore store, InventoryEngine engine, Clock clock, InventorySettings settings) {
+  /** @param shardName this live-core's shard: the sales it launches are recorded as its */
+  public Catalog(CatalogStore store, InventoryEngine engine, Clock clock, InventorySettings settings,
+      String shardName) {
     this.store = store;
+    this.shardName = shardName;
     this.engine = engine;
     this.clock = clock;
     this.defaultHoldTtlMillis = settings.defaultHoldTtl().toMillis();
@@ -96,7 +100,8 @@ public final class Catalog {
     LiveStream stream = stream(streamId);
     product(streamId, productId);
     long now = clock.millis();
-    for (FlashSale sale : store.salesOfStream(streamId)) {
+    for (OwnedSale owned : store.salesOfStream(streamId)) {
+      FlashSale sale = owned.sale();
       require(!sale.productId().equals(productId) || sale.endsAtMs() <= now,
           "product_id " + productId + " has a sale that has not ended (" + sale.saleId() + "): stop it first");
     }
@@ -154,7 +159,7 @@ public final class Catalog {
         startsAt, startsAt + r.durationMillis(),
         r.holdTtlMillis() == 0 ? defaultHoldTtlMillis : r.holdTtlMillis(), false);
     // Stored before it opens: a sale that takes orders is always one recovery can find.
-    store.insertSale(sale);
+    store.insertSale(sale, shardName);
     streams.invalidate(sale.streamId());
     engine.open(sale, List.of()).join();
     return sale;
@@ -172,6 +177,15 @@ public final class Catalog {
       }
     }
     return result;
+  }
+
+  /** Forgets the cached view of a stream after a change made around the catalogue (a hand-over). */
+  public void invalidate(String streamId) {
+    streams.invalidate(streamId);
+  }
+
+  public String shardName() {
+    return shardName;
   }
 
   private LiveStream stream(String streamId) {

@@ -1,7 +1,6 @@
 package dev.liveshop.core.catalog;
 
-import dev.liveshop.core.inventory.FlashSale;
 import java.util.List;
 
 /** A stream with its lineup (in order) and its sales (oldest first). */
-public record StreamView(LiveStream stream, List<LineupProduct> products, List<FlashSale> sales) {}
+public record StreamView(LiveStream stream, List<LineupProduct> products, List<OwnedSale> sales) {}

@@ -62,6 +62,12 @@ public record CassandraSettings(
         requestTimeout, connectTimeout, maxConcurrentRequests, maxQueuedRequests);
   }
 
+  /** A keyspace replicated as {@code replication} (CQL map), read and written at {@code consistency}. */
+  public CassandraSettings withReplication(String replication, String consistency) {
+    return new CassandraSettings(contactPoints, localDatacenter, keyspace, replication, consistency,
+        requestTimeout, connectTimeout, maxConcurrentRequests, maxQueuedRequests);
+  }
+
   public CassandraSettings withConnectTimeout(Duration timeout) {
     return new CassandraSettings(contactPoints, localDatacenter, keyspace, replication, consistency,
         requestTimeout, timeout, maxConcurrentRequests, maxQueuedRequests);

@@ -16,6 +16,7 @@ public record CoreConfig(
     InventorySettings inventory,
     OrderWriteSettings orders,
     BusSettings bus,
+    ShardSettings shard,
     boolean demoEnabled) {
 
   /** Configuration from reference.conf, application.conf, system properties and the environment. */
@@ -38,24 +39,31 @@ public record CoreConfig(
         InventorySettings.from(c.getConfig("inventory")),
         OrderWriteSettings.from(c.getConfig("orders")),
         BusSettings.from(c.getConfig("bus")),
+        ShardSettings.from(c.getConfig("shard")),
         c.getBoolean("demo.enabled"));
   }
 
   public CoreConfig withGrpcPort(int port) {
-    return new CoreConfig(grpcHost, port, grpcShutdownGrace, cassandra, inventory, orders, bus, demoEnabled);
+    return new CoreConfig(grpcHost, port, grpcShutdownGrace, cassandra, inventory, orders, bus, shard, demoEnabled);
   }
 
   public CoreConfig withCassandra(CassandraSettings settings) {
-    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, settings, inventory, orders, bus, demoEnabled);
+    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, settings, inventory, orders, bus, shard, demoEnabled);
   }
 
   public CoreConfig withDemo(boolean enabled) {
-    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, cassandra, inventory, orders, bus, enabled);
+    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, cassandra, inventory, orders, bus, shard, enabled);
+  }
+
+  public CoreConfig withShard(ShardSettings settings) {
+    return new CoreConfig(grpcHost, grpcPort, grpcShutdownGrace, cassandra, inventory, orders, bus, settings,
+        demoEnabled);
   }
 
   /** One line per setting, for the start-up log. */
   public String describe() {
-    return "grpc=" + grpcHost + ":" + grpcPort
+    return "shard=" + shard.name() + (shard.peers().isEmpty() ? "" : " of " + shard.peers().names())
+        + " grpc=" + grpcHost + ":" + grpcPort
         + " cassandra=" + cassandra.contactPoints() + " dc=" + cassandra.localDatacenter()
         + " keyspace=" + cassandra.keyspace() + " consistency=" + cassandra.consistency()
         + " shards=" + inventory.shards() + " defaultHoldTtl=" + inventory.defaultHoldTtl()

@@ -37,7 +37,7 @@ public final class DemoData {
       catalog.pin(STREAM_ID, first.productId());
     }
     long now = clock.millis();
-    boolean saleRunning = view.sales().stream().map(FlashSale::endsAtMs).anyMatch(end -> end > now);
+    boolean saleRunning = view.sales().stream().map(owned -> owned.sale().endsAtMs()).anyMatch(end -> end > now);
     if (!saleRunning) {
       FlashSale sale = catalog.launchSale(new SaleRequest(STREAM_ID, first.productId(), 1900, 100, 2,
           Duration.ofSeconds(10).toMillis(), Duration.ofHours(1).toMillis(), 0));

@@ -1,6 +1,7 @@
 package dev.liveshop.core.grpc;
 
 import dev.liveshop.core.catalog.Catalog;
+import dev.liveshop.core.catalog.OwnedSale;
 import dev.liveshop.core.catalog.LineupProduct;
 import dev.liveshop.core.catalog.StreamView;
 import dev.liveshop.core.inventory.FlashSale;
@@ -29,9 +30,14 @@ public final class CatalogGrpcService extends CatalogServiceGrpc.CatalogServiceI
   private final Catalog catalog;
   private final InventoryEngine engine;
 
-  public CatalogGrpcService(Catalog catalog, InventoryEngine engine) {
+  private final String shard;
+  private final java.time.Clock clock;
+
+  public CatalogGrpcService(Catalog catalog, InventoryEngine engine, java.time.Clock clock) {
     this.catalog = catalog;
     this.engine = engine;
+    this.shard = catalog.shardName();
+    this.clock = clock;
   }
 
   @Override
@@ -86,22 +92,31 @@ public final class CatalogGrpcService extends CatalogServiceGrpc.CatalogServiceI
   private StreamSnapshot snapshot(StreamView view) {
     StreamSnapshot.Builder b = StreamSnapshot.newBuilder().setStream(ProtoMapper.stream(view.stream()));
     view.products().forEach(p -> b.addProducts(ProtoMapper.product(p)));
-    for (FlashSale sale : view.sales()) {
+    for (OwnedSale owned : view.sales()) {
+      FlashSale sale = owned.sale();
       StockUpdate stock = engine.snapshot(sale.saleId()).join()
           .map(ProtoMapper::stock)
-          .orElseGet(() -> closedBeforeRestart(sale));
-      b.addSales(SaleStatus.newBuilder().setSale(ProtoMapper.sale(sale)).setStock(stock));
+          .orElseGet(() -> notInMemory(sale, !owned.ownerShard().equals(shard)));
+      b.addSales(SaleStatus.newBuilder().setSale(ProtoMapper.sale(sale, owned.ownerShard())).setStock(stock));
     }
     return b.build();
   }
 
-  /** A sale that had ended before this process started: not in memory, so only its state is known. */
-  private static StockUpdate closedBeforeRestart(FlashSale sale) {
+  /**
+   * A sale this process does not hold: another shard's (its state from the schedule, its
+   * stock a placeholder with sequence 0 that the owner's first stock update replaces), or
+   * one of ours that had ended before this process started.
+   */
+  private StockUpdate notInMemory(FlashSale sale, boolean elsewhere) {
+    SaleState state = elsewhere
+        ? SaleState.valueOf("SALE_STATE_" + sale.stateAt(clock.millis()).name())
+        : SaleState.SALE_STATE_ENDED;
     return StockUpdate.newBuilder()
         .setSaleId(sale.saleId())
         .setStreamId(sale.streamId())
-        .setState(SaleState.SALE_STATE_ENDED)
+        .setState(state)
         .setQuantity(sale.quantity())
+        .setAvailable(elsewhere ? sale.quantity() : 0)
         .setStartsAtMs(sale.startsAtMs())
         .setEndsAtMs(sale.endsAtMs())
         .build();

@@ -3,6 +3,7 @@ package dev.liveshop.core.grpc;
 import dev.liveshop.core.inventory.StockSnapshot;
 import dev.liveshop.core.inventory.StockWatcher;
 import dev.liveshop.proto.v1.StockUpdate;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 
 /**
@@ -33,6 +34,12 @@ final class GrpcStockWatcher implements StockWatcher {
     if (!call.isCancelled()) {
       call.onNext(ProtoMapper.stock(snapshot));
     }
+  }
+
+  @Override
+  public void onMoved() {
+    call.onError(Status.UNAVAILABLE.withDescription("the sale moved to another live-core shard; watch it there "
+        + "(the room bus names the new owner)").asRuntimeException());
   }
 
   @Override

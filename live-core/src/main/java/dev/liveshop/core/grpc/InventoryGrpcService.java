@@ -1,6 +1,10 @@
 package dev.liveshop.core.grpc;
 
 import dev.liveshop.core.catalog.Catalog;
+import dev.liveshop.core.catalog.OwnedSale;
+import dev.liveshop.core.shard.SaleOwnership;
+import dev.liveshop.proto.v1.AdoptSaleRequest;
+import dev.liveshop.proto.v1.HandOverSaleRequest;
 import dev.liveshop.core.catalog.InvalidRequestException;
 import dev.liveshop.core.inventory.SaleChange;
 import dev.liveshop.core.inventory.SaleChangeResult;
@@ -33,17 +37,19 @@ public final class InventoryGrpcService extends InventoryServiceGrpc.InventorySe
 
   private final InventoryEngine engine;
   private final Catalog catalog;
+  private final SaleOwnership ownership;
 
-  public InventoryGrpcService(InventoryEngine engine, Catalog catalog) {
+  public InventoryGrpcService(InventoryEngine engine, Catalog catalog, SaleOwnership ownership) {
     this.engine = engine;
     this.catalog = catalog;
+    this.ownership = ownership;
   }
 
   @Override
   public void createSale(CreateSaleRequest r, StreamObserver<FlashSale> observer) {
     GrpcErrors.answer(observer, () -> ProtoMapper.sale(catalog.launchSale(new SaleRequest(r.getStreamId(),
         r.getProductId(), r.getPriceCents(), r.getQuantity(), r.getPerViewerLimit(), r.getCountdownMs(),
-        r.getDurationMs(), r.getHoldTtlMs()))));
+        r.getDurationMs(), r.getHoldTtlMs())), ownership.shard()));
   }
 
   @Override
@@ -98,8 +104,27 @@ public final class InventoryGrpcService extends InventoryServiceGrpc.InventorySe
         default -> throw new InvalidRequestException("action must be one of PAUSE, RESUME, STOP, RESTOCK");
       };
       SaleChangeResult result = catalog.updateSale(r.getSaleId(), new SaleChange(action, r.getQuantity()));
-      return SaleStatus.newBuilder().setSale(ProtoMapper.sale(result.sale()))
+      return SaleStatus.newBuilder().setSale(ProtoMapper.sale(result.sale(), ownership.shard()))
           .setStock(ProtoMapper.stock(result.stock())).build();
+    });
+  }
+
+  @Override
+  public void handOverSale(HandOverSaleRequest r, StreamObserver<SaleStatus> observer) {
+    GrpcErrors.answer(observer, () -> {
+      if (r.getSaleId().isEmpty() || r.getToShard().isEmpty()) {
+        throw new InvalidRequestException("sale_id and to_shard are required");
+      }
+      return ownership.handOver(r.getSaleId(), r.getToShard());
+    });
+  }
+
+  @Override
+  public void adoptSale(AdoptSaleRequest r, StreamObserver<SaleStatus> observer) {
+    GrpcErrors.answer(observer, () -> {
+      OwnedSale owned = ownership.adopt(r.getSaleId());
+      return SaleStatus.newBuilder().setSale(ProtoMapper.sale(owned.sale(), owned.ownerShard()))
+          .setStock(ProtoMapper.stock(engine.snapshot(r.getSaleId()).join().orElseThrow())).build();
     });
   }
 

@@ -1,30 +1,35 @@
 package dev.liveshop.core.grpc;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import dev.liveshop.core.catalog.InvalidRequestException;
 import dev.liveshop.core.catalog.NotFoundException;
-import dev.liveshop.core.store.OrderStore;
-import dev.liveshop.proto.v1.GetOrderRequest;
-import dev.liveshop.proto.v1.ListOrdersResponse;
-import dev.liveshop.proto.v1.ListStreamOrdersRequest;
-import dev.liveshop.proto.v1.Order;
-import dev.liveshop.proto.v1.OrderServiceGrpc;
 import dev.liveshop.core.inventory.InventoryEngine;
 import dev.liveshop.core.inventory.OrderChange;
 import dev.liveshop.core.order.OrderStatus;
+import dev.liveshop.core.shard.SaleOwnership;
+import dev.liveshop.core.shard.ShardPeers;
+import dev.liveshop.core.store.OrderStore;
 import dev.liveshop.proto.v1.CancelOrderRequest;
+import dev.liveshop.proto.v1.FulfillOrderRequest;
+import dev.liveshop.proto.v1.GetOrderRequest;
+import dev.liveshop.proto.v1.ListOrdersResponse;
+import dev.liveshop.proto.v1.ListStreamOrdersRequest;
+import dev.liveshop.proto.v1.ListViewerOrdersRequest;
+import dev.liveshop.proto.v1.Order;
 import dev.liveshop.proto.v1.OrderChangeResponse;
 import dev.liveshop.proto.v1.OrderChangeResult;
+import dev.liveshop.proto.v1.OrderServiceGrpc;
 import dev.liveshop.proto.v1.SettlePaymentRequest;
 import dev.liveshop.proto.v1.StartPaymentRequest;
-import io.grpc.stub.StreamObserver;
-import dev.liveshop.proto.v1.FulfillOrderRequest;
-import dev.liveshop.proto.v1.ListViewerOrdersRequest;
 import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
 import java.util.Base64;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * gRPC face of orders: reads from the store, and payment and cancellation, which the
@@ -37,13 +42,18 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
   private static final int MAX_LIMIT = 1000;
   private static final int DEFAULT_PAGE = 20;
   private static final int MAX_PAGE = 100;
+  private static final long FORWARD_DEADLINE_SECONDS = 10;
 
   private final OrderStore orders;
   private final InventoryEngine engine;
+  private final SaleOwnership ownership;
+  private final ShardPeers peers;
 
-  public OrderGrpcService(OrderStore orders, InventoryEngine engine) {
+  public OrderGrpcService(OrderStore orders, InventoryEngine engine, SaleOwnership ownership, ShardPeers peers) {
     this.orders = orders;
     this.engine = engine;
+    this.ownership = ownership;
+    this.peers = peers;
   }
 
   @Override
@@ -117,28 +127,53 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
 
   @Override
   public void startPayment(StartPaymentRequest r, StreamObserver<OrderChangeResponse> observer) {
-    change(r.getOrderId(), observer, o -> engine.startPayment(o.hold().saleId(), o.hold().orderId(), r.getViewerId()));
+    change(r.getOrderId(), observer, o -> engine.startPayment(o.hold().saleId(), o.hold().orderId(), r.getViewerId()),
+        peer -> peer.startPayment(r));
   }
 
   @Override
   public void settlePayment(SettlePaymentRequest r, StreamObserver<OrderChangeResponse> observer) {
-    change(r.getOrderId(), observer, o -> engine.settlePayment(o.hold().saleId(), o.hold().orderId(), r.getPaid()));
+    change(r.getOrderId(), observer, o -> engine.settlePayment(o.hold().saleId(), o.hold().orderId(), r.getPaid()),
+        peer -> peer.settlePayment(r));
   }
 
   @Override
   public void cancelOrder(CancelOrderRequest r, StreamObserver<OrderChangeResponse> observer) {
-    change(r.getOrderId(), observer, o -> engine.cancel(o.hold().saleId(), o.hold().orderId(), r.getViewerId()));
+    change(r.getOrderId(), observer, o -> engine.cancel(o.hold().saleId(), o.hold().orderId(), r.getViewerId()),
+        peer -> peer.cancelOrder(r));
   }
 
-  /** Finds the order (for its sale), hands the change to the sale's shard, answers when durable. */
+  /**
+   * Finds the order (for its sale), hands the change to the sale's shard, answers when
+   * durable. A sale another live-core holds gets the call forwarded to its owner.
+   */
   private void change(String orderId, StreamObserver<OrderChangeResponse> observer,
-      Function<dev.liveshop.core.store.Order, CompletableFuture<OrderChange>> change) {
+      Function<dev.liveshop.core.store.Order, CompletableFuture<OrderChange>> change,
+      Function<OrderServiceGrpc.OrderServiceFutureStub, ListenableFuture<OrderChangeResponse>> forward) {
     dev.liveshop.core.store.Order order;
+    String owner;
     try {
       order = orders.find(parseOrderId(orderId))
           .orElseThrow(() -> new NotFoundException("no order '" + orderId + "'"));
+      owner = engine.holds(order.hold().saleId()) ? ownership.shard() : ownership.ownerOf(order.hold().saleId());
     } catch (RuntimeException e) {
       observer.onError(GrpcErrors.toStatus(e));
+      return;
+    }
+    if (!owner.equals(ownership.shard()) && peers.knows(owner)) {
+      ListenableFuture<OrderChangeResponse> forwarded = forward.apply(OrderServiceGrpc.newFutureStub(
+          peers.channel(owner)).withDeadlineAfter(FORWARD_DEADLINE_SECONDS, TimeUnit.SECONDS));
+      forwarded.addListener(() -> {
+        try {
+          observer.onNext(forwarded.get());
+          observer.onCompleted();
+        } catch (ExecutionException e) {
+          observer.onError(GrpcErrors.toStatus(e.getCause()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          observer.onError(Status.CANCELLED.asRuntimeException());
+        }
+      }, Runnable::run);
       return;
     }
     change.apply(order).whenComplete((result, failure) -> {

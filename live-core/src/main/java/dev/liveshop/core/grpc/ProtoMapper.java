@@ -44,8 +44,9 @@ final class ProtoMapper {
         .build();
   }
 
-  static dev.liveshop.proto.v1.FlashSale sale(FlashSale s) {
+  static dev.liveshop.proto.v1.FlashSale sale(FlashSale s, String ownerShard) {
     return dev.liveshop.proto.v1.FlashSale.newBuilder()
+        .setOwnerShard(ownerShard)
         .setSaleId(s.saleId())
         .setStreamId(s.streamId())
         .setProductId(s.productId())

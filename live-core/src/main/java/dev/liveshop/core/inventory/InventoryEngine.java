@@ -20,6 +20,8 @@ public final class InventoryEngine implements AutoCloseable {
   public static final int DEFAULT_MAX_PENDING_WRITES = 10_000;
 
   private final SaleShard[] shards;
+  /** Ids of the sales this engine holds (open or ended since start), for routing questions off the shards. */
+  private final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public InventoryEngine(int shardCount, Clock clock, OrderJournal journal, long tickerIntervalMillis) {
     this(shardCount, clock, journal, tickerIntervalMillis, DEFAULT_MAX_PENDING_WRITES);
@@ -46,7 +48,21 @@ public final class InventoryEngine implements AutoCloseable {
 
   /** Starts taking reservations for {@code sale}, counting orders made before a restart. */
   public CompletableFuture<Void> open(FlashSale sale, List<RecoveredOrder> recovered) {
-    return shardOf(sale.saleId()).open(sale, List.copyOf(recovered));
+    return shardOf(sale.saleId()).open(sale, List.copyOf(recovered)).thenRun(() -> held.add(sale.saleId()));
+  }
+
+  /** Whether this engine holds the sale (it may have ended); false after a hand-over. */
+  public boolean holds(String saleId) {
+    return held.contains(saleId);
+  }
+
+  /**
+   * Lets the sale go to another live-core: reservations answer MOVED at once; completes
+   * when its order writes in flight are durable and the sale is gone from memory. Fails
+   * with IllegalArgumentException when the sale is not held here.
+   */
+  public CompletableFuture<Void> release(String saleId) {
+    return shardOf(saleId).release(saleId).thenRun(() -> held.remove(saleId));
   }
 
   /**

@@ -15,7 +15,9 @@ public enum ReserveResult {
   /** The order could not be made durable; nothing was reserved. Retry with the same id. */
   STORE_UNAVAILABLE,
   /** Too many order writes in flight; nothing was reserved. Retry shortly with the same id. */
-  BUSY;
+  BUSY,
+  /** The sale is leaving or has left this live-core for another shard; nothing was reserved. */
+  MOVED;
 
   /**
    * Whether a retry with the same client order id gets this very answer again. Answers
@@ -25,7 +27,7 @@ public enum ReserveResult {
   boolean isRemembered() {
     return switch (this) {
       case RESERVED, SOLD_OUT, OVER_LIMIT, ENDED -> true;
-      case NOT_STARTED, PAUSED, UNKNOWN_SALE, INVALID_REQUEST, STORE_UNAVAILABLE, BUSY -> false;
+      case NOT_STARTED, PAUSED, UNKNOWN_SALE, INVALID_REQUEST, STORE_UNAVAILABLE, BUSY, MOVED -> false;
     };
   }
 }

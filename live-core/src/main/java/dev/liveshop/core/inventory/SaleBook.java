@@ -45,12 +45,26 @@ final class SaleBook {
    * they were made and a FIFO suffices; entries no longer live are skipped when they surface.
    */
   private final ArrayDeque<Hold> holdsByExpiry = new ArrayDeque<>();
+  /** Order writes of this sale not yet finished: a hand-over waits for them. */
+  private int writesInFlight;
 
   SaleBook(FlashSale sale, long nowMs) {
     this.sale = sale;
     this.available = sale.quantity();
     this.lastState = sale.stateAt(nowMs);
     this.sequence = 1;
+  }
+
+  void writeStarted() {
+    writesInFlight++;
+  }
+
+  void writeEnded() {
+    writesInFlight--;
+  }
+
+  int writesInFlight() {
+    return writesInFlight;
   }
 
   FlashSale sale() {

@@ -32,6 +32,10 @@ final class SaleShard implements AutoCloseable {
   private final WriteBudget writeBudget;
   private final Map<String, SaleBook> books = new HashMap<>();
   private final Map<String, List<StockWatch>> watches = new HashMap<>();
+  /** Sales being handed over (answered MOVED), each with its order writes still in flight. */
+  private final Map<String, Release> releasing = new HashMap<>();
+  /** Sales handed over to another shard: answered MOVED from then on. */
+  private final java.util.Set<String> movedAway = new java.util.HashSet<>();
 
   SaleShard(int index, Clock clock, OrderJournal journal, long tickerIntervalMillis, WriteBudget writeBudget) {
     this.clock = clock;
@@ -45,6 +49,7 @@ final class SaleShard implements AutoCloseable {
       if (books.containsKey(sale.saleId())) {
         throw new IllegalStateException("sale " + sale.saleId() + " is already open");
       }
+      forgetMove(sale.saleId());
       SaleBook book = new SaleBook(sale, clock.millis());
       List<RecoveredOrder> byExpiry = new ArrayList<>(recovered);
       byExpiry.sort(java.util.Comparator.comparingLong(o -> o.hold().expiresAtMs()));
@@ -71,6 +76,10 @@ final class SaleShard implements AutoCloseable {
   }
 
   private void decide(ReserveCommand command, CompletableFuture<ReserveAnswer> answer) {
+    if (releasing.containsKey(command.saleId()) || movedAway.contains(command.saleId())) {
+      answer.complete(ReserveAnswer.rejected(ReserveResult.MOVED, command));
+      return;
+    }
     SaleBook book = books.get(command.saleId());
     if (book == null) {
       answer.complete(ReserveAnswer.rejected(ReserveResult.UNKNOWN_SALE, command));
@@ -102,8 +111,11 @@ final class SaleShard implements AutoCloseable {
         sale.saleId(), sale.streamId(), sale.productId(), command.viewerId(), command.clientOrderId(),
         command.quantity(), sale.priceCents(), now, now + sale.holdTtlMillis());
     book.rememberAnswer(command.viewerId(), command.clientOrderId(), answer);
+    book.writeStarted();
     journal.append(hold).whenComplete((ok, failure) -> thread.execute(() -> {
       writeBudget.release();
+      book.writeEnded();
+      releaseIfDrained(sale.saleId());
       if (failure == null) {
         book.confirm(hold);
         answer.complete(ReserveAnswer.reserved(hold));
@@ -137,7 +149,7 @@ final class SaleShard implements AutoCloseable {
       Function<SaleBook, OrderChange> change) {
     CompletableFuture<OrderChange> answer = new CompletableFuture<>();
     thread.execute(() -> {
-      SaleBook book = books.get(saleId);
+      SaleBook book = releasing.containsKey(saleId) ? null : books.get(saleId);
       Hold hold = book == null ? null : book.holdOf(orderId);
       if (hold == null) {
         answer.complete(OrderChange.refused(OrderChange.Outcome.NOT_HELD));
@@ -148,7 +160,12 @@ final class SaleShard implements AutoCloseable {
         answer.complete(result);
         return;
       }
+      book.writeStarted();
       journal.updateStatus(hold, result.status()).whenComplete((ok, failure) -> {
+        thread.execute(() -> {
+          book.writeEnded();
+          releaseIfDrained(saleId);
+        });
         if (failure != null) {
           answer.completeExceptionally(failure);
         } else {
@@ -175,9 +192,51 @@ final class SaleShard implements AutoCloseable {
     }, thread);
   }
 
+  /**
+   * Starts handing the sale over: from now on its reservations answer MOVED and its orders
+   * cannot change here. Completes on this thread once every order write of the sale in
+   * flight has finished, after the book is dropped and its stock watchers are told to
+   * look for the new owner. Fails with IllegalArgumentException when the sale is not here.
+   */
+  CompletableFuture<Void> release(String saleId) {
+    CompletableFuture<Void> released = new CompletableFuture<>();
+    thread.execute(() -> {
+      if (!books.containsKey(saleId) || releasing.containsKey(saleId)) {
+        released.completeExceptionally(new IllegalArgumentException("sale " + saleId
+            + (books.containsKey(saleId) ? " is already being handed over" : " is not held by this live-core")));
+        return;
+      }
+      releasing.put(saleId, new Release(released));
+      releaseIfDrained(saleId);
+    });
+    return released;
+  }
+
+  /** Finishes a hand-over once the sale's last write in flight is done (on this thread). */
+  private void releaseIfDrained(String saleId) {
+    Release release = releasing.get(saleId);
+    SaleBook book = books.get(saleId);
+    if (release == null || book.writesInFlight() > 0) {
+      return;
+    }
+    releasing.remove(saleId);
+    books.remove(saleId);
+    movedAway.add(saleId);
+    List<StockWatch> watchers = watches.remove(saleId);
+    if (watchers != null) {
+      watchers.forEach(StockWatch::moved);
+    }
+    release.done.complete(null);
+  }
+
+  /** Takes a sale back that an earlier hand-over sent away (it may come home again). */
+  private void forgetMove(String saleId) {
+    movedAway.remove(saleId);
+  }
+
   CompletableFuture<SaleChangeResult> change(String saleId, SaleChange change) {
     return CompletableFuture.supplyAsync(() -> {
-      SaleBook book = books.get(saleId);
+      SaleBook book = releasing.containsKey(saleId) ? null : books.get(saleId);
       return book == null ? SaleChangeResult.unknownSale(saleId) : book.change(change, clock.millis());
     }, thread);
   }
@@ -237,6 +296,9 @@ final class SaleShard implements AutoCloseable {
     thread.close();
   }
 
+  /** A hand-over waiting for the sale's writes in flight. */
+  private record Release(CompletableFuture<Void> done) {}
+
   /** A watcher and the newest sequence it was sent. */
   private static final class StockWatch {
     private final StockWatcher watcher;
@@ -244,6 +306,12 @@ final class SaleShard implements AutoCloseable {
 
     StockWatch(StockWatcher watcher) {
       this.watcher = watcher;
+    }
+
+    void moved() {
+      if (!watcher.isCancelled()) {
+        watcher.onMoved();
+      }
     }
 
     void send(StockSnapshot snapshot) {

@@ -19,4 +19,7 @@ public interface StockWatcher {
 
   /** After the snapshot that reports {@link SaleState#ENDED}; nothing follows. */
   void onEnd();
+
+  /** The sale was handed over to another live-core shard; nothing follows from this one. */
+  void onMoved();
 }

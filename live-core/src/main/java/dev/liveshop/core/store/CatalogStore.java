@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.liveshop.core.catalog.LineupProduct;
 import dev.liveshop.core.catalog.LiveStream;
+import dev.liveshop.core.catalog.OwnedSale;
 import dev.liveshop.core.inventory.FlashSale;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +28,9 @@ public final class CatalogStore {
   private final PreparedStatement deleteProduct;
   private final PreparedStatement updatePosition;
   private final PreparedStatement insertSale;
+  private final PreparedStatement updateSale;
+  private final PreparedStatement moveSale;
+  private final PreparedStatement claimSale;
   private final PreparedStatement insertSaleByStream;
   private final PreparedStatement selectSale;
   private final PreparedStatement selectSaleIdsOfStream;
@@ -43,7 +47,14 @@ public final class CatalogStore {
     deleteProduct = session.prepare("DELETE FROM products WHERE stream_id = ? AND product_id = ?");
     updatePosition = session.prepare("UPDATE products SET position = ? WHERE stream_id = ? AND product_id = ?");
     insertSale = session.prepare("INSERT INTO flash_sales (sale_id, stream_id, product_id, price_cents, quantity, "
-        + "per_viewer_limit, starts_at, ends_at, hold_ttl_ms, paused) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        + "per_viewer_limit, starts_at, ends_at, hold_ttl_ms, paused, owner_shard) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    // Every setting but the owner, which only a hand-over changes.
+    updateSale = session.prepare("UPDATE flash_sales SET stream_id = ?, product_id = ?, price_cents = ?, "
+        + "quantity = ?, per_viewer_limit = ?, starts_at = ?, ends_at = ?, hold_ttl_ms = ?, paused = ? "
+        + "WHERE sale_id = ?");
+    moveSale = session.prepare("UPDATE flash_sales SET owner_shard = ? WHERE sale_id = ? IF owner_shard = ?");
+    claimSale = session.prepare("UPDATE flash_sales SET owner_shard = ? WHERE sale_id = ? IF owner_shard = null");
     insertSaleByStream = session.prepare("INSERT INTO flash_sales_by_stream (stream_id, sale_id) VALUES (?, ?)");
     selectSale = session.prepare("SELECT * FROM flash_sales WHERE sale_id = ?");
     selectSaleIdsOfStream = session.prepare("SELECT sale_id FROM flash_sales_by_stream WHERE stream_id = ?");
@@ -101,39 +112,55 @@ public final class CatalogStore {
     return products;
   }
 
-  public void insertSale(FlashSale sale) {
+  /** Stores a new sale as {@code ownerShard}'s. */
+  public void insertSale(FlashSale sale, String ownerShard) {
     session.execute(insertSale.bind(sale.saleId(), sale.streamId(), sale.productId(), sale.priceCents(),
         sale.quantity(), sale.perViewerLimit(), Instant.ofEpochMilli(sale.startsAtMs()),
-        Instant.ofEpochMilli(sale.endsAtMs()), sale.holdTtlMillis(), sale.paused()).setIdempotent(true));
+        Instant.ofEpochMilli(sale.endsAtMs()), sale.holdTtlMillis(), sale.paused(), ownerShard).setIdempotent(true));
     session.execute(insertSaleByStream.bind(sale.streamId(), sale.saleId()).setIdempotent(true));
   }
 
-  /** Stores a sale's settings after a host's change (the full row: the insert is an upsert). */
+  /** Stores a sale's settings after a host's change (its owner stays). */
   public void updateSale(FlashSale sale) {
-    insertSale(sale);
+    session.execute(updateSale.bind(sale.streamId(), sale.productId(), sale.priceCents(), sale.quantity(),
+        sale.perViewerLimit(), Instant.ofEpochMilli(sale.startsAtMs()), Instant.ofEpochMilli(sale.endsAtMs()),
+        sale.holdTtlMillis(), sale.paused(), sale.saleId()).setIdempotent(true));
   }
 
-  public Optional<FlashSale> findSale(String saleId) {
-    return Optional.ofNullable(session.execute(selectSale.bind(saleId)).one()).map(CatalogStore::toSale);
+  /**
+   * Records {@code to} as the sale's owner if {@code from} still is (a lightweight
+   * transaction, so two hand-overs of one sale cannot both win). False when another owns it.
+   */
+  public boolean moveSale(String saleId, String from, String to) {
+    return session.execute(moveSale.bind(to, saleId, from)).wasApplied();
+  }
+
+  /** Records {@code owner} as the owner of a sale stored before shards, if none has claimed it. */
+  public boolean claimSale(String saleId, String owner) {
+    return session.execute(claimSale.bind(owner, saleId)).wasApplied();
+  }
+
+  public Optional<OwnedSale> findSale(String saleId) {
+    return Optional.ofNullable(session.execute(selectSale.bind(saleId)).one()).map(CatalogStore::toOwnedSale);
   }
 
   /** A stream's sales, oldest start first. */
-  public List<FlashSale> salesOfStream(String streamId) {
-    List<FlashSale> sales = new ArrayList<>();
+  public List<OwnedSale> salesOfStream(String streamId) {
+    List<OwnedSale> sales = new ArrayList<>();
     for (Row row : session.execute(selectSaleIdsOfStream.bind(streamId))) {
       findSale(row.getString("sale_id")).ifPresent(sales::add);
     }
-    sales.sort(Comparator.comparingLong(FlashSale::startsAtMs));
+    sales.sort(Comparator.comparingLong(owned -> owned.sale().startsAtMs()));
     return sales;
   }
 
-  /** Sales that end after {@code nowMs}: the ones recovery reopens. */
-  public List<FlashSale> salesEndingAfter(long nowMs) {
-    List<FlashSale> sales = new ArrayList<>();
+  /** Sales that end after {@code nowMs}, whoever holds them: the ones recovery looks at. */
+  public List<OwnedSale> salesEndingAfter(long nowMs) {
+    List<OwnedSale> sales = new ArrayList<>();
     for (Row row : session.execute("SELECT * FROM flash_sales")) {
-      FlashSale sale = toSale(row);
-      if (sale.endsAtMs() > nowMs) {
-        sales.add(sale);
+      OwnedSale owned = toOwnedSale(row);
+      if (owned.sale().endsAtMs() > nowMs) {
+        sales.add(owned);
       }
     }
     return sales;
@@ -144,6 +171,10 @@ public final class CatalogStore {
     return new LiveStream(row.getString("stream_id"), nullToEmpty(row.getString("title")),
         nullToEmpty(row.getString("host_id")), nullToEmpty(row.getString("pinned_product_id")),
         nullToEmpty(row.getString("hls_url")), created == null ? 0 : created.toEpochMilli());
+  }
+
+  private static OwnedSale toOwnedSale(Row row) {
+    return new OwnedSale(toSale(row), nullToEmpty(row.getString("owner_shard")));
   }
 
   private static FlashSale toSale(Row row) {

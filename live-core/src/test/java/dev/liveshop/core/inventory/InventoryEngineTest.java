@@ -218,6 +218,44 @@ class InventoryEngineTest {
     assertThat(unknown.get()).isTrue();
   }
 
+  @Test
+  void release_waitsForWritesInFlight_thenAnswersMoved_andTellsWatchers() throws Exception {
+    open(sale("s1", 10, 2));
+    RecordingWatcher watcher = new RecordingWatcher();
+    engine.watch("s1", watcher, () -> { });
+    journal.gate = new CompletableFuture<>();
+    CompletableFuture<ReserveAnswer> inFlight = engine.reserve(new ReserveCommand("s1", "alice", 1, "c1"));
+    waitFor(() -> journal.written().size() == 1);
+
+    CompletableFuture<Void> released = engine.release("s1");
+    assertThat(engine.reserve(new ReserveCommand("s1", "bob", 1, "b1")).join().result())
+        .isEqualTo(ReserveResult.MOVED);
+    Thread.sleep(50);
+    assertThat(released).isNotDone();
+
+    journal.gate.complete(null);
+    assertThat(inFlight.join().result()).isEqualTo(ReserveResult.RESERVED);
+    released.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(engine.holds("s1")).isFalse();
+    assertThat(watcher.moved).isTrue();
+    assertThat(engine.reserve(new ReserveCommand("s1", "alice", 1, "c1")).join().result())
+        .isEqualTo(ReserveResult.MOVED);
+    assertThat(engine.snapshot("s1").join()).isEmpty();
+    assertThat(journal.written()).hasSize(1);
+  }
+
+  @Test
+  void release_ofASaleNotHere_failsAndAMovedSaleCanComeBack() {
+    assertThat(engine.release("nope")).failsWithin(java.time.Duration.ofSeconds(5))
+        .withThrowableThat().withMessageContaining("not held");
+    open(sale("s1", 10, 2));
+    engine.release("s1").join();
+    open(sale("s1", 10, 2));
+    assertThat(engine.holds("s1")).isTrue();
+    assertThat(engine.reserve(new ReserveCommand("s1", "alice", 1, "c1")).join().result())
+        .isEqualTo(ReserveResult.RESERVED);
+  }
+
   private void open(FlashSale sale) {
     engine.open(sale, List.of()).join();
   }
@@ -239,6 +277,7 @@ class InventoryEngineTest {
   private static final class RecordingWatcher implements StockWatcher {
     final List<StockSnapshot> seen = new CopyOnWriteArrayList<>();
     volatile boolean ended;
+    volatile boolean moved;
 
     @Override
     public boolean isReady() {
@@ -258,6 +297,11 @@ class InventoryEngineTest {
     @Override
     public void onEnd() {
       ended = true;
+    }
+
+    @Override
+    public void onMoved() {
+      moved = true;
     }
 
     StockSnapshot last() {

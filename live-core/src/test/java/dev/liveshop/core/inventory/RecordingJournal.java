@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * An {@link OrderJournal} for engine tests: records every append and completes it at once,
- * or fails a given share of them to play a store that drops writes. (The real journal,
+ * An {@link OrderJournal} for engine tests: records every append and completes it at once
+ * (or when the test opens its gate), or fails a given share of them to play a store that
+ * drops writes. (The real journal,
  * against a real Cassandra node, is exercised by the *IT tests.)
  */
 final class RecordingJournal implements OrderJournal {
@@ -20,6 +21,8 @@ final class RecordingJournal implements OrderJournal {
   final java.util.concurrent.ConcurrentHashMap<java.util.UUID, OrderStatus> statuses =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final double failureRate;
+  /** While set, appends complete only when it does: a store that is slow to answer. */
+  volatile CompletableFuture<Void> gate;
 
   RecordingJournal(double failureRate) {
     this.failureRate = failureRate;
@@ -32,7 +35,8 @@ final class RecordingJournal implements OrderJournal {
       return CompletableFuture.failedFuture(new IllegalStateException("injected write failure"));
     }
     appended.add(hold);
-    return CompletableFuture.supplyAsync(() -> null);
+    CompletableFuture<Void> slow = gate;
+    return slow != null ? slow.thenApplyAsync(v -> null) : CompletableFuture.supplyAsync(() -> null);
   }
 
   @Override

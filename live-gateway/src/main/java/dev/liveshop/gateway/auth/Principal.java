@@ -2,12 +2,14 @@ package dev.liveshop.gateway.auth;
 
 import java.util.Set;
 
-/** Who a verified token names: a viewer, or a host with the streams it may run. */
+/** Who a verified token names: a viewer, a host with the streams it may run, or an operator. */
 public record Principal(String viewerId, Role role, Set<String> streams, long expiresAtEpochSeconds) {
 
   public enum Role {
     VIEWER,
-    HOST
+    HOST,
+    /** Runs the deployment: may move sales between live-core shards. */
+    OPERATOR
   }
 
   public Principal {

@@ -2,6 +2,7 @@ package dev.liveshop.gateway.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.liveshop.shard.ShardMap;
 import java.time.Duration;
 
 /** live-gateway's settings, bound from the {@code liveshop.gateway} section (see reference.conf). */
@@ -9,7 +10,7 @@ public record GatewayConfig(
     String httpHost,
     int httpPort,
     int maxRequestBytes,
-    String coreTarget,
+    ShardMap coreShards,
     Duration reserveDeadline,
     Duration callDeadline,
     int reserveBatchSize,
@@ -31,6 +32,9 @@ public record GatewayConfig(
     int joinsPerMinute,
     int connectionsPerIp,
     boolean perViewerFanOut) {
+
+  /** Name of the only shard when the gateway is given one live-core's address. */
+  private static final String SINGLE_SHARD = "core-1";
 
   /** Shortest accepted HMAC secret. */
   public static final int MIN_SECRET_CHARS = 32;
@@ -79,7 +83,7 @@ public record GatewayConfig(
         c.getString("http.host"),
         c.getInt("http.port"),
         c.getInt("http.max-request-bytes"),
-        c.getString("core.target"),
+        coreShards(c.getString("core.shards"), c.getString("core.target")),
         c.getDuration("core.reserve-deadline"),
         c.getDuration("core.call-deadline"),
         c.getInt("core.reserve-batch-size"),
@@ -104,14 +108,14 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withHttpPort(int port) {
-    return new GatewayConfig(httpHost, port, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
+    return new GatewayConfig(httpHost, port, maxRequestBytes, coreShards, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
         maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
         viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut);
   }
 
   public GatewayConfig withPaymentSecret(String secret) {
-    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
+    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreShards, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, secret, paymentMaxSkew,
         maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
         viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut);
@@ -119,24 +123,39 @@ public record GatewayConfig(
 
   /** A stricter slow-viewer policy (tests): the backlog allowance and the kernel send buffer. */
   public GatewayConfig withViewerBuffers(int maxBacklogBytes, int sendBufferBytes) {
-    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
+    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreShards, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
         maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxBacklogBytes,
         sendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut);
   }
 
   public GatewayConfig withConnectionsPerIp(int limit) {
-    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreTarget, reserveDeadline, callDeadline,
+    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreShards, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
         maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
         viewerSendBufferBytes, resumeFrames, joinsPerMinute, limit, perViewerFanOut);
   }
 
+  /** A single live-core at {@code target}. */
   public GatewayConfig withCoreTarget(String target) {
-    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, target, reserveDeadline, callDeadline,
+    return withCoreShards(ShardMap.single(SINGLE_SHARD, target));
+  }
+
+  public GatewayConfig withCoreShards(ShardMap shards) {
+    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, shards, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
         maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
         viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut);
+  }
+
+  /** The shard map, or a single live-core at {@code target} when none is given. */
+  private static ShardMap coreShards(String shards, String target) {
+    try {
+      return shards.isBlank() ? ShardMap.single(SINGLE_SHARD, target) : ShardMap.parse(shards);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("liveshop.gateway.core.shards (LIVESHOP_GATEWAY_CORE_SHARDS): "
+          + e.getMessage(), e);
+    }
   }
 
   private static boolean fanOut(String mode) {
@@ -150,7 +169,7 @@ public record GatewayConfig(
 
   /** The settings for the start-up log, secret redacted. */
   public String describe() {
-    return "http=" + httpHost + ":" + httpPort + " core=" + coreTarget + " devMode=" + devMode
+    return "http=" + httpHost + ":" + httpPort + " core=" + coreShards + " devMode=" + devMode
         + " secret=" + (authSecret.isEmpty() ? "(random per process)" : "(set)")
         + " paymentNotifications=" + (paymentSecret.isEmpty() ? "off" : "on") + " maxFrameBytes=" + maxFrameBytes
         + " maxChatChars=" + maxChatChars + " roomTick=" + roomTick + " recentChat=" + recentChat;

@@ -9,7 +9,9 @@ import dev.liveshop.gateway.auth.Principal;
 import dev.liveshop.gateway.auth.TokenException;
 import dev.liveshop.gateway.auth.TokenService;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
-import dev.liveshop.gateway.room.CoreClient;
+import dev.liveshop.gateway.core.CoreClient;
+import dev.liveshop.gateway.core.CoreShards;
+import dev.liveshop.proto.v1.HandOverSaleRequest;
 import dev.liveshop.gateway.room.RoomRegistry;
 import dev.liveshop.proto.v1.AddProductRequest;
 import dev.liveshop.proto.v1.CreateSaleRequest;
@@ -42,6 +44,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -62,13 +65,14 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
   private static final Logger log = LoggerFactory.getLogger(HostApiHandler.class);
   private static final Pattern STREAM_PATH = Pattern.compile("/api/streams/([^/]+)(/[a-z]+)?");
   private static final Pattern STREAM_ITEM_PATH = Pattern.compile("/api/streams/([^/]+)/(products|sales)/([^/]+)");
+  private static final Pattern HANDOVER_PATH = Pattern.compile("/api/streams/([^/]+)/sales/([^/]+)/handover");
   private static final Pattern ORDER_PATH = Pattern.compile("/api/orders/([^/]+)");
   private static final Pattern FULFIL_PATH = Pattern.compile("/api/orders/([^/]+)/fulfil");
   private static final Pattern WATCH_PATH = Pattern.compile("/watch/[a-z0-9-]{1,64}");
   private static final JsonFormat.Parser PARSER = JsonFormat.parser();
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
 
-  private final CoreClient core;
+  private final CoreShards shards;
   private final RoomRegistry rooms;
   private final TokenService tokens;
   private final boolean devMode;
@@ -81,17 +85,17 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
    * @param unready why this gateway should not get new viewers now (draining, live-core
    *     unreachable), or null when it is ready
    */
-  public HostApiHandler(CoreClient core, RoomRegistry rooms, TokenService tokens, boolean devMode, Duration tokenTtl,
+  public HostApiHandler(CoreShards shards, RoomRegistry rooms, TokenService tokens, boolean devMode, Duration tokenTtl,
       String paymentSecret, Duration paymentMaxSkew, GatewayMetrics metrics,
       java.util.function.Supplier<String> unready) {
     this.metrics = metrics;
     this.unready = unready;
-    this.core = core;
+    this.shards = shards;
     this.rooms = rooms;
     this.tokens = tokens;
     this.devMode = devMode;
     this.tokenTtl = tokenTtl;
-    this.payments = new PaymentNotifications(paymentSecret, paymentMaxSkew, java.time.Clock.systemUTC(), core);
+    this.payments = new PaymentNotifications(paymentSecret, paymentMaxSkew, java.time.Clock.systemUTC(), shards);
   }
 
   @Override
@@ -142,7 +146,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     } else if (path.equals("/api/me/orders") && method.equals(HttpMethod.GET)) {
       Principal viewer = principal(request);
       var params = new QueryStringDecoder(request.uri()).parameters();
-      answer(ctx, keepAlive, core.orders().listViewerOrders(ListViewerOrdersRequest.newBuilder()
+      answer(ctx, keepAlive, shards.any().orders().listViewerOrders(ListViewerOrdersRequest.newBuilder()
           .setViewerId(viewer.viewerId()).setPageSize(intParam(request, "pageSize"))
           .setPageToken(params.getOrDefault("pageToken", java.util.List.of("")).get(0)).build()));
     } else if (path.equals("/api/payments/notify") && method.equals(HttpMethod.POST)) {
@@ -151,14 +155,19 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       issueDevToken(ctx, request, keepAlive);
     } else if (path.equals("/api/streams")) {
       if (method.equals(HttpMethod.GET)) {
-        answer(ctx, keepAlive, core.catalog().listStreams(ListStreamsRequest.getDefaultInstance()));
+        answer(ctx, keepAlive, shards.any().catalog().listStreams(ListStreamsRequest.getDefaultInstance()));
       } else if (method.equals(HttpMethod.POST)) {
         CreateStreamRequest.Builder b = parse(request, CreateStreamRequest.newBuilder());
         Principal host = requireHost(request, b.getStreamId());
-        answer(ctx, keepAlive, core.catalog().createStream(b.setHostId(host.viewerId()).build()));
+        answer(ctx, keepAlive, shards.home(b.getStreamId()).catalog().createStream(b.setHostId(host.viewerId())
+            .build()));
       } else {
         throw new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "use GET or POST");
       }
+    } else if (HANDOVER_PATH.matcher(path).matches() && method.equals(HttpMethod.POST)) {
+      Matcher m = HANDOVER_PATH.matcher(path);
+      m.matches();
+      handOver(ctx, request, m.group(1), m.group(2), keepAlive);
     } else if (STREAM_ITEM_PATH.matcher(path).matches()) {
       Matcher m = STREAM_ITEM_PATH.matcher(path);
       m.matches();
@@ -170,7 +179,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       m.matches();
       FulfillOrderRequest fulfil = parse(request, FulfillOrderRequest.newBuilder()).setOrderId(m.group(1)).build();
       withHostedOrder(ctx, request, m.group(1), keepAlive,
-          order -> answer(ctx, keepAlive, core.orders().fulfillOrder(fulfil)));
+          order -> answer(ctx, keepAlive, shards.any().orders().fulfillOrder(fulfil)));
     } else if (ORDER_PATH.matcher(path).matches() && method.equals(HttpMethod.GET)) {
       Matcher m = ORDER_PATH.matcher(path);
       m.matches();
@@ -186,6 +195,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     m.matches();
     String streamId = m.group(1);
     String action = m.group(2) == null ? "" : m.group(2);
+    CoreClient core = shards.home(streamId);
     switch (method.name() + " " + action) {
       case "GET " -> answer(ctx, keepAlive,
           core.catalog().getStream(GetStreamRequest.newBuilder().setStreamId(streamId).build()));
@@ -206,7 +216,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         requireHost(request, streamId);
         ModerationRequest moderation = parse(request, ModerationRequest.newBuilder()).build();
         // The bus checks the action and answers with the stream's chat rules after it.
-        rooms.publish(RoomEvent.newBuilder().setStreamId(streamId).setModeration(moderation).build())
+        rooms.publishAndApply(RoomEvent.newBuilder().setStreamId(streamId).setModeration(moderation).build())
             .whenComplete((ack, failure) -> reply(ctx, keepAlive, ack == null ? null : ack.getChatSettings(), failure,
                 Function.identity()));
       }
@@ -240,17 +250,18 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
   private void streamItemRoute(ChannelHandlerContext ctx, FullHttpRequest request, String streamId, String kind,
       String id, HttpMethod method, boolean keepAlive) {
     requireHost(request, streamId);
+    CoreClient core = shards.home(streamId);
     if (kind.equals("products") && method.equals(HttpMethod.DELETE)) {
       announce(ctx, keepAlive, core.catalog().removeProduct(RemoveProductRequest.newBuilder().setStreamId(streamId)
           .setProductId(id).build()), lineup -> RoomEvent.newBuilder().setStreamId(streamId).setLineup(lineup));
     } else if (kind.equals("sales") && method.equals(HttpMethod.POST)) {
       UpdateSaleRequest update = parse(request, UpdateSaleRequest.newBuilder()).setSaleId(id).build();
       // A host may change only the sales of a stream it hosts: check the sale is this stream's first.
-      CoreClient.toCompletable(core.catalog().getStream(GetStreamRequest.newBuilder().setStreamId(streamId).build()))
-          .thenCompose(stream -> stream.getSalesList().stream().anyMatch(s -> s.getSale().getSaleId().equals(id))
-              ? CoreClient.toCompletable(core.inventory().updateSale(update))
-              : CompletableFuture.failedFuture(Status.NOT_FOUND
-                  .withDescription("no sale '" + id + "' in stream '" + streamId + "'").asRuntimeException()))
+      // A host may change only the sales of a stream it hosts: check the sale is this stream's
+      // first; the change goes to the shard that holds the sale.
+      saleOfStream(streamId, id)
+          .thenCompose(sale -> CoreClient.toCompletable(shards.owner(sale.getSale().getOwnerShard(), streamId)
+              .client().inventory().updateSale(update)))
           .whenComplete((sale, failure) -> reply(ctx, keepAlive, sale, failure, Function.identity()));
     } else {
       throw new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED",
@@ -258,11 +269,42 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
   }
 
+  /** The sale as the stream's snapshot has it (with its owner shard); NOT_FOUND when not this stream's. */
+  private CompletableFuture<SaleStatus> saleOfStream(String streamId, String saleId) {
+    return CoreClient.toCompletable(shards.home(streamId).catalog().getStream(GetStreamRequest.newBuilder()
+        .setStreamId(streamId).build()))
+        .thenCompose(stream -> stream.getSalesList().stream().filter(s -> s.getSale().getSaleId().equals(saleId))
+            .findFirst().map(CompletableFuture::completedFuture)
+            .orElseGet(() -> CompletableFuture.failedFuture(Status.NOT_FOUND
+                .withDescription("no sale '" + saleId + "' in stream '" + streamId + "'").asRuntimeException())));
+  }
+
+  /**
+   * An operator moves a sale to another live-core shard: its owner drains and hands it
+   * over, then the room bus tells every gateway where its reserves and stock now go.
+   */
+  private void handOver(ChannelHandlerContext ctx, FullHttpRequest request, String streamId, String saleId,
+      boolean keepAlive) {
+    Principal operator = principal(request);
+    if (operator.role() != Principal.Role.OPERATOR) {
+      throw new ApiError(HttpResponseStatus.FORBIDDEN, "FORBIDDEN", "only an operator token may move a sale between "
+          + "live-core shards (" + operator.viewerId() + " is a " + operator.role().name().toLowerCase(Locale.ROOT)
+          + ")");
+    }
+    HandOverSaleRequest handOver = parse(request, HandOverSaleRequest.newBuilder()).setSaleId(saleId).build();
+    saleOfStream(streamId, saleId)
+        .thenCompose(sale -> CoreClient.toCompletable(shards.owner(sale.getSale().getOwnerShard(), streamId)
+            .client().inventory().handOverSale(handOver)))
+        .thenCompose(moved -> rooms.publishAndApply(RoomEvent.newBuilder().setStreamId(streamId).setSale(moved).build())
+            .thenApply(ack -> moved))
+        .whenComplete((moved, failure) -> reply(ctx, keepAlive, moved, failure, Function.identity()));
+  }
+
   /** Fetches an order and hands it on only if the caller hosts its stream; answers errors itself. */
   private void withHostedOrder(ChannelHandlerContext ctx, FullHttpRequest request, String orderId, boolean keepAlive,
       java.util.function.Consumer<Order> then) {
     Principal principal = principal(request);
-    CoreClient.toCompletable(core.orders().getOrder(GetOrderRequest.newBuilder().setOrderId(orderId).build()))
+    CoreClient.toCompletable(shards.any().orders().getOrder(GetOrderRequest.newBuilder().setOrderId(orderId).build()))
         .whenComplete((order, failure) -> {
           if (failure != null) {
             reply(ctx, keepAlive, null, failure, Function.identity());
@@ -279,8 +321,8 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     try {
       JsonObject body = JsonParser.parseString(request.content().toString(StandardCharsets.UTF_8)).getAsJsonObject();
       String viewerId = body.get("viewerId").getAsString();
-      Principal.Role role = body.has("role") && body.get("role").getAsString().equals("host")
-          ? Principal.Role.HOST : Principal.Role.VIEWER;
+      Principal.Role role = body.has("role")
+          ? Principal.Role.valueOf(body.get("role").getAsString().toUpperCase(Locale.ROOT)) : Principal.Role.VIEWER;
       Set<String> streams = new HashSet<>();
       if (body.has("streams")) {
         body.getAsJsonArray("streams").forEach(s -> streams.add(s.getAsString()));
@@ -290,7 +332,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       HttpResponses.sendJson(ctx, HttpResponseStatus.OK, answer.toString(), keepAlive);
     } catch (RuntimeException e) {
       throw new ApiError(HttpResponseStatus.BAD_REQUEST, "INVALID_ARGUMENT",
-          "expected {\"viewerId\": \"alice\", \"role\": \"viewer\"|\"host\", \"streams\": [...]}: " + e.getMessage());
+          "expected {\"viewerId\": \"alice\", \"role\": \"viewer\"|\"host\"|\"operator\", \"streams\": [...]}: " + e.getMessage());
     }
   }
 
@@ -350,7 +392,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
   private <T extends Message> void announce(ChannelHandlerContext ctx, boolean keepAlive,
       com.google.common.util.concurrent.ListenableFuture<T> call, Function<T, RoomEvent.Builder> event) {
     CoreClient.toCompletable(call)
-        .thenCompose(result -> rooms.publish(event.apply(result).build()).thenApply(ack -> result))
+        .thenCompose(result -> rooms.publishAndApply(event.apply(result).build()).thenApply(ack -> result))
         .whenComplete((result, failure) -> reply(ctx, keepAlive, result, failure, Function.identity()));
   }
 

@@ -7,7 +7,8 @@ import com.google.gson.JsonParser;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.liveshop.gateway.auth.Hmac;
-import dev.liveshop.gateway.room.CoreClient;
+import dev.liveshop.gateway.core.CoreClient;
+import dev.liveshop.gateway.core.CoreShards;
 import dev.liveshop.proto.v1.GetOrderRequest;
 import dev.liveshop.proto.v1.SettlePaymentRequest;
 import io.grpc.Status;
@@ -40,15 +41,15 @@ final class PaymentNotifications {
   private final Hmac hmac;
   private final Duration maxSkew;
   private final Clock clock;
-  private final CoreClient core;
+  private final CoreShards shards;
   /** Notification ids seen inside the replay window. */
   private final Cache<String, Boolean> seen;
 
-  PaymentNotifications(String secret, Duration maxSkew, Clock clock, CoreClient core) {
+  PaymentNotifications(String secret, Duration maxSkew, Clock clock, CoreShards shards) {
     this.hmac = secret.isEmpty() ? null : new Hmac(secret);
     this.maxSkew = maxSkew;
     this.clock = clock;
-    this.core = core;
+    this.shards = shards;
     this.seen = Caffeine.newBuilder().expireAfterWrite(maxSkew.multipliedBy(2)).maximumSize(1_000_000).build();
   }
 
@@ -86,13 +87,13 @@ final class PaymentNotifications {
           "notification " + notificationId + " was already received", keepAlive);
       return;
     }
-    CoreClient.toCompletable(core.orders().getOrder(GetOrderRequest.newBuilder().setOrderId(settle.getOrderId())
+    CoreClient.toCompletable(shards.any().orders().getOrder(GetOrderRequest.newBuilder().setOrderId(settle.getOrderId())
         .build())).thenCompose(order -> {
           long total = order.getPriceCents() * order.getQuantity();
           if (settle.getPaid() && amountCents != total) {
             throw new AmountMismatch("paid " + amountCents + " but order " + order.getOrderId() + " costs " + total);
           }
-          return CoreClient.toCompletable(core.orders().settlePayment(settle));
+          return CoreClient.toCompletable(shards.any().orders().settlePayment(settle));
         }).whenComplete((answer, failure) -> {
       if (failure != null) {
         // Not applied: let the provider's retry of this very notification through.

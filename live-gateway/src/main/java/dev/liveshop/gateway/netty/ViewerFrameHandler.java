@@ -16,6 +16,7 @@ import dev.liveshop.proto.v1.ErrorCode;
 import dev.liveshop.proto.v1.Pong;
 import dev.liveshop.proto.v1.ServerFrame;
 import io.grpc.Status;
+import java.util.concurrent.CompletableFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -48,6 +49,8 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
   /** Joins of this connection: each costs a room a welcome (or opening). */
   private final FrameRateLimiter joins;
   private Room room;
+  /** This viewer's last chat message on its way to the room bus; the next one waits for it. */
+  private CompletableFuture<?> lastChat = CompletableFuture.completedFuture(null);
 
   ViewerFrameHandler(FrameCodec codec, RoomRegistry rooms, OrderPlacement orders, FrameRateLimiter limiter,
       FrameRateLimiter joins, GatewayMetrics metrics) {
@@ -111,7 +114,8 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
       }
       case BUY -> {
         if (requireRoom(ctx, f)) {
-          orders.place(ctx.channel(), principal.viewerId(), f.getRequestId(), f.getBuy());
+          orders.place(ctx.channel(), principal.viewerId(), f.getRequestId(), f.getBuy(), room.streamId(),
+              room.saleOwner(f.getBuy().getSaleId()));
         }
       }
       case PAY -> orders.pay(ctx.channel(), principal.viewerId(), f.getRequestId(), f.getPay().getOrderId());
@@ -132,9 +136,13 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
       send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_CHAT_REFUSED, refusal));
       return;
     }
-    rooms.publish(RoomEvent.newBuilder().setStreamId(room.streamId()).setChat(ChatMessage.newBuilder()
+    RoomEvent message = RoomEvent.newBuilder().setStreamId(room.streamId()).setChat(ChatMessage.newBuilder()
         .setMessageId(MessageIds.next()).setViewerId(principal.viewerId()).setText(f.getChat().getText())
-        .setSentAtMs(now)).build()).whenComplete((ack, failure) -> {
+        .setSentAtMs(now)).build();
+    // One message at a time per viewer: concurrent unary calls may overtake each other.
+    lastChat = lastChat.handle((ack, failure) -> null)
+        .thenCompose(previous -> rooms.publish(message))
+        .whenComplete((ack, failure) -> {
           if (failure != null) {
             ctx.executor().execute(() -> send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_UNAVAILABLE,
                 "chat is unavailable for a moment (" + Status.fromThrowable(failure).getCode() + "); send it again")));

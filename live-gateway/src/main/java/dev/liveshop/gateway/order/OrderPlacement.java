@@ -2,7 +2,9 @@ package dev.liveshop.gateway.order;
 
 import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.protocol.FrameCodec;
-import dev.liveshop.gateway.room.CoreClient;
+import dev.liveshop.gateway.core.CoreClient;
+import dev.liveshop.gateway.core.CoreShards;
+import java.util.Map;
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.liveshop.proto.v1.Buy;
 import dev.liveshop.proto.v1.CancelOrderRequest;
@@ -30,17 +32,22 @@ public final class OrderPlacement {
 
   private static final Logger log = LoggerFactory.getLogger(OrderPlacement.class);
 
-  private final CoreClient core;
-  private final ReserveBatcher reservations;
+  private final CoreShards shards;
+  /** One batcher per live-core shard, by shard name. */
+  private final Map<String, ReserveBatcher> reservations;
   private final GatewayMetrics metrics;
 
-  public OrderPlacement(CoreClient core, ReserveBatcher reservations, GatewayMetrics metrics) {
-    this.core = core;
-    this.reservations = reservations;
+  public OrderPlacement(CoreShards shards, Map<String, ReserveBatcher> reservations, GatewayMetrics metrics) {
+    this.shards = shards;
+    this.reservations = Map.copyOf(reservations);
     this.metrics = metrics;
   }
 
-  public void place(Channel buyer, String viewerId, String requestId, Buy buy) {
+  /**
+   * Reserves at the shard that holds the sale ({@code ownerShard}, as the buyer's room
+   * knows it; the stream's home when unknown); the answer goes to the buyer.
+   */
+  public void place(Channel buyer, String viewerId, String requestId, Buy buy, String streamId, String ownerShard) {
     ReserveRequest request = ReserveRequest.newBuilder()
         .setSaleId(buy.getSaleId())
         .setViewerId(viewerId)
@@ -48,7 +55,7 @@ public final class OrderPlacement {
         .setClientOrderId(buy.getClientOrderId())
         .build();
     long tapped = System.nanoTime();
-    reservations.reserve(request).whenComplete((answer, failure) -> {
+    reservations.get(shards.owner(ownerShard, streamId).name()).reserve(request).whenComplete((answer, failure) -> {
       ServerFrame frame = failure == null ? ack(requestId, answer) : unavailable(requestId, buy, failure);
       buyer.writeAndFlush(FrameCodec.encode(frame, buyer));
       metrics.orderAnswered(System.nanoTime() - tapped);
@@ -57,13 +64,13 @@ public final class OrderPlacement {
 
   /** Starts the payment of one of the viewer's orders; the answer goes to that viewer. */
   public void pay(Channel buyer, String viewerId, String requestId, String orderId) {
-    answerChange(buyer, requestId, orderId, core.orders().startPayment(StartPaymentRequest.newBuilder()
+    answerChange(buyer, requestId, orderId, shards.any().orders().startPayment(StartPaymentRequest.newBuilder()
         .setOrderId(orderId).setViewerId(viewerId).build()));
   }
 
   /** Cancels one of the viewer's unpaid orders; the answer goes to that viewer. */
   public void cancel(Channel buyer, String viewerId, String requestId, String orderId) {
-    answerChange(buyer, requestId, orderId, core.orders().cancelOrder(CancelOrderRequest.newBuilder()
+    answerChange(buyer, requestId, orderId, shards.any().orders().cancelOrder(CancelOrderRequest.newBuilder()
         .setOrderId(orderId).setViewerId(viewerId).build()));
   }
 

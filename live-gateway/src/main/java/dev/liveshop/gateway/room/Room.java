@@ -231,13 +231,29 @@ public final class Room {
     broadcast(ServerFrame.newBuilder().setStock(update).build(), false);
   }
 
-  /** A sale launched in this stream: fanned out once however often it is told; true the first time. */
+  /**
+   * A sale launched in this stream: fanned out once however often it is told; true the
+   * first time. Told again with another owner shard (a hand-over), the room notes the owner.
+   */
   synchronized boolean onSaleStarted(SaleStatus sale) {
-    if (sales.putIfAbsent(sale.getSale().getSaleId(), sale) == null) {
+    String saleId = sale.getSale().getSaleId();
+    SaleStatus known = sales.get(saleId);
+    if (known == null) {
+      sales.put(saleId, sale);
       broadcast(ServerFrame.newBuilder().setSaleStarted(SaleStarted.newBuilder().setSale(sale)).build(), false);
       return true;
     }
+    String owner = sale.getSale().getOwnerShard();
+    if (!owner.equals(known.getSale().getOwnerShard())) {
+      sales.put(saleId, known.toBuilder().setSale(known.getSale().toBuilder().setOwnerShard(owner)).build());
+    }
     return false;
+  }
+
+  /** The live-core shard that holds one of this room's open sales, or "" when the room does not know it. */
+  public synchronized String saleOwner(String saleId) {
+    SaleStatus sale = sales.get(saleId);
+    return sale == null ? "" : sale.getSale().getOwnerShard();
   }
 
   /**

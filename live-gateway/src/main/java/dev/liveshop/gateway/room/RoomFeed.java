@@ -1,5 +1,6 @@
 package dev.liveshop.gateway.room;
 
+import dev.liveshop.gateway.core.CoreClient;
 import dev.liveshop.proto.v1.RoomBusState;
 import dev.liveshop.proto.v1.RoomEvent;
 import dev.liveshop.proto.v1.WatchRoomRequest;
@@ -51,6 +52,8 @@ final class RoomFeed {
   private int generation;
   private ClientCallStreamObserver<WatchRoomRequest> call;
   private boolean closed;
+  /** Publishers waiting until this gateway's room applied their event, by sequence. */
+  private final java.util.TreeMap<Long, List<CompletableFuture<Void>>> waiters = new java.util.TreeMap<>();
 
   RoomFeed(String streamId, CoreClient core, EventExecutor scheduler, Listener listener) {
     this.streamId = streamId;
@@ -73,6 +76,27 @@ final class RoomFeed {
       listener.apply(room, event);
     }
     waiting.clear();
+    releaseWaiters();
+  }
+
+  /**
+   * Completes once this gateway's room has applied the event the bus numbered {@code seq}
+   * in {@code busEpoch} (at once if it has, or if the bus has restarted since): what lets a
+   * host's change be in force here when its HTTP call answers.
+   */
+  synchronized CompletableFuture<Void> applied(String busEpoch, long seq) {
+    if (!busEpoch.equals(epoch) || (!holding && lastSeq >= seq)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    waiters.computeIfAbsent(seq, k -> new ArrayList<>()).add(done);
+    return done;
+  }
+
+  private void releaseWaiters() {
+    while (!waiters.isEmpty() && waiters.firstKey() <= lastSeq) {
+      waiters.pollFirstEntry().getValue().forEach(w -> w.complete(null));
+    }
   }
 
   synchronized void close() {
@@ -137,6 +161,7 @@ final class RoomFeed {
       waiting.add(event);
     } else {
       listener.apply(room, event);
+      releaseWaiters();
     }
   }
 

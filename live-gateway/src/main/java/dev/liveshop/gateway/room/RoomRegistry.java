@@ -1,5 +1,7 @@
 package dev.liveshop.gateway.room;
 
+import dev.liveshop.gateway.core.CoreClient;
+import dev.liveshop.gateway.core.CoreShards;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.proto.v1.GetStreamRequest;
 import dev.liveshop.proto.v1.PublishAck;
@@ -35,8 +37,11 @@ public final class RoomRegistry implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RoomRegistry.class);
   private static final long RESUBSCRIBE_MILLIS = 1000;
+  private static final long APPLY_WAIT_MILLIS = 2000;
 
-  private final CoreClient core;
+  private final CoreShards shards;
+  /** The shard each followed sale's stock comes from: a sale followed elsewhere was moved. */
+  private final ConcurrentHashMap<String, String> following = new ConcurrentHashMap<>();
   private final int recentChat;
   private final EventExecutor scheduler;
   private final ConcurrentHashMap<String, CompletableFuture<Room>> rooms = new ConcurrentHashMap<>();
@@ -49,13 +54,13 @@ public final class RoomRegistry implements AutoCloseable {
   private final int resumeFrames;
   private final boolean perViewerFanOut;
 
-  public RoomRegistry(CoreClient core, int recentChat, Duration tick, EventExecutor scheduler,
+  public RoomRegistry(CoreShards shards, int recentChat, Duration tick, EventExecutor scheduler,
       GatewayMetrics metrics, long maxViewerBacklogBytes, int resumeFrames, boolean perViewerFanOut) {
     this.metrics = metrics;
     this.perViewerFanOut = perViewerFanOut;
     this.resumeFrames = resumeFrames;
     this.maxViewerBacklogBytes = maxViewerBacklogBytes;
-    this.core = core;
+    this.shards = shards;
     this.recentChat = recentChat;
     this.scheduler = scheduler;
     this.chatTicker = scheduler.scheduleAtFixedRate(() -> eachRoom(Room::flushChat), tick.toMillis(), tick.toMillis(),
@@ -83,10 +88,24 @@ public final class RoomRegistry implements AutoCloseable {
 
   /**
    * Publishes an event of a stream's room on the bus; every gateway's room of the stream
-   * (this one's too) applies it when the bus delivers it.
+   * applies it when the bus delivers it. Completes when the bus took it.
    */
   public CompletableFuture<PublishAck> publish(RoomEvent event) {
-    return CoreClient.toCompletable(core.bus().publish(event));
+    return CoreClient.toCompletable(shards.home(event.getStreamId()).bus().publish(event));
+  }
+
+  /**
+   * Publishes like {@link #publish}, and completes once this gateway's room of the stream
+   * (if open here) has applied the event too, or after {@code APPLY_WAIT_MILLIS} if the bus
+   * is slow to bring it back: a host's mute is in force here by the time the host hears "done".
+   */
+  public CompletableFuture<PublishAck> publishAndApply(RoomEvent event) {
+    return publish(event).thenCompose(ack -> {
+      RoomFeed feed = feeds.get(event.getStreamId());
+      return feed == null ? CompletableFuture.completedFuture(ack)
+          : feed.applied(ack.getBusEpoch(), ack.getSeq())
+              .completeOnTimeout(null, APPLY_WAIT_MILLIS, TimeUnit.MILLISECONDS).thenApply(v -> ack);
+    });
   }
 
   /**
@@ -95,7 +114,7 @@ public final class RoomRegistry implements AutoCloseable {
    * (already in the snapshot or not: applying them is idempotent) follow in order.
    */
   private CompletableFuture<Room> open(String streamId) {
-    RoomFeed feed = new RoomFeed(streamId, core, scheduler, listener);
+    RoomFeed feed = new RoomFeed(streamId, shards.home(streamId), scheduler, listener);
     return feed.start().thenCompose(state -> snapshot(streamId).thenApply(snapshot -> {
       Room room = new Room(snapshot, state, recentChat, metrics, maxViewerBacklogBytes, resumeFrames,
           perViewerFanOut);
@@ -112,8 +131,8 @@ public final class RoomRegistry implements AutoCloseable {
   }
 
   private CompletableFuture<StreamSnapshot> snapshot(String streamId) {
-    return CoreClient.toCompletable(core.catalog().getStream(GetStreamRequest.newBuilder().setStreamId(streamId)
-        .build()));
+    return CoreClient.toCompletable(shards.home(streamId).catalog().getStream(GetStreamRequest.newBuilder()
+        .setStreamId(streamId).build()));
   }
 
   private void followOpenSales(Room room, StreamSnapshot snapshot) {
@@ -135,8 +154,11 @@ public final class RoomRegistry implements AutoCloseable {
         case PRODUCT_ADDED -> room.onProductAdded(event.getProductAdded());
         case LINEUP -> room.onLineup(event.getLineup().getProductsList());
         case SALE -> {
-          if (room.onSaleStarted(event.getSale())) {
-            follow(room, event.getSale().getSale().getSaleId());
+          // A new sale, or one that moved to another shard: follow its stock where it now is.
+          String saleId = event.getSale().getSale().getSaleId();
+          room.onSaleStarted(event.getSale());
+          if (!ownerOf(room, saleId).name().equals(following.get(saleId))) {
+            follow(room, saleId);
           }
         }
         default -> log.warn("room bus sent an event this gateway does not know ({}); ignored", event.getKindCase());
@@ -159,9 +181,19 @@ public final class RoomRegistry implements AutoCloseable {
     }
   };
 
-  /** Streams a sale's stock into its room until the sale ends; resubscribes after a failure. */
+  private CoreShards.Shard ownerOf(Room room, String saleId) {
+    return shards.owner(room.saleOwner(saleId), room.streamId());
+  }
+
+  /**
+   * Streams a sale's stock into its room from the shard that holds it, until the sale
+   * ends; resubscribes after a failure, at the sale's owner as the room then knows it. A
+   * newer subscription (the sale moved) makes this one's failure moot.
+   */
   private void follow(Room room, String saleId) {
-    core.watchStock(saleId, new StreamObserver<>() {
+    CoreShards.Shard owner = ownerOf(room, saleId);
+    following.put(saleId, owner.name());
+    owner.client().watchStock(saleId, new StreamObserver<>() {
       @Override
       public void onNext(StockUpdate update) {
         room.onStock(update);
@@ -170,16 +202,25 @@ public final class RoomRegistry implements AutoCloseable {
       @Override
       public void onError(Throwable t) {
         Status status = Status.fromThrowable(t);
-        if (closed || status.getCode() == Status.Code.NOT_FOUND) {
+        if (closed || !owner.name().equals(following.get(saleId))) {
           return;
         }
-        log.warn("stock of sale {} lost ({}); resubscribing", saleId, status);
-        scheduler.schedule(() -> follow(room, saleId), RESUBSCRIBE_MILLIS, TimeUnit.MILLISECONDS);
+        if (status.getCode() == Status.Code.NOT_FOUND && ownerOf(room, saleId) == owner) {
+          following.remove(saleId, owner.name());
+          return;
+        }
+        log.warn("stock of sale {} from shard {} lost ({}); resubscribing", saleId, owner.name(), status);
+        scheduler.schedule(() -> {
+          if (owner.name().equals(following.get(saleId))) {
+            follow(room, saleId);
+          }
+        }, RESUBSCRIBE_MILLIS, TimeUnit.MILLISECONDS);
       }
 
       @Override
       public void onCompleted() {
         // The sale ended; its last update said so.
+        following.remove(saleId, owner.name());
       }
     });
   }

@@ -16,7 +16,9 @@ import dev.liveshop.proto.v1.ErrorCode;
 import dev.liveshop.proto.v1.Join;
 import dev.liveshop.gateway.order.ReserveBatcher;
 import dev.liveshop.gateway.protocol.FrameCodec;
-import dev.liveshop.gateway.room.CoreClient;
+import dev.liveshop.gateway.core.CoreShards;
+import dev.liveshop.shard.ShardMap;
+import java.util.Map;
 import dev.liveshop.gateway.room.RoomRegistry;
 import dev.liveshop.proto.v1.CatalogServiceGrpc;
 import dev.liveshop.proto.v1.GetStreamRequest;
@@ -57,6 +59,7 @@ class ViewerFrameHandlerTest {
 
   private Server core;
   private ManagedChannel coreChannel;
+  private CoreShards shards;
   private DefaultEventExecutor ticker;
   private RoomRegistry rooms;
   private EmbeddedChannel channel;
@@ -107,10 +110,11 @@ class ViewerFrameHandlerTest {
         })
         .build().start();
     coreChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    CoreClient client = new CoreClient(coreChannel, Duration.ofSeconds(5));
+    shards = new CoreShards(ShardMap.single("core-1", "in-process:1"), Map.of("core-1", coreChannel),
+        Duration.ofSeconds(5));
     ticker = new DefaultEventExecutor();
     metrics = new GatewayMetrics(ticker, () -> 1);
-    rooms = new RoomRegistry(client, 10, Duration.ofHours(1), ticker, metrics, 1 << 20, 3, false);
+    rooms = new RoomRegistry(shards, 10, Duration.ofHours(1), ticker, metrics, 1 << 20, 3, false);
     handler = handler(new FrameRateLimiter(20, 40, System.nanoTime()));
     channel = new EmbeddedChannel(handler);
     channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
@@ -240,9 +244,8 @@ class ViewerFrameHandlerTest {
 
   /** A session handler on the test's fake live-core, 30 joins a minute (5 at once). */
   private ViewerFrameHandler handler(FrameRateLimiter frames) {
-    return new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(
-        new CoreClient(coreChannel, Duration.ofSeconds(5)), new ReserveBatcher(coreChannel, 16, 2,
-        Duration.ofSeconds(5)), metrics), frames, new FrameRateLimiter(0.5, 5, System.nanoTime()), metrics);
+    return new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(shards,
+        Map.of("core-1", new ReserveBatcher(coreChannel, 16, 2, Duration.ofSeconds(5))), metrics), frames, new FrameRateLimiter(0.5, 5, System.nanoTime()), metrics);
   }
 
   @Test
@@ -343,8 +346,7 @@ class ViewerFrameHandlerTest {
   void perViewerFanOut_theBenchmarkBaseline_deliversTheSameFrames() throws Exception {
     channel.finishAndReleaseAll();
     rooms.close();
-    rooms = new RoomRegistry(new CoreClient(coreChannel, Duration.ofSeconds(5)), 10, Duration.ofHours(1), ticker,
-        metrics, 1 << 20, 3, true);
+    rooms = new RoomRegistry(shards, 10, Duration.ofHours(1), ticker, metrics, 1 << 20, 3, true);
     handler = handler(new FrameRateLimiter(20, 40, System.nanoTime()));
     channel = new EmbeddedChannel(handler);
     channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));

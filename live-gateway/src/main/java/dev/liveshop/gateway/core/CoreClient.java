@@ -1,4 +1,4 @@
-package dev.liveshop.gateway.room;
+package dev.liveshop.gateway.core;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.liveshop.proto.v1.CatalogServiceGrpc;

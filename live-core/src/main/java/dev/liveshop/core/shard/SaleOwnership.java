@@ -1,0 +1,147 @@
+package dev.liveshop.core.shard;
+
+import dev.liveshop.core.catalog.Catalog;
+import dev.liveshop.core.catalog.InvalidRequestException;
+import dev.liveshop.core.catalog.NotFoundException;
+import dev.liveshop.core.catalog.OwnedSale;
+import dev.liveshop.core.inventory.FlashSale;
+import dev.liveshop.core.inventory.InventoryEngine;
+import dev.liveshop.core.store.CatalogStore;
+import dev.liveshop.core.store.OrderStore;
+import dev.liveshop.proto.v1.AdoptSaleRequest;
+import dev.liveshop.proto.v1.InventoryServiceGrpc;
+import dev.liveshop.proto.v1.SaleStatus;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sales this live-core holds. Cassandra records each sale's owner shard; only the
+ * owner decides the sale's reservations, from memory. At start the owner reopens its
+ * sales from their orders; a hand-over drains the sale here (no order in flight is lost),
+ * moves the record with a lightweight transaction (no two owners), and has the new owner
+ * reopen it from Cassandra the same way (no order counted twice: holds are rebuilt from
+ * the journal, and a retried client order id finds its first answer there).
+ *
+ * <p>Threading: called on gRPC executor threads and at start-up; blocks on Cassandra and
+ * on the engine. Hand-overs and adoptions are serialised by the object's monitor.
+ */
+public final class SaleOwnership {
+
+  private static final Logger log = LoggerFactory.getLogger(SaleOwnership.class);
+
+  private final String shard;
+  private final CatalogStore store;
+  private final OrderStore orders;
+  private final InventoryEngine engine;
+  private final Catalog catalog;
+  private final ShardPeers peers;
+  private final Clock clock;
+  private final Duration callDeadline;
+
+  public SaleOwnership(String shard, CatalogStore store, OrderStore orders, InventoryEngine engine, Catalog catalog,
+      ShardPeers peers, Clock clock, Duration callDeadline) {
+    this.shard = shard;
+    this.store = store;
+    this.orders = orders;
+    this.engine = engine;
+    this.catalog = catalog;
+    this.peers = peers;
+    this.clock = clock;
+    this.callDeadline = callDeadline;
+  }
+
+  public String shard() {
+    return shard;
+  }
+
+  /**
+   * Reopens every sale recorded as this shard's that has not ended, with its orders
+   * counted; a sale stored before shards is claimed first (only one live-core wins it).
+   * Returns how many were reopened.
+   */
+  public synchronized int recoverAll() {
+    int reopened = 0;
+    for (OwnedSale owned : store.salesEndingAfter(clock.millis())) {
+      String owner = owned.ownerShard();
+      if (owner.isEmpty() && store.claimSale(owned.sale().saleId(), shard)) {
+        owner = shard;
+      }
+      if (owner.equals(shard)) {
+        open(owned.sale());
+        reopened++;
+      }
+    }
+    return reopened;
+  }
+
+  /**
+   * Opens a sale recorded as this shard's, if not open yet: the receiving half of a
+   * hand-over. FAILED_PRECONDITION when Cassandra names another owner.
+   */
+  public synchronized OwnedSale adopt(String saleId) {
+    OwnedSale owned = store.findSale(saleId).orElseThrow(() -> new NotFoundException("no sale '" + saleId + "'"));
+    if (!owned.ownerShard().equals(shard)) {
+      throw Status.FAILED_PRECONDITION.withDescription("sale " + saleId + " is recorded as shard '"
+          + owned.ownerShard() + "''s, not this one's ('" + shard + "'): hand it over from its owner")
+          .asRuntimeException();
+    }
+    if (!engine.holds(saleId)) {
+      open(owned.sale());
+      log.info("adopted sale {} of stream {}", saleId, owned.sale().streamId());
+    }
+    catalog.invalidate(owned.sale().streamId());
+    return owned;
+  }
+
+  /**
+   * Moves a sale held here to shard {@code to} and answers it as the new owner holds it.
+   * A retry after the new owner could not be reached (the record already names it) asks
+   * it to adopt again.
+   */
+  public synchronized SaleStatus handOver(String saleId, String to) {
+    if (!peers.knows(to)) {
+      throw new InvalidRequestException("to_shard '" + to + "' is not a shard of liveshop.core.shard.peers");
+    }
+    if (to.equals(shard)) {
+      throw new InvalidRequestException("to_shard '" + to + "' is this live-core: nothing to hand over");
+    }
+    OwnedSale owned = store.findSale(saleId).orElseThrow(() -> new NotFoundException("no sale '" + saleId + "'"));
+    if (engine.holds(saleId)) {
+      engine.release(saleId).join();
+      if (!store.moveSale(saleId, shard, to)) {
+        // Cassandra names another owner than us: someone moved it meanwhile. Take it back
+        // in memory only if we still own it on record, which the failed condition says we do not.
+        throw Status.ABORTED.withDescription("sale " + saleId + " is no longer recorded as this shard's; "
+            + "read its owner again").asRuntimeException();
+      }
+      log.info("sale {} drained and recorded as shard {}'s; asking it to adopt", saleId, to);
+    } else if (!owned.ownerShard().equals(to)) {
+      throw new NotFoundException("sale " + saleId + " is not held by this live-core ('" + shard
+          + "'); its owner is '" + owned.ownerShard() + "'");
+    }
+    catalog.invalidate(owned.sale().streamId());
+    try {
+      return InventoryServiceGrpc.newBlockingStub(peers.channel(to))
+          .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)
+          .adoptSale(AdoptSaleRequest.newBuilder().setSaleId(saleId).build());
+    } catch (StatusRuntimeException e) {
+      throw Status.UNAVAILABLE.withDescription("sale " + saleId + " is now recorded as shard '" + to
+          + "''s but it could not adopt it yet (" + e.getStatus().getCode() + ": " + e.getStatus().getDescription()
+          + "); it will when it starts, or retry this call").asRuntimeException();
+    }
+  }
+
+  /** The shard Cassandra names as the sale's owner, or "" when none (or no such sale). */
+  public String ownerOf(String saleId) {
+    return store.findSale(saleId).map(OwnedSale::ownerShard).orElse("");
+  }
+
+  private void open(FlashSale sale) {
+    engine.open(sale, orders.recover(sale.saleId(), clock.millis())).join();
+  }
+}
