@@ -63,7 +63,7 @@ class ShardedCoreIT {
     String saleOne = launch(onOne, 20, "core-1");
     String saleTwo = launch(onTwo, 20, "core-2");
     try (WsClient ann = viewer(onOne, "ann"); WsClient ben = viewer(onTwo, "ben")) {
-      JsonObject first = buy(ann, saleOne, "a-1", 2);
+      JsonObject first = buy(ann, saleOne, "a-1", 1);
       assertThat(first.get("result").getAsString()).isEqualTo("RESERVE_RESULT_RESERVED");
       JsonObject firstTwo = buy(ben, saleTwo, "b-1", 2);
       assertThat(firstTwo.get("result").getAsString()).isEqualTo("RESERVE_RESULT_RESERVED");
@@ -89,8 +89,7 @@ class ShardedCoreIT {
       assertThat(buyUntilAnswered(ben, saleTwo, "b-2", 1).get("result").getAsString())
           .isEqualTo("RESERVE_RESULT_OVER_LIMIT");
       // Recovered counters: 2 of 20 held (and paying); the room's stock says so after the restart.
-      ben.next(f -> f.has("stock") && f.getAsJsonObject("stock").get("available").getAsInt() == 18
-          && f.getAsJsonObject("stock").get("held").getAsInt() == 2);
+      ben.next(f -> f.has("stock") && count(f, "available") == 18 && count(f, "held") == 2);
     }
   }
 
@@ -148,8 +147,7 @@ class ShardedCoreIT {
       assertThat(stored).containsExactlyInAnyOrderElementsOf(orderIdsByTap.values());
       // The room now follows the new owner's stock: held matches what was acknowledged.
       int held = orderIdsByTap.size();
-      viewers.get(0).next(f -> f.has("stock") && f.getAsJsonObject("stock").get("held").getAsInt() == held
-          && f.getAsJsonObject("stock").get("available").getAsInt() == quantity - held);
+      viewers.get(0).next(f -> f.has("stock") && count(f, "held") == held && count(f, "available") == quantity - held);
       // A retried tap finds its first answer at the new owner.
       String anyTap = orderIdsByTap.keySet().iterator().next();
       WsClient retrier = viewers.get(Integer.parseInt(anyTap.split("-")[1]));
@@ -159,6 +157,12 @@ class ShardedCoreIT {
       viewers.forEach(WsClient::close);
       pool.shutdownNow();
     }
+  }
+
+  /** A count of a stock frame; proto3 JSON leaves zeros out. */
+  private static int count(JsonObject frame, String field) {
+    JsonElement value = frame.getAsJsonObject("stock").get(field);
+    return value == null ? 0 : value.getAsInt();
   }
 
   /** A stream id whose home shard is {@code shard}. */

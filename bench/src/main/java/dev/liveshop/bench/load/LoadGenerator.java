@@ -37,8 +37,10 @@ public final class LoadGenerator implements Callable<Integer> {
 
   private static final List<String> SCENARIOS = List.of("chat-storm", "flash-sale", "idle-connections", "mixed");
 
-  @Option(names = "--gateway", description = "The gateway's HTTP base URL (default ${DEFAULT-VALUE}).")
-  String gateway = "http://127.0.0.1:8080";
+  @Option(names = "--gateway", split = ",", description = "The gateway's HTTP base URL, or several "
+      + "comma-separated (viewers are spread over them in turn; the host API uses the first) "
+      + "(default ${DEFAULT-VALUE}).")
+  List<String> gateways = List.of("http://127.0.0.1:8080");
 
   @Option(names = "--target", description = "liveshop, or ws-peer (the Node ws broadcast peer: chat only, "
       + "no API). Default ${DEFAULT-VALUE}.")
@@ -107,7 +109,7 @@ public final class LoadGenerator implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this), "the ws peer has no sales: use chat-storm "
           + "or idle-connections with --target ws-peer");
     }
-    GatewayApi api = new GatewayApi(gateway);
+    GatewayApi api = new GatewayApi(gateways.get(0));
     String hostToken = null;
     String productId = null;
     if (!peer) {
@@ -133,7 +135,8 @@ public final class LoadGenerator implements Callable<Integer> {
     });
     List<Invariants.Check> checks = List.of();
     try (ViewerSockets sockets = new ViewerSockets(clientThreads, stats)) {
-      sockets.connect(gateway.replaceFirst("^http", "ws"), room, tokens, stream, connectParallel,
+      sockets.connect(gateways.stream().map(g -> g.replaceFirst("^http", "ws")).toList(), room, tokens, stream,
+          connectParallel,
           n -> {
             if (n % 500 == 0) {
               progress("connected %d/%d", n, viewers);

@@ -45,14 +45,17 @@ final class ViewerSockets implements AutoCloseable {
     this.stats = stats;
   }
 
-  /** Connects every viewer, {@code parallel} handshakes at a time; reports progress as viewers connect. */
-  void connect(String wsBase, List<Viewer> viewers, List<String> tokens, String streamId, int parallel,
+  /**
+   * Connects every viewer, spread over the gateways {@code wsBases} in turn, {@code parallel}
+   * handshakes at a time; reports progress as viewers connect.
+   */
+  void connect(List<String> wsBases, List<Viewer> viewers, List<String> tokens, String streamId, int parallel,
       IntConsumer progress) throws InterruptedException {
     Semaphore handshakes = new Semaphore(parallel);
     for (int i = 0; i < viewers.size(); i++) {
       handshakes.acquire();
       Viewer viewer = viewers.get(i);
-      URI uri = URI.create(wsBase + "/ws?token=" + URLEncoder.encode(tokens.get(i), StandardCharsets.UTF_8));
+      URI uri = URI.create(wsBases.get(i % wsBases.size()) + "/ws?token=" + URLEncoder.encode(tokens.get(i), StandardCharsets.UTF_8));
       var config = WebSocketClientProtocolConfig.newBuilder().webSocketUri(uri).subprotocol("liveshop.v1.json")
           .version(WebSocketVersion.V13).customHeaders(new DefaultHttpHeaders()).maxFramePayloadLength(MAX_FRAME_BYTES)
           .handshakeTimeoutMillis(30_000).build();

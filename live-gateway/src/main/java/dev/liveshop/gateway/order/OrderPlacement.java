@@ -109,7 +109,7 @@ public final class OrderPlacement {
 
   private static ServerFrame unavailable(String requestId, Buy buy, Throwable failure) {
     Status status = Status.fromThrowable(failure);
-    log.warn("reserve of sale {} failed: {}", buy.getSaleId(), status);
+    log.warn("reserve of sale {} failed: {}: {}", buy.getSaleId(), status.getCode(), status.getDescription());
     return FrameCodec.error(requestId, ErrorCode.ERROR_CODE_UNAVAILABLE, "the order service did not answer ("
         + status.getCode() + "); retry with the same clientOrderId " + buy.getClientOrderId()
         + ": it never creates a second order");

@@ -173,8 +173,9 @@ final class RoomFeed {
       firstState.completeExceptionally(failure);
       return;
     }
-    log.warn("room bus of stream {} lost ({}); resubscribing after seq {}", streamId, Status.fromThrowable(failure),
-        lastSeq);
+    Status status = Status.fromThrowable(failure);
+    log.warn("room bus of stream {} lost ({}: {}); resubscribing after seq {}", streamId, status.getCode(),
+        status.getDescription(), lastSeq);
     scheduler.schedule(this::subscribe, RESUBSCRIBE_MILLIS, TimeUnit.MILLISECONDS);
   }
 }

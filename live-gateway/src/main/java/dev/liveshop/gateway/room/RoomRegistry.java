@@ -209,7 +209,8 @@ public final class RoomRegistry implements AutoCloseable {
           following.remove(saleId, owner.name());
           return;
         }
-        log.warn("stock of sale {} from shard {} lost ({}); resubscribing", saleId, owner.name(), status);
+        log.warn("stock of sale {} from shard {} lost ({}: {}); resubscribing", saleId, owner.name(),
+            status.getCode(), status.getDescription());
         scheduler.schedule(() -> {
           if (owner.name().equals(following.get(saleId))) {
             follow(room, saleId);
