@@ -69,8 +69,10 @@ final class NodeCommand {
         "-Dcassandra.logdir=" + files.logs(),
         "-Dcassandra.triggers_dir=" + files.triggers(),
         "-Dlogback.configurationFile=" + files.logback(),
-        // The default 30 s ring delay makes a first start of one node take over 40 s.
-        "-Dcassandra.ring_delay_ms=1000",
+        // The default 30 s ring delay makes a first start of one node take over 40 s. A node
+        // joining others needs longer: its gossip shadow round with the seeds must finish
+        // within the delay, which 1 s does not always allow on two busy cores.
+        "-Dcassandra.ring_delay_ms=" + (s.joinsOthers() ? 5000 : 1000),
         "-Dcassandra.skip_wait_for_gossip_to_settle=0",
         "-Dcassandra.superuser_setup_delay_ms=0"));
     cmd.add("-cp");

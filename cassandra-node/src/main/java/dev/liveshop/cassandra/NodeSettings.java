@@ -223,6 +223,11 @@ public record NodeSettings(
         startTimeout, clusterName, seeds);
   }
 
+  /** Whether the seeds name another node than this one: the node joins a cluster. */
+  public boolean joinsOthers() {
+    return !seedList().equals(listenAddress + ":" + storagePort);
+  }
+
   /** The seeds the node's yaml names: the configured ones, or the node itself. */
   public String seedList() {
     return seeds.isBlank() ? listenAddress + ":" + storagePort : seeds;

@@ -63,6 +63,9 @@ class NodeSettingsTest {
         .isEqualTo("127.0.0.1:7000,127.0.0.2:7000");
     assertThatThrownBy(() -> NodeSettings.fromEnvironment(dir, Map.of(NodeSettings.SEEDS_ENV, "127.0.0.1")))
         .hasMessageContaining(NodeSettings.SEEDS_ENV);
+    assertThat(NodeSettings.defaults(dir).withSeeds("127.0.0.1:7000").joinsOthers()).isFalse();
+    assertThat(NodeSettings.defaults(dir).withListenAddress("127.0.0.2").withSeeds("127.0.0.1:7000").joinsOthers())
+        .isTrue();
   }
 
   @Test

@@ -29,8 +29,9 @@ public final class CassandraStore {
   public static CqlSession open(CassandraSettings settings) {
     long started = System.nanoTime();
     try (CqlSession bootstrap = connect(settings, false)) {
-      bootstrap.execute("CREATE KEYSPACE IF NOT EXISTS " + settings.keyspace()
-          + " WITH replication = " + settings.replication());
+      SchemaMigrator.awaitSchemaAgreement(bootstrap, bootstrap.execute("CREATE KEYSPACE IF NOT EXISTS "
+          + settings.keyspace() + " WITH replication = " + settings.replication()).getExecutionInfo()
+          .isSchemaInAgreement());
     }
     CqlSession session = connect(settings, true);
     try {

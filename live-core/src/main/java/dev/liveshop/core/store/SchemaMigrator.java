@@ -1,7 +1,9 @@
 package dev.liveshop.core.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,6 +27,7 @@ final class SchemaMigrator {
 
   private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
   private static final String INDEX = "cql/migrations.txt";
+  private static final java.time.Duration AGREEMENT_TIMEOUT = java.time.Duration.ofSeconds(60);
 
   private final CqlSession session;
 
@@ -33,14 +36,16 @@ final class SchemaMigrator {
   }
 
   void migrate() {
-    session.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+    changeSchema("CREATE TABLE IF NOT EXISTS schema_migrations ("
         + "version int PRIMARY KEY, name text, checksum text, applied_at timestamp)");
     int version = 0;
     for (String name : readResource(INDEX).lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
       version++;
       String cql = readResource("cql/" + name);
       String checksum = sha256(cql);
-      Row applied = session.execute("SELECT checksum FROM schema_migrations WHERE version = ?", version).one();
+      int v = version;
+      Row applied = whileSchemaSpreads(() -> session.execute("SELECT checksum FROM schema_migrations WHERE version = ?",
+          v)).one();
       if (applied != null) {
         if (!checksum.equals(applied.getString("checksum"))) {
           throw new IllegalStateException("cql/" + name + " changed after it was applied to this keyspace. "
@@ -49,11 +54,64 @@ final class SchemaMigrator {
         continue;
       }
       for (String statement : statements(cql)) {
-        session.execute(statement);
+        changeSchema(statement);
       }
-      session.execute("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
-          version, name, checksum, Instant.now());
+      whileSchemaSpreads(() -> session.execute("INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+          + "VALUES (?, ?, ?, ?)", v, name, checksum, Instant.now()));
       log.info("applied schema migration {} ({})", version, name);
+    }
+  }
+
+  /**
+   * Runs a schema change and waits until every node of the cluster has it: the next
+   * statement may be coordinated by another node, which must know the table already.
+   */
+  private void changeSchema(String statement) {
+    awaitSchemaAgreement(session, whileSchemaSpreads(() -> session.execute(statement)).getExecutionInfo()
+        .isSchemaInAgreement());
+  }
+
+  /**
+   * Runs a statement, again while the node coordinating it does not know a table created
+   * a moment ago: on a cluster, "agreement" is reported before every node has applied the
+   * change (seen with three nodes on one machine).
+   */
+  private static ResultSet whileSchemaSpreads(java.util.function.Supplier<ResultSet> statement) {
+    long deadline = System.nanoTime() + AGREEMENT_TIMEOUT.toNanos();
+    while (true) {
+      try {
+        return statement.get();
+      } catch (InvalidQueryException e) {
+        String message = String.valueOf(e.getMessage());
+        boolean unknownTable = message.contains("does not exist") || message.contains("unconfigured table");
+        if (!unknownTable || System.nanoTime() > deadline) {
+          throw e;
+        }
+        log.info("schema change not on every node yet ({}); retrying", message);
+        sleepBriefly();
+      }
+    }
+  }
+
+  private static void sleepBriefly() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the schema to spread", e);
+    }
+  }
+
+  /** Polls until the nodes agree on the schema (the driver's own wait may have timed out). */
+  static void awaitSchemaAgreement(CqlSession session, boolean agreed) {
+    long deadline = System.nanoTime() + AGREEMENT_TIMEOUT.toNanos();
+    while (!agreed) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the Cassandra nodes did not agree on the schema within "
+            + AGREEMENT_TIMEOUT.toSeconds() + " s; check that every node is up (nodetool describecluster)");
+      }
+      sleepBriefly();
+      agreed = session.checkSchemaAgreement();
     }
   }
 
