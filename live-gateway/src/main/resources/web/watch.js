@@ -19,6 +19,7 @@ const OUTCOMES = {
   RESERVE_RESULT_ENDED: 'The sale has ended.',
   RESERVE_RESULT_BUSY: 'Busy, retrying…',
   RESERVE_RESULT_STORE_UNAVAILABLE: 'Could not save the order, retrying…',
+  RESERVE_RESULT_MOVED: 'The sale is moving to another server, retrying…',
 };
 const STATUSES = {
   ORDER_STATUS_PAYING: 'Payment started: complete it with your payment provider.',
@@ -149,7 +150,7 @@ function showAck(ack) {
   $('outcome').textContent = OUTCOMES[ack.result] || ack.result;
   currentOrderId = ack.result === 'RESERVE_RESULT_RESERVED' ? ack.orderId : currentOrderId;
   $('order-actions').hidden = ack.result !== 'RESERVE_RESULT_RESERVED';
-  if (ack.result === 'RESERVE_RESULT_BUSY' || ack.result === 'RESERVE_RESULT_STORE_UNAVAILABLE') {
+  if (['RESERVE_RESULT_BUSY', 'RESERVE_RESULT_STORE_UNAVAILABLE', 'RESERVE_RESULT_MOVED'].includes(ack.result)) {
     // The same clientOrderId: a retry can never make a second order.
     setTimeout(() => buy(ack.saleId, ack.clientOrderId), 1000);
   }

@@ -147,7 +147,8 @@ final class Viewer {
       stats.error("UNEXPECTED_ACK");
       return;
     }
-    if (result.equals("RESERVE_RESULT_BUSY") || result.equals("RESERVE_RESULT_STORE_UNAVAILABLE")) {
+    if (result.equals("RESERVE_RESULT_BUSY") || result.equals("RESERVE_RESULT_STORE_UNAVAILABLE")
+        || result.equals("RESERVE_RESULT_MOVED")) {
       stats.answer(result, now - tap[0], now);
       retryLater(clientOrderId);
       return;

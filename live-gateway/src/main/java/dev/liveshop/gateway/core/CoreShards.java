@@ -83,15 +83,21 @@ public final class CoreShards implements AutoCloseable {
     return shards.values();
   }
 
-  /** Null when every shard's connection is up (or connecting for the first time), else which is not. */
+  /**
+   * Null while at least one shard's connection is up, else why not. One dead shard does not
+   * make the gateway unready: the other shards' streams still work, and the dead shard's
+   * sales answer "retry" on every gateway alike.
+   */
   public String unready() {
+    StringBuilder states = new StringBuilder();
     for (Shard shard : shards.values()) {
       ConnectivityState state = shard.channel().getState(true);
-      if (state != ConnectivityState.READY) {
-        return "the connection to live-core shard " + shard.name() + " is " + state;
+      if (state == ConnectivityState.READY) {
+        return null;
       }
+      states.append(states.length() == 0 ? "" : ", ").append(shard.name()).append(' ').append(state);
     }
-    return null;
+    return "no live-core shard is reachable (" + states + ")";
   }
 
   private Shard first() {
