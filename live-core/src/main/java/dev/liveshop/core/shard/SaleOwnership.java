@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * the journal, and a retried client order id finds its first answer there).
  *
  * <p>Threading: called on gRPC executor threads and at start-up; blocks on Cassandra and
- * on the engine. Hand-overs and adoptions are serialised by the object's monitor.
+ * on the engine. Hand-overs are serialised by the object's monitor, adoptions (and start-up
+ * recovery) by another, so that two shards handing sales to each other never deadlock.
  */
 public final class SaleOwnership {
 
@@ -42,6 +43,7 @@ public final class SaleOwnership {
   private final ShardPeers peers;
   private final Clock clock;
   private final Duration callDeadline;
+  private final Object adoptions = new Object();
 
   public SaleOwnership(String shard, CatalogStore store, OrderStore orders, InventoryEngine engine, Catalog catalog,
       ShardPeers peers, Clock clock, Duration callDeadline) {
@@ -64,7 +66,13 @@ public final class SaleOwnership {
    * counted; a sale stored before shards is claimed first (only one live-core wins it).
    * Returns how many were reopened.
    */
-  public synchronized int recoverAll() {
+  public int recoverAll() {
+    synchronized (adoptions) {
+      return reopen();
+    }
+  }
+
+  private int reopen() {
     int reopened = 0;
     for (OwnedSale owned : store.salesEndingAfter(clock.millis())) {
       String owner = owned.ownerShard();
@@ -83,19 +91,23 @@ public final class SaleOwnership {
    * Opens a sale recorded as this shard's, if not open yet: the receiving half of a
    * hand-over. FAILED_PRECONDITION when Cassandra names another owner.
    */
-  public synchronized OwnedSale adopt(String saleId) {
-    OwnedSale owned = store.findSale(saleId).orElseThrow(() -> new NotFoundException("no sale '" + saleId + "'"));
-    if (!owned.ownerShard().equals(shard)) {
-      throw Status.FAILED_PRECONDITION.withDescription("sale " + saleId + " is recorded as shard '"
-          + owned.ownerShard() + "''s, not this one's ('" + shard + "'): hand it over from its owner")
-          .asRuntimeException();
+  public OwnedSale adopt(String saleId) {
+    // Its own lock, not the hand-over's: two shards handing sales to each other at once
+    // must not wait on each other's monitor.
+    synchronized (adoptions) {
+      OwnedSale owned = store.findSale(saleId).orElseThrow(() -> new NotFoundException("no sale '" + saleId + "'"));
+      if (!owned.ownerShard().equals(shard)) {
+        throw Status.FAILED_PRECONDITION.withDescription("sale " + saleId + " is recorded as shard '"
+            + owned.ownerShard() + "''s, not this one's ('" + shard + "'): hand it over from its owner")
+            .asRuntimeException();
+      }
+      if (!engine.holds(saleId)) {
+        open(owned.sale());
+        log.info("adopted sale {} of stream {}", saleId, owned.sale().streamId());
+      }
+      catalog.invalidate(owned.sale().streamId());
+      return owned;
     }
-    if (!engine.holds(saleId)) {
-      open(owned.sale());
-      log.info("adopted sale {} of stream {}", saleId, owned.sale().streamId());
-    }
-    catalog.invalidate(owned.sale().streamId());
-    return owned;
   }
 
   /**
