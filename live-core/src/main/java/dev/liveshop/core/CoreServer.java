@@ -87,7 +87,7 @@ public final class CoreServer implements AutoCloseable {
       HealthStatusManager health = new HealthStatusManager();
       Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
           .addService(new InventoryGrpcService(engine, catalog, ownership))
-          .addService(new CatalogGrpcService(catalog, engine, clock))
+          .addService(new CatalogGrpcService(catalog, engine, clock, peers))
           .addService(new OrderGrpcService(orderStore, engine, ownership, peers))
           .addService(new RoomBusGrpcService(new RoomBus(config.bus())))
           .addService(health.getHealthService())

@@ -148,6 +148,13 @@ class ShardedCoreIT {
       // The room now follows the new owner's stock: held matches what was acknowledged.
       int held = orderIdsByTap.size();
       viewers.get(0).next(f -> f.has("stock") && count(f, "held") == held && count(f, "available") == quantity - held);
+      // The stream's home (the old owner) answers the sale with its new owner's live stock.
+      JsonObject listed = http.get("/api/streams/" + stream, null).body().getAsJsonArray("sales").asList().stream()
+          .map(JsonElement::getAsJsonObject)
+          .filter(sale -> sale.getAsJsonObject("sale").get("saleId").getAsString().equals(saleId))
+          .findFirst().orElseThrow();
+      assertThat(listed.getAsJsonObject("sale").get("ownerShard").getAsString()).isEqualTo(to);
+      assertThat(count(listed, "held")).isEqualTo(held);
       // A retried tap finds its first answer at the new owner.
       String anyTap = orderIdsByTap.keySet().iterator().next();
       WsClient retrier = viewers.get(Integer.parseInt(anyTap.split("-")[1]));

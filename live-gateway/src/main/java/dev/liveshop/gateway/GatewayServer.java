@@ -88,7 +88,7 @@ public final class GatewayServer implements AutoCloseable {
     AtomicReference<RoomRegistry> registry = new AtomicReference<>();
     GatewayMetrics metrics = new GatewayMetrics(group.next(), () -> registry.get().openRooms());
     RoomRegistry rooms = new RoomRegistry(core, config.recentChat(), config.roomTick(), group.next(), metrics,
-        config.maxViewerBacklogBytes(), config.resumeFrames(), config.perViewerFanOut());
+        config.maxViewerBacklogBytes(), config.resumeFrames(), config.perViewerFanOut(), config.roomIdleClose());
     registry.set(rooms);
     AtomicBoolean draining = new AtomicBoolean();
     Supplier<String> unready = () -> {

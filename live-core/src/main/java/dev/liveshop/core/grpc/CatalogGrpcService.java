@@ -2,6 +2,15 @@ package dev.liveshop.core.grpc;
 
 import dev.liveshop.core.catalog.Catalog;
 import dev.liveshop.core.catalog.OwnedSale;
+import dev.liveshop.core.shard.ShardPeers;
+import dev.liveshop.proto.v1.InventoryServiceGrpc;
+import dev.liveshop.proto.v1.WatchStockRequest;
+import io.grpc.Context;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.liveshop.core.catalog.LineupProduct;
 import dev.liveshop.core.catalog.StreamView;
 import dev.liveshop.core.inventory.FlashSale;
@@ -30,14 +39,19 @@ public final class CatalogGrpcService extends CatalogServiceGrpc.CatalogServiceI
   private final Catalog catalog;
   private final InventoryEngine engine;
 
+  private static final Logger log = LoggerFactory.getLogger(CatalogGrpcService.class);
+  private static final long PEER_STOCK_TIMEOUT_MS = 2000;
+
   private final String shard;
   private final java.time.Clock clock;
+  private final ShardPeers peers;
 
-  public CatalogGrpcService(Catalog catalog, InventoryEngine engine, java.time.Clock clock) {
+  public CatalogGrpcService(Catalog catalog, InventoryEngine engine, java.time.Clock clock, ShardPeers peers) {
     this.catalog = catalog;
     this.engine = engine;
     this.shard = catalog.shardName();
     this.clock = clock;
+    this.peers = peers;
   }
 
   @Override
@@ -96,16 +110,40 @@ public final class CatalogGrpcService extends CatalogServiceGrpc.CatalogServiceI
       FlashSale sale = owned.sale();
       StockUpdate stock = engine.snapshot(sale.saleId()).join()
           .map(ProtoMapper::stock)
-          .orElseGet(() -> notInMemory(sale, !owned.ownerShard().equals(shard)));
+          .orElseGet(() -> owned.ownerShard().equals(shard) || owned.ownerShard().isEmpty()
+              ? notInMemory(sale, false)
+              : ownersStock(owned).orElseGet(() -> notInMemory(sale, true)));
       b.addSales(SaleStatus.newBuilder().setSale(ProtoMapper.sale(sale, owned.ownerShard())).setStock(stock));
     }
     return b.build();
   }
 
   /**
-   * A sale this process does not hold: another shard's (its state from the schedule, its
-   * stock a placeholder with sequence 0 that the owner's first stock update replaces), or
-   * one of ours that had ended before this process started.
+   * The current stock of a sale another shard holds, asked of that shard (the first value
+   * of a WatchStock call, which is the current one); empty if it does not answer in time.
+   */
+  private Optional<StockUpdate> ownersStock(OwnedSale owned) {
+    if (!peers.knows(owned.ownerShard())) {
+      return Optional.empty();
+    }
+    try (Context.CancellableContext call = Context.current().withCancellation()) {
+      return call.call(() -> {
+        Iterator<StockUpdate> updates = InventoryServiceGrpc.newBlockingStub(peers.channel(owned.ownerShard()))
+            .withDeadlineAfter(PEER_STOCK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+            .watchStock(WatchStockRequest.newBuilder().setSaleId(owned.sale().saleId()).build());
+        return updates.hasNext() ? Optional.of(updates.next()) : Optional.<StockUpdate>empty();
+      });
+    } catch (Exception e) {
+      log.warn("stock of sale {} not available from its owner {} ({}); answering its schedule only",
+          owned.sale().saleId(), owned.ownerShard(), e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * A sale this process does not hold: another shard's that did not answer (its state from
+   * the schedule, its stock a placeholder with sequence 0 that the owner's first stock
+   * update replaces), or one of ours that had ended before this process started.
    */
   private StockUpdate notInMemory(FlashSale sale, boolean elsewhere) {
     SaleState state = elsewhere

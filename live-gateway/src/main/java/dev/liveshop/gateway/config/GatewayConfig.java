@@ -31,7 +31,8 @@ public record GatewayConfig(
     int resumeFrames,
     int joinsPerMinute,
     int connectionsPerIp,
-    boolean perViewerFanOut) {
+    boolean perViewerFanOut,
+    Duration roomIdleClose) {
 
   /** Name of the only shard when the gateway is given one live-core's address. */
   private static final String SINGLE_SHARD = "core-1";
@@ -48,6 +49,9 @@ public record GatewayConfig(
     if (joinsPerMinute < 1 || connectionsPerIp < 0) {
       throw new IllegalArgumentException("liveshop.gateway.limits.joins-per-minute must be >= 1 and "
           + "connections-per-ip >= 0 (0 is off)");
+    }
+    if (roomIdleClose.toSeconds() < 1) {
+      throw new IllegalArgumentException("liveshop.gateway.room.idle-close must be at least 1s, got " + roomIdleClose);
     }
     if (resumeFrames < 0) {
       throw new IllegalArgumentException("liveshop.gateway.room.resume-frames must be >= 0");
@@ -104,21 +108,22 @@ public record GatewayConfig(
         c.getInt("room.resume-frames"),
         c.getInt("limits.joins-per-minute"),
         c.getInt("limits.connections-per-ip"),
-        fanOut(c.getString("room.fan-out")));
+        fanOut(c.getString("room.fan-out")),
+        c.getDuration("room.idle-close"));
   }
 
   public GatewayConfig withHttpPort(int port) {
     return new GatewayConfig(httpHost, port, maxRequestBytes, coreShards, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
         maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
-        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut);
+        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut, roomIdleClose);
   }
 
   public GatewayConfig withPaymentSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreShards, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, secret, paymentMaxSkew,
         maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
-        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut);
+        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut, roomIdleClose);
   }
 
   /** A stricter slow-viewer policy (tests): the backlog allowance and the kernel send buffer. */
@@ -126,14 +131,22 @@ public record GatewayConfig(
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreShards, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
         maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxBacklogBytes,
-        sendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut);
+        sendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut, roomIdleClose);
+  }
+
+  /** Rooms close sooner after their last viewer left (tests). */
+  public GatewayConfig withRoomIdleClose(Duration idle) {
+    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreShards, reserveDeadline, callDeadline,
+        reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
+        maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
+        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut, idle);
   }
 
   public GatewayConfig withConnectionsPerIp(int limit) {
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreShards, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
         maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
-        viewerSendBufferBytes, resumeFrames, joinsPerMinute, limit, perViewerFanOut);
+        viewerSendBufferBytes, resumeFrames, joinsPerMinute, limit, perViewerFanOut, roomIdleClose);
   }
 
   /** A single live-core at {@code target}. */
@@ -145,7 +158,7 @@ public record GatewayConfig(
     return new GatewayConfig(httpHost, httpPort, maxRequestBytes, shards, reserveDeadline, callDeadline,
         reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
         maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
-        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut);
+        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut, roomIdleClose);
   }
 
   /** The shard map, or a single live-core at {@code target} when none is given. */

@@ -156,7 +156,11 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
           "joining too often: wait a few seconds before joining again"));
       return;
     }
-    String streamId = f.getJoin().getStreamId();
+    enter(ctx, principal, f, f.getJoin().getStreamId(), true);
+  }
+
+  /** Joins the stream's room; once more if the room closed (idle) between lookup and join. */
+  private void enter(ChannelHandlerContext ctx, Principal principal, ClientFrame f, String streamId, boolean retry) {
     rooms.room(streamId).whenComplete((joined, failure) -> ctx.executor().execute(() -> {
       if (failure != null) {
         Status status = Status.fromThrowable(failure);
@@ -170,8 +174,14 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         return;
       }
       leave(ctx);
-      room = joined;
-      room.join(ctx.channel(), principal.viewerId(), f.getJoin());
+      if (joined.join(ctx.channel(), principal.viewerId(), f.getJoin())) {
+        room = joined;
+      } else if (retry) {
+        enter(ctx, principal, f, streamId, false);
+      } else {
+        send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_UNAVAILABLE,
+            "the room is reopening; join again in a moment"));
+      }
     }));
   }
 

@@ -62,6 +62,9 @@ public final class Room {
   /** The last broadcasts, oldest first, for viewers that reconnect. */
   private final ArrayDeque<ServerFrame> replay = new ArrayDeque<>();
   private final int resumeFrames;
+  /** Since when the room has had no viewer (it opens empty), for closing idle rooms. */
+  private long emptySinceNanos = System.nanoTime();
+  private boolean closed;
 
   Room(StreamSnapshot snapshot, RoomBusState bus, int recentChatLimit, GatewayMetrics metrics,
       long maxViewerBacklogBytes, int resumeFrames, boolean perViewerFanOut) {
@@ -91,9 +94,12 @@ public final class Room {
   /**
    * Adds the channel so it receives every later broadcast, after sending it either what it
    * missed (a resume: {@code join} names this room's epoch and a sequence still in the
-   * replay buffer) or a welcome.
+   * replay buffer) or a welcome. False, and nothing sent, when the room has closed.
    */
-  public synchronized void join(Channel channel, String viewerId, Join join) {
+  public synchronized boolean join(Channel channel, String viewerId, Join join) {
+    if (closed) {
+      return false;
+    }
     long after = join.getResumeAfterSeq();
     if (join.getResumeEpoch().equals(epoch) && after <= seq
         && (after == seq || (!replay.isEmpty() && replay.peekFirst().getRoomSeq() <= after + 1))) {
@@ -106,9 +112,10 @@ public final class Room {
       }
       channel.flush();
       viewers.add(channel);
-      return;
+      return true;
     }
     welcome(channel, viewerId);
+    return true;
   }
 
   private void welcome(Channel channel, String viewerId) {
@@ -131,6 +138,21 @@ public final class Room {
 
   public synchronized void leave(Channel channel) {
     viewers.remove(channel);
+    if (viewers.size() == 0) {
+      emptySinceNanos = System.nanoTime();
+    }
+  }
+
+  /** Closes the room if no viewer has been in it for {@code idleNanos}; true if it did (or had). */
+  synchronized boolean closeIfIdle(long nowNanos, long idleNanos) {
+    if (!closed && viewers.size() == 0 && nowNanos - emptySinceNanos >= idleNanos) {
+      closed = true;
+    }
+    return closed;
+  }
+
+  synchronized boolean isClosed() {
+    return closed;
   }
 
   /**

@@ -99,6 +99,11 @@ final class RoomFeed {
     }
   }
 
+  /** The room this feed applies events to (null until attached). */
+  synchronized Room room() {
+    return room;
+  }
+
   synchronized void close() {
     closed = true;
     if (call != null) {

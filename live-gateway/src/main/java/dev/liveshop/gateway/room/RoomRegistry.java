@@ -12,7 +12,9 @@ import dev.liveshop.proto.v1.SaleState;
 import dev.liveshop.proto.v1.StockUpdate;
 import dev.liveshop.proto.v1.StreamSnapshot;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
+import dev.liveshop.proto.v1.WatchStockRequest;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -40,14 +42,16 @@ public final class RoomRegistry implements AutoCloseable {
   private static final long APPLY_WAIT_MILLIS = 2000;
 
   private final CoreShards shards;
-  /** The shard each followed sale's stock comes from: a sale followed elsewhere was moved. */
-  private final ConcurrentHashMap<String, String> following = new ConcurrentHashMap<>();
+  /** The stock subscription of each followed sale (one per sale: a newer one replaces it). */
+  private final ConcurrentHashMap<String, Follow> following = new ConcurrentHashMap<>();
   private final int recentChat;
   private final EventExecutor scheduler;
   private final ConcurrentHashMap<String, CompletableFuture<Room>> rooms = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RoomFeed> feeds = new ConcurrentHashMap<>();
   private final ScheduledFuture<?> chatTicker;
   private final ScheduledFuture<?> countersTicker;
+  private final ScheduledFuture<?> idleSweeper;
+  private final long idleCloseNanos;
   private volatile boolean closed;
   private final GatewayMetrics metrics;
   private final long maxViewerBacklogBytes;
@@ -55,7 +59,9 @@ public final class RoomRegistry implements AutoCloseable {
   private final boolean perViewerFanOut;
 
   public RoomRegistry(CoreShards shards, int recentChat, Duration tick, EventExecutor scheduler,
-      GatewayMetrics metrics, long maxViewerBacklogBytes, int resumeFrames, boolean perViewerFanOut) {
+      GatewayMetrics metrics, long maxViewerBacklogBytes, int resumeFrames, boolean perViewerFanOut,
+      Duration idleClose) {
+    this.idleCloseNanos = idleClose.toNanos();
     this.metrics = metrics;
     this.perViewerFanOut = perViewerFanOut;
     this.resumeFrames = resumeFrames;
@@ -67,11 +73,15 @@ public final class RoomRegistry implements AutoCloseable {
         TimeUnit.MILLISECONDS);
     this.countersTicker = scheduler.scheduleAtFixedRate(() -> eachRoom(Room::publishCounters), 1, 1,
         TimeUnit.SECONDS);
+    long sweepMillis = Math.max(1000, idleClose.toMillis() / 4);
+    this.idleSweeper = scheduler.scheduleAtFixedRate(this::closeIdleRooms, sweepMillis, sweepMillis,
+        TimeUnit.MILLISECONDS);
   }
 
-  /** The stream's room, opened from live-core's snapshot if this is its first viewer. */
+  /** The stream's room, opened from live-core's snapshot if this is its first viewer (or it closed). */
   public CompletableFuture<Room> room(String streamId) {
-    CompletableFuture<Room> room = rooms.computeIfAbsent(streamId, this::open);
+    CompletableFuture<Room> room = rooms.compute(streamId,
+        (id, existing) -> existing == null || isClosed(existing) ? open(id) : existing);
     // A failed opening (unknown stream, core down) is forgotten so that a later join retries.
     room.whenComplete((r, e) -> {
       if (e != null) {
@@ -79,6 +89,37 @@ public final class RoomRegistry implements AutoCloseable {
       }
     });
     return room;
+  }
+
+  private static boolean isClosed(CompletableFuture<Room> room) {
+    return room.isDone() && !room.isCompletedExceptionally() && room.join().isClosed();
+  }
+
+  /**
+   * Closes the rooms nobody has watched for the idle time: their bus and stock
+   * subscriptions end; the next viewer opens the room afresh from live-core.
+   */
+  private void closeIdleRooms() {
+    long now = System.nanoTime();
+    for (var entry : rooms.entrySet()) {
+      CompletableFuture<Room> future = entry.getValue();
+      if (!future.isDone() || future.isCompletedExceptionally() || !future.join().closeIfIdle(now, idleCloseNanos)) {
+        continue;
+      }
+      Room room = future.join();
+      rooms.remove(entry.getKey(), future);
+      RoomFeed feed = feeds.get(entry.getKey());
+      if (feed != null && feed.room() == room) {
+        feeds.remove(entry.getKey(), feed);
+        feed.close();
+      }
+      following.forEach((saleId, follow) -> {
+        if (follow.room == room && following.remove(saleId, follow)) {
+          follow.cancel();
+        }
+      });
+      log.info("room {} closed: no viewer for {} s", entry.getKey(), TimeUnit.NANOSECONDS.toSeconds(idleCloseNanos));
+    }
   }
 
   /** Rooms open (or opening) on this gateway. */
@@ -157,7 +198,8 @@ public final class RoomRegistry implements AutoCloseable {
           // A new sale, or one that moved to another shard: follow its stock where it now is.
           String saleId = event.getSale().getSale().getSaleId();
           room.onSaleStarted(event.getSale());
-          if (!ownerOf(room, saleId).name().equals(following.get(saleId))) {
+          Follow current = following.get(saleId);
+          if (current == null || !current.shard.equals(ownerOf(room, saleId).name())) {
             follow(room, saleId);
           }
         }
@@ -192,8 +234,17 @@ public final class RoomRegistry implements AutoCloseable {
    */
   private void follow(Room room, String saleId) {
     CoreShards.Shard owner = ownerOf(room, saleId);
-    following.put(saleId, owner.name());
-    owner.client().watchStock(saleId, new StreamObserver<>() {
+    Follow follow = new Follow(owner.name(), room);
+    Follow replaced = following.put(saleId, follow);
+    if (replaced != null) {
+      replaced.cancel();
+    }
+    owner.client().watchStock(saleId, new ClientResponseObserver<WatchStockRequest, StockUpdate>() {
+      @Override
+      public void beforeStart(ClientCallStreamObserver<WatchStockRequest> call) {
+        follow.call = call;
+      }
+
       @Override
       public void onNext(StockUpdate update) {
         room.onStock(update);
@@ -202,17 +253,17 @@ public final class RoomRegistry implements AutoCloseable {
       @Override
       public void onError(Throwable t) {
         Status status = Status.fromThrowable(t);
-        if (closed || !owner.name().equals(following.get(saleId))) {
+        if (closed || following.get(saleId) != follow) {
           return;
         }
         if (status.getCode() == Status.Code.NOT_FOUND && ownerOf(room, saleId) == owner) {
-          following.remove(saleId, owner.name());
+          following.remove(saleId, follow);
           return;
         }
         log.warn("stock of sale {} from shard {} lost ({}: {}); resubscribing", saleId, owner.name(),
             status.getCode(), status.getDescription());
         scheduler.schedule(() -> {
-          if (owner.name().equals(following.get(saleId))) {
+          if (following.get(saleId) == follow) {
             follow(room, saleId);
           }
         }, RESUBSCRIBE_MILLIS, TimeUnit.MILLISECONDS);
@@ -221,9 +272,28 @@ public final class RoomRegistry implements AutoCloseable {
       @Override
       public void onCompleted() {
         // The sale ended; its last update said so.
-        following.remove(saleId, owner.name());
+        following.remove(saleId, follow);
       }
     });
+  }
+
+  /** One WatchStock subscription: which shard it is from, for which room, and how to end it. */
+  private static final class Follow {
+    final String shard;
+    final Room room;
+    volatile ClientCallStreamObserver<WatchStockRequest> call;
+
+    Follow(String shard, Room room) {
+      this.shard = shard;
+      this.room = room;
+    }
+
+    void cancel() {
+      ClientCallStreamObserver<WatchStockRequest> started = call;
+      if (started != null) {
+        started.cancel("no longer followed here", null);
+      }
+    }
   }
 
   private void eachRoom(java.util.function.Consumer<Room> action) {
@@ -244,6 +314,7 @@ public final class RoomRegistry implements AutoCloseable {
     closed = true;
     chatTicker.cancel(false);
     countersTicker.cancel(false);
+    idleSweeper.cancel(false);
     feeds.values().forEach(RoomFeed::close);
   }
 }

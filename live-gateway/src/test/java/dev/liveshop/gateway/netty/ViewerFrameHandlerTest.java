@@ -114,7 +114,8 @@ class ViewerFrameHandlerTest {
         Duration.ofSeconds(5));
     ticker = new DefaultEventExecutor();
     metrics = new GatewayMetrics(ticker, () -> 1);
-    rooms = new RoomRegistry(shards, 10, Duration.ofHours(1), ticker, metrics, 1 << 20, 3, false);
+    rooms = new RoomRegistry(shards, 10, Duration.ofHours(1), ticker, metrics, 1 << 20, 3, false,
+        Duration.ofMinutes(5));
     handler = handler(new FrameRateLimiter(20, 40, System.nanoTime()));
     channel = new EmbeddedChannel(handler);
     channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
@@ -343,10 +344,34 @@ class ViewerFrameHandlerTest {
   }
 
   @Test
+  void roomWithoutViewers_closesAfterTheIdleTime_theNextJoinOpensItAfresh() throws Exception {
+    channel.finishAndReleaseAll();
+    rooms.close();
+    rooms = new RoomRegistry(shards, 10, Duration.ofHours(1), ticker, metrics, 1 << 20, 3, false,
+        Duration.ofSeconds(1));
+    handler = handler(new FrameRateLimiter(20, 40, System.nanoTime()));
+    channel = new EmbeddedChannel(handler);
+    channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
+    String firstEpoch = join().getWelcome().getRoomEpoch();
+    channel.writeInbound(text("{\"leave\":{}}"));
+    channel.runPendingTasks();
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (rooms.openRooms() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(rooms.openRooms()).as("the idle room closed").isZero();
+    String secondEpoch = join().getWelcome().getRoomEpoch();
+    assertThat(secondEpoch).isNotEqualTo(firstEpoch);
+    assertThat(rooms.openRooms()).isEqualTo(1);
+  }
+
+  @Test
   void perViewerFanOut_theBenchmarkBaseline_deliversTheSameFrames() throws Exception {
     channel.finishAndReleaseAll();
     rooms.close();
-    rooms = new RoomRegistry(shards, 10, Duration.ofHours(1), ticker, metrics, 1 << 20, 3, true);
+    rooms = new RoomRegistry(shards, 10, Duration.ofHours(1), ticker, metrics, 1 << 20, 3, true,
+        Duration.ofMinutes(5));
     handler = handler(new FrameRateLimiter(20, 40, System.nanoTime()));
     channel = new EmbeddedChannel(handler);
     channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
