@@ -2,10 +2,15 @@ package dev.liveshop.gateway.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import dev.liveshop.shard.ShardMap;
 import java.time.Duration;
 
-/** live-gateway's settings, bound from the {@code liveshop.gateway} section (see reference.conf). */
+/**
+ * live-gateway's settings, bound from the {@code liveshop.gateway} section (see
+ * reference.conf). {@code source} is the configuration they were read from: a copy with one
+ * setting changed ({@link #with}) is read again from it, so it is checked the same way.
+ */
 public record GatewayConfig(
     String httpHost,
     int httpPort,
@@ -32,7 +37,8 @@ public record GatewayConfig(
     int joinsPerMinute,
     int connectionsPerIp,
     boolean perViewerFanOut,
-    Duration roomIdleClose) {
+    Duration roomIdleClose,
+    Config source) {
 
   /** Name of the only shard when the gateway is given one live-core's address. */
   private static final String SINGLE_SHARD = "core-1";
@@ -109,56 +115,39 @@ public record GatewayConfig(
         c.getInt("limits.joins-per-minute"),
         c.getInt("limits.connections-per-ip"),
         fanOut(c.getString("room.fan-out")),
-        c.getDuration("room.idle-close"));
+        c.getDuration("room.idle-close"),
+        root);
+  }
+
+  /**
+   * A copy with one setting changed, named by its key under {@code liveshop.gateway} (as in
+   * reference.conf, e.g. {@code "http.port"}), and checked like every other.
+   */
+  public GatewayConfig with(String key, Object value) {
+    return from(source.withValue("liveshop.gateway." + key, ConfigValueFactory.fromAnyRef(value)));
   }
 
   public GatewayConfig withHttpPort(int port) {
-    return new GatewayConfig(httpHost, port, maxRequestBytes, coreShards, reserveDeadline, callDeadline,
-        reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
-        maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
-        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut, roomIdleClose);
+    return with("http.port", port);
   }
 
   public GatewayConfig withPaymentSecret(String secret) {
-    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreShards, reserveDeadline, callDeadline,
-        reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, secret, paymentMaxSkew,
-        maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
-        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut, roomIdleClose);
+    return with("payments.secret", secret);
   }
 
   /** A stricter slow-viewer policy (tests): the backlog allowance and the kernel send buffer. */
   public GatewayConfig withViewerBuffers(int maxBacklogBytes, int sendBufferBytes) {
-    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreShards, reserveDeadline, callDeadline,
-        reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
-        maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxBacklogBytes,
-        sendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut, roomIdleClose);
-  }
-
-  /** Rooms close sooner after their last viewer left (tests). */
-  public GatewayConfig withRoomIdleClose(Duration idle) {
-    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreShards, reserveDeadline, callDeadline,
-        reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
-        maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
-        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut, idle);
+    return with("limits.max-viewer-backlog-bytes", maxBacklogBytes).with("limits.viewer-send-buffer-bytes",
+        sendBufferBytes);
   }
 
   public GatewayConfig withConnectionsPerIp(int limit) {
-    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, coreShards, reserveDeadline, callDeadline,
-        reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
-        maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
-        viewerSendBufferBytes, resumeFrames, joinsPerMinute, limit, perViewerFanOut, roomIdleClose);
+    return with("limits.connections-per-ip", limit);
   }
 
   /** A single live-core at {@code target}. */
   public GatewayConfig withCoreTarget(String target) {
-    return withCoreShards(ShardMap.single(SINGLE_SHARD, target));
-  }
-
-  public GatewayConfig withCoreShards(ShardMap shards) {
-    return new GatewayConfig(httpHost, httpPort, maxRequestBytes, shards, reserveDeadline, callDeadline,
-        reserveBatchSize, reserveBatchesInFlight, authSecret, devMode, tokenTtl, paymentSecret, paymentMaxSkew,
-        maxFrameBytes, maxChatChars, framesPerSecond, frameBurst, roomTick, recentChat, maxViewerBacklogBytes,
-        viewerSendBufferBytes, resumeFrames, joinsPerMinute, connectionsPerIp, perViewerFanOut, roomIdleClose);
+    return with("core.target", target).with("core.shards", "");
   }
 
   /** The shard map, or a single live-core at {@code target} when none is given. */
