@@ -13,6 +13,7 @@ import dev.liveshop.core.bus.RoomBus;
 import dev.liveshop.core.shard.SaleOwnership;
 import dev.liveshop.core.shard.ShardPeers;
 import dev.liveshop.core.inventory.InventoryEngine;
+import dev.liveshop.core.store.CassandraRoomRules;
 import dev.liveshop.core.store.CassandraStore;
 import dev.liveshop.core.store.CatalogStore;
 import dev.liveshop.core.store.OrderStore;
@@ -89,7 +90,7 @@ public final class CoreServer implements AutoCloseable {
           .addService(new InventoryGrpcService(engine, catalog, ownership))
           .addService(new CatalogGrpcService(catalog, engine, clock, peers))
           .addService(new OrderGrpcService(orderStore, engine, ownership, peers))
-          .addService(new RoomBusGrpcService(new RoomBus(config.bus())))
+          .addService(new RoomBusGrpcService(new RoomBus(config.bus(), new CassandraRoomRules(session))))
           .addService(health.getHealthService())
           .callExecutor(CallExecutors.directForNonBlockingCalls())
           .build()

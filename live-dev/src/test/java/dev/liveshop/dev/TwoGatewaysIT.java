@@ -83,12 +83,14 @@ class TwoGatewaysIT {
   }
 
   @Test
-  void liveCoreRestarts_gatewaysResubscribeToTheBus_andTheRoomGoesOn() throws Exception {
+  void liveCoreRestarts_gatewaysResubscribeToTheBus_theRoomGoesOn_aMuteOutlivesTheRestart() throws Exception {
     String productId = stream("again");
     try (WsClient alice = viewer(loopback.gatewayPort(1), one, "carol", "again");
         WsClient bob = viewer(loopback.gatewayPort(2), two, "dave", "again")) {
       alice.send("{\"chat\":{\"text\":\"before\"}}");
       chatFrom(bob, "before");
+      assertThat(one.post("/api/streams/again/moderation", host, "{\"muteViewerId\":\"dave\"}").status())
+          .isEqualTo(200);
 
       loopback.kill("core-1");
       loopback.start("core-1");
@@ -113,6 +115,8 @@ class TwoGatewaysIT {
         seen = chatWithin(bob, "after", 1000);
       }
       assertThat(seen).as("chat from gateway one reaches gateway two after the restart").isNotNull();
+      // The mute was stored: the restarted bus still has it, and so do both gateways.
+      assertThat(retryUntilRefused(bob).get("code").getAsString()).isEqualTo("ERROR_CODE_CHAT_REFUSED");
     }
   }
 

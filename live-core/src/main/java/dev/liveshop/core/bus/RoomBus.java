@@ -10,8 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Every stream's {@link RoomLog} on this live-core. The epoch names this process's bus:
  * sequences restart with it, so a gateway resuming with another epoch is told to reset.
+ * Chat rules are the exception to "memory only": they are stored ({@link RoomRulesStore})
+ * before a moderation action is announced, and a stream's log starts from them.
  *
- * <p>Threading: thread-safe; the map is concurrent and each log has its own monitor.
+ * <p>Threading: thread-safe; the map is concurrent and each log has its own monitor. The
+ * first use of a stream and every moderation action block on the store (gRPC executor).
  */
 public final class RoomBus {
 
@@ -19,11 +22,13 @@ public final class RoomBus {
   public static final int MAX_SLOW_MODE_SECONDS = 3600;
 
   private final BusSettings settings;
+  private final RoomRulesStore rules;
   private final String epoch = Long.toString(new SecureRandom().nextLong() >>> 1, 36);
   private final ConcurrentHashMap<String, RoomLog> streams = new ConcurrentHashMap<>();
 
-  public RoomBus(BusSettings settings) {
+  public RoomBus(BusSettings settings, RoomRulesStore rules) {
     this.settings = settings;
+    this.rules = rules;
   }
 
   public String epoch() {
@@ -52,8 +57,14 @@ public final class RoomBus {
     return log == null ? 0 : log.subscribers();
   }
 
+  /** The stream's log, started from its stored chat rules the first time (read outside the map's lock). */
   private RoomLog log(String streamId) {
-    return streams.computeIfAbsent(streamId, id -> new RoomLog(id, epoch, settings));
+    RoomLog log = streams.get(streamId);
+    if (log != null) {
+      return log;
+    }
+    RoomRules stored = rules.load(streamId);
+    return streams.computeIfAbsent(streamId, id -> new RoomLog(id, epoch, settings, stored, rules));
   }
 
   private static void validate(RoomEvent event) {

@@ -33,13 +33,26 @@ final class RoomLog {
   private final Set<String> muted = new LinkedHashSet<>();
   private final List<Subscription> subscribers = new ArrayList<>();
 
-  RoomLog(String streamId, String epoch, BusSettings settings) {
+  private final RoomRulesStore rules;
+
+  RoomLog(String streamId, String epoch, BusSettings settings, RoomRules stored, RoomRulesStore rules) {
     this.streamId = streamId;
     this.epoch = epoch;
     this.settings = settings;
+    this.rules = rules;
+    this.chatSettings = stored.settings();
+    this.muted.addAll(stored.muted());
   }
 
+  /**
+   * Numbers the event and sends it to every subscriber. A moderation action is stored
+   * first (under the monitor, so stored and announced changes keep one order); if it
+   * cannot be, nothing is announced and the caller hears why.
+   */
   synchronized PublishAck publish(RoomEvent event) {
+    if (event.hasModeration()) {
+      rules.record(streamId, event.getModeration());
+    }
     RoomEvent numbered = event.toBuilder().setBusEpoch(epoch).setSeq(++seq).build();
     remember(numbered);
     replay.addLast(numbered);

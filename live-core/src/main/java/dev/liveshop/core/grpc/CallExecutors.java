@@ -1,7 +1,6 @@
 package dev.liveshop.core.grpc;
 
 import dev.liveshop.proto.v1.InventoryServiceGrpc;
-import dev.liveshop.proto.v1.RoomBusServiceGrpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
@@ -20,9 +19,7 @@ public final class CallExecutors {
       InventoryServiceGrpc.getReserveMethod().getFullMethodName(),
       InventoryServiceGrpc.getReserveStreamMethod().getFullMethodName(),
       InventoryServiceGrpc.getReserveBundleMethod().getFullMethodName(),
-      InventoryServiceGrpc.getWatchStockMethod().getFullMethodName(),
-      RoomBusServiceGrpc.getWatchRoomMethod().getFullMethodName(),
-      RoomBusServiceGrpc.getPublishMethod().getFullMethodName());
+      InventoryServiceGrpc.getWatchStockMethod().getFullMethodName());
 
   private CallExecutors() {}
 

@@ -10,7 +10,10 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
-/** gRPC face of the {@link RoomBus}: translation only; both calls are in-memory and never block. */
+/**
+ * gRPC face of the {@link RoomBus}: translation only. Runs on gRPC's executor: a stream's
+ * first call reads its chat rules, and moderation actions are stored, in Cassandra.
+ */
 public final class RoomBusGrpcService extends RoomBusServiceGrpc.RoomBusServiceImplBase {
 
   private final RoomBus bus;

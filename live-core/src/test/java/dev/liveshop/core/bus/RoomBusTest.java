@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class RoomBusTest {
 
-  private final RoomBus bus = new RoomBus(new BusSettings(4, 2, 3));
+  private final MemoryRoomRules rules = new MemoryRoomRules();
+  private final RoomBus bus = new RoomBus(new BusSettings(4, 2, 3), rules);
 
   @Test
   void publish_numbersEventsPerStream_andEverySubscriberGetsThemInOrder() {
@@ -81,6 +82,32 @@ class RoomBusTest {
     assertThat(state.getRecentChatList()).extracting(ChatMessage::getMessageId).containsExactly("m2");
     assertThat(state.getMutedViewerIdsList()).containsExactly("troll");
     assertThat(state.getChatSettings()).isEqualTo(ack.getChatSettings());
+  }
+
+  @Test
+  void chatRules_outliveTheBus_aRestartedOneStartsFromTheStoredRules() {
+    bus.publish(moderation("s", ModerationRequest.newBuilder().setMuteViewerId("troll")));
+    bus.publish(moderation("s", ModerationRequest.newBuilder().setSlowModeSeconds(10)));
+    bus.publish(moderation("s", ModerationRequest.newBuilder().setMuteViewerId("spammer")));
+    bus.publish(moderation("s", ModerationRequest.newBuilder().setUnmuteViewerId("troll")));
+
+    RoomBus restarted = new RoomBus(new BusSettings(4, 2, 3), rules);
+    Recorder gateway = new Recorder();
+    restarted.subscribe("s", gateway, "", 0);
+    RoomBusState state = gateway.events.get(0).getState();
+    assertThat(state.getMutedViewerIdsList()).containsExactly("spammer");
+    assertThat(state.getChatSettings().getSlowModeSeconds()).isEqualTo(10);
+  }
+
+  @Test
+  void moderationTheStoreCannotKeep_isNotAnnounced() {
+    Recorder gateway = subscribe("s", "", 0);
+    rules.down = true;
+    assertThatThrownBy(() -> bus.publish(moderation("s", ModerationRequest.newBuilder().setMuteViewerId("troll"))))
+        .hasMessageContaining("store down");
+    assertThat(gateway.events).hasSize(1);
+    rules.down = false;
+    assertThat(bus.publish(chat("s", "m1")).getSeq()).isEqualTo(1);
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.liveshop.gateway.auth.Principal;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.order.OrderPlacement;
 import dev.liveshop.gateway.protocol.Wire;
+import dev.liveshop.core.bus.MemoryRoomRules;
 import dev.liveshop.core.bus.RoomBus;
 import dev.liveshop.core.config.BusSettings;
 import dev.liveshop.core.grpc.RoomBusGrpcService;
@@ -70,7 +71,7 @@ class ViewerFrameHandlerTest {
   void setUp() throws Exception {
     String name = InProcessServerBuilder.generateName();
     core = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new RoomBusGrpcService(new RoomBus(new BusSettings(64, 10, 1000))))
+        .addService(new RoomBusGrpcService(new RoomBus(new BusSettings(64, 10, 1000), new MemoryRoomRules())))
         .addService(new CatalogServiceGrpc.CatalogServiceImplBase() {
           @Override
           public void getStream(GetStreamRequest r, StreamObserver<StreamSnapshot> out) {

@@ -3,6 +3,7 @@ package dev.liveshop.gateway.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.liveshop.core.bus.BusSubscriber;
+import dev.liveshop.core.bus.MemoryRoomRules;
 import dev.liveshop.core.bus.RoomBus;
 import dev.liveshop.core.config.BusSettings;
 import dev.liveshop.gateway.core.CoreClient;
@@ -134,7 +135,7 @@ class RoomFeedTest {
 
   /** live-core's room bus service, whose subscriptions the test can cut, and whose bus it can restart. */
   private static final class CuttableBus extends RoomBusServiceGrpc.RoomBusServiceImplBase {
-    volatile RoomBus bus = new RoomBus(new BusSettings(64, 10, 1000));
+    volatile RoomBus bus = new RoomBus(new BusSettings(64, 10, 1000), new MemoryRoomRules());
     final List<WatchRoomRequest> requests = new CopyOnWriteArrayList<>();
     private final List<Subscription> open = new CopyOnWriteArrayList<>();
 
@@ -153,7 +154,7 @@ class RoomFeedTest {
 
     /** live-core restarted: a new bus (another epoch), and every gateway lost its subscription. */
     void restartBus() {
-      bus = new RoomBus(new BusSettings(64, 10, 1000));
+      bus = new RoomBus(new BusSettings(64, 10, 1000), new MemoryRoomRules());
       cutAll();
     }
   }
