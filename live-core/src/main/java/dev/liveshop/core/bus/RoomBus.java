@@ -25,10 +25,14 @@ public final class RoomBus {
   private final RoomRulesStore rules;
   private final String epoch = Long.toString(new SecureRandom().nextLong() >>> 1, 36);
   private final ConcurrentHashMap<String, RoomLog> streams = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong lastSweepNanos = new java.util.concurrent.atomic.AtomicLong(
+      System.nanoTime());
+  private final long sweepIntervalNanos;
 
   public RoomBus(BusSettings settings, RoomRulesStore rules) {
     this.settings = settings;
     this.rules = rules;
+    this.sweepIntervalNanos = Math.min(settings.idleEvict().toNanos() / 4, java.time.Duration.ofMinutes(1).toNanos());
   }
 
   public String epoch() {
@@ -38,7 +42,11 @@ public final class RoomBus {
   /** Numbers the event and sends it to the stream's subscribers; InvalidRequestException for a bad one. */
   public PublishAck publish(RoomEvent event) {
     validate(event);
-    return log(event.getStreamId()).publish(event);
+    PublishAck ack;
+    do {
+      ack = log(event.getStreamId()).publish(event);
+    } while (ack == null);
+    return ack;
   }
 
   public void subscribe(String streamId, BusSubscriber subscriber, String afterEpoch, long afterSeq) {
@@ -48,7 +56,14 @@ public final class RoomBus {
     if (afterSeq < 0) {
       throw new InvalidRequestException("after_seq must be 0 or more, got " + afterSeq);
     }
-    log(streamId).subscribe(subscriber, afterEpoch, afterSeq);
+    while (!log(streamId).subscribe(subscriber, afterEpoch, afterSeq)) {
+      // Evicted between lookup and call: the next lookup starts the stream's new log.
+    }
+  }
+
+  /** Streams held in memory now. */
+  public int streams() {
+    return streams.size();
   }
 
   /** Subscriptions open on the stream (for tests and metrics). */
@@ -63,8 +78,27 @@ public final class RoomBus {
     if (log != null) {
       return log;
     }
+    evictIdleStreams();
     RoomRules stored = rules.load(streamId);
     return streams.computeIfAbsent(streamId, id -> new RoomLog(id, epoch, settings, stored, rules));
+  }
+
+  /**
+   * Drops the streams idle for {@code idle-evict}, at most once per sweep interval, when a
+   * stream is about to be added: memory follows the streams in use, with no thread of its own.
+   */
+  private void evictIdleStreams() {
+    long now = System.nanoTime();
+    long last = lastSweepNanos.get();
+    if (now - last < sweepIntervalNanos || !lastSweepNanos.compareAndSet(last, now)) {
+      return;
+    }
+    long idle = settings.idleEvict().toNanos();
+    streams.forEach((id, log) -> {
+      if (log.evictIfIdle(now, idle)) {
+        streams.remove(id, log);
+      }
+    });
   }
 
   private static void validate(RoomEvent event) {

@@ -34,6 +34,9 @@ final class RoomLog {
   private final List<Subscription> subscribers = new ArrayList<>();
 
   private final RoomRulesStore rules;
+  private long lastActivityNanos = System.nanoTime();
+  /** Dropped from the bus's map: calls must fetch the stream's new log. */
+  private boolean evicted;
 
   RoomLog(String streamId, String epoch, BusSettings settings, RoomRules stored, RoomRulesStore rules) {
     this.streamId = streamId;
@@ -47,9 +50,14 @@ final class RoomLog {
   /**
    * Numbers the event and sends it to every subscriber. A moderation action is stored
    * first (under the monitor, so stored and announced changes keep one order); if it
-   * cannot be, nothing is announced and the caller hears why.
+   * cannot be, nothing is announced and the caller hears why. Null when this log was
+   * evicted (the caller publishes on the stream's new log).
    */
   synchronized PublishAck publish(RoomEvent event) {
+    if (evicted) {
+      return null;
+    }
+    lastActivityNanos = System.nanoTime();
     if (event.hasModeration()) {
       rules.record(streamId, event.getModeration());
     }
@@ -70,8 +78,13 @@ final class RoomLog {
   /**
    * Starts a subscription: the state first, then the events after {@code afterSeq} when the
    * subscriber names this bus's epoch and they are still buffered (else the state says reset).
+   * False, and nothing sent, when this log was evicted.
    */
-  synchronized void subscribe(BusSubscriber subscriber, String subscriberEpoch, long afterSeq) {
+  synchronized boolean subscribe(BusSubscriber subscriber, String subscriberEpoch, long afterSeq) {
+    if (evicted) {
+      return false;
+    }
+    lastActivityNanos = System.nanoTime();
     boolean resuming = !subscriberEpoch.isEmpty();
     boolean canReplay = resuming && subscriberEpoch.equals(epoch) && afterSeq <= seq
         && (afterSeq == seq || (!replay.isEmpty() && replay.peekFirst().getSeq() <= afterSeq + 1));
@@ -87,6 +100,16 @@ final class RoomLog {
       }
     }
     subscribers.add(new Subscription(subscriber));
+    return true;
+  }
+
+  /** Marks the log evicted if nobody has subscribed or published for {@code idleNanos}. */
+  synchronized boolean evictIfIdle(long nowNanos, long idleNanos) {
+    subscribers.removeIf(s -> s.subscriber.isCancelled());
+    if (subscribers.isEmpty() && nowNanos - lastActivityNanos >= idleNanos) {
+      evicted = true;
+    }
+    return evicted;
   }
 
   synchronized int subscribers() {

@@ -3,7 +3,8 @@ package dev.liveshop.core.config;
 import com.typesafe.config.Config;
 
 /** Sizing of the room bus (see {@code liveshop.core.bus} in reference.conf). */
-public record BusSettings(int replayEvents, int recentChat, int maxSubscriberBacklog) {
+public record BusSettings(int replayEvents, int recentChat, int maxSubscriberBacklog,
+    java.time.Duration idleEvict) {
 
   public BusSettings {
     if (replayEvents < 1) {
@@ -16,9 +17,13 @@ public record BusSettings(int replayEvents, int recentChat, int maxSubscriberBac
       throw new IllegalArgumentException("liveshop.core.bus.max-subscriber-backlog must be at least 1, got "
           + maxSubscriberBacklog);
     }
+    if (idleEvict.isNegative()) {
+      throw new IllegalArgumentException("liveshop.core.bus.idle-evict must not be negative, got " + idleEvict);
+    }
   }
 
   static BusSettings from(Config c) {
-    return new BusSettings(c.getInt("replay-events"), c.getInt("recent-chat"), c.getInt("max-subscriber-backlog"));
+    return new BusSettings(c.getInt("replay-events"), c.getInt("recent-chat"), c.getInt("max-subscriber-backlog"),
+        c.getDuration("idle-evict"));
   }
 }

@@ -10,6 +10,7 @@ import dev.liveshop.proto.v1.ModerationRequest;
 import dev.liveshop.proto.v1.PublishAck;
 import dev.liveshop.proto.v1.RoomBusState;
 import dev.liveshop.proto.v1.RoomEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class RoomBusTest {
 
   private final MemoryRoomRules rules = new MemoryRoomRules();
-  private final RoomBus bus = new RoomBus(new BusSettings(4, 2, 3), rules);
+  private final RoomBus bus = new RoomBus(new BusSettings(4, 2, 3, Duration.ofMinutes(10)), rules);
 
   @Test
   void publish_numbersEventsPerStream_andEverySubscriberGetsThemInOrder() {
@@ -91,12 +92,30 @@ class RoomBusTest {
     bus.publish(moderation("s", ModerationRequest.newBuilder().setMuteViewerId("spammer")));
     bus.publish(moderation("s", ModerationRequest.newBuilder().setUnmuteViewerId("troll")));
 
-    RoomBus restarted = new RoomBus(new BusSettings(4, 2, 3), rules);
+    RoomBus restarted = new RoomBus(new BusSettings(4, 2, 3, Duration.ofMinutes(10)), rules);
     Recorder gateway = new Recorder();
     restarted.subscribe("s", gateway, "", 0);
     RoomBusState state = gateway.events.get(0).getState();
     assertThat(state.getMutedViewerIdsList()).containsExactly("spammer");
     assertThat(state.getChatSettings().getSlowModeSeconds()).isEqualTo(10);
+  }
+
+  @Test
+  void idleStreams_areDroppedWhenAnotherStarts_watchedOnesStay_andRulesComeBackWithTheStream() {
+    RoomBus eager = new RoomBus(new BusSettings(4, 2, 3, Duration.ZERO), rules);
+    eager.publish(moderation("old", ModerationRequest.newBuilder().setMuteViewerId("troll")));
+    eager.publish(chat("old", "m1"));
+    Recorder watching = new Recorder();
+    eager.subscribe("watched", watching, "", 0);
+    assertThat(eager.streams()).as("'old' was idle: dropped when 'watched' started").isEqualTo(1);
+    eager.subscribe("third", new Recorder(), "", 0);
+    assertThat(eager.streams()).as("'watched' has a subscriber: kept").isEqualTo(2);
+
+    Recorder back = new Recorder();
+    eager.subscribe("old", back, eager.epoch(), 2);
+    RoomBusState state = back.events.get(0).getState();
+    assertThat(state.getReset()).isTrue();
+    assertThat(state.getMutedViewerIdsList()).containsExactly("troll");
   }
 
   @Test
