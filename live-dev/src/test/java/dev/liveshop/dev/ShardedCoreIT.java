@@ -6,7 +6,11 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.liveshop.gateway.Http;
 import dev.liveshop.gateway.WsClient;
+import dev.liveshop.proto.v1.HandOverSaleRequest;
+import dev.liveshop.proto.v1.InventoryServiceGrpc;
 import dev.liveshop.shard.ShardMap;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,7 +51,7 @@ class ShardedCoreIT {
     http = new Http(port);
     onOne = streamHomedOn("core-1", "one");
     onTwo = streamHomedOn("core-2", "two");
-    host = http.token("host-1", "host", onOne, onTwo, onOne + "-rush");
+    host = http.token("host-1", "host", onOne, onTwo, onOne + "-rush", onOne + "-quiet");
   }
 
   @AfterAll
@@ -166,6 +170,29 @@ class ShardedCoreIT {
     }
   }
 
+  @Test
+  void saleMovedBehindTheGatewaysBack_tapsBounceOnce_thenTheGatewayFindsTheNewOwner() throws Exception {
+    String stream = onOne + "-quiet";
+    String saleId = launch(stream, 10, "core-1");
+    try (WsClient cleo = viewer(stream, "cleo")) {
+      assertThat(buy(cleo, saleId, "c-1", 1).get("result").getAsString()).isEqualTo("RESERVE_RESULT_RESERVED");
+      // An operator moves the sale with live-core's own API: no gateway hears of it.
+      ManagedChannel coreOne = NettyChannelBuilder.forAddress("127.0.0.1", loopback.coreBasePort).usePlaintext()
+          .build();
+      try {
+        assertThat(InventoryServiceGrpc.newBlockingStub(coreOne).withDeadlineAfter(30, TimeUnit.SECONDS)
+            .handOverSale(HandOverSaleRequest.newBuilder().setSaleId(saleId).setToShard("core-2").build())
+            .getSale().getOwnerShard()).isEqualTo("core-2");
+      } finally {
+        coreOne.shutdownNow();
+      }
+      // The first tap meets the old owner (MOVED, retried); the gateway reads the new owner.
+      assertThat(buyUntilAnswered(cleo, saleId, "c-2", 1).get("result").getAsString())
+          .isEqualTo("RESERVE_RESULT_RESERVED");
+      cleo.next(f -> f.has("stock") && count(f, "held") == 2 && count(f, "available") == 8);
+    }
+  }
+
   /** A count of a stock frame; proto3 JSON leaves zeros out. */
   private static int count(JsonObject frame, String field) {
     JsonElement value = frame.getAsJsonObject("stock").get(field);
@@ -176,7 +203,8 @@ class ShardedCoreIT {
   private static String streamHomedOn(String shard, String prefix) {
     for (int i = 0; ; i++) {
       String id = prefix + "-" + i;
-      if (SHARDS.home(id).equals(shard) && SHARDS.home(id + "-rush").equals(shard)) {
+      if (SHARDS.home(id).equals(shard) && SHARDS.home(id + "-rush").equals(shard)
+          && SHARDS.home(id + "-quiet").equals(shard)) {
         return id;
       }
     }

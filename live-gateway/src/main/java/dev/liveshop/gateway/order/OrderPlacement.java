@@ -5,6 +5,7 @@ import dev.liveshop.gateway.protocol.FrameCodec;
 import dev.liveshop.gateway.core.CoreClient;
 import dev.liveshop.gateway.core.CoreShards;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.liveshop.proto.v1.Buy;
 import dev.liveshop.proto.v1.CancelOrderRequest;
@@ -15,6 +16,7 @@ import dev.liveshop.proto.v1.ErrorCode;
 import dev.liveshop.proto.v1.OrderAck;
 import dev.liveshop.proto.v1.ReserveRequest;
 import dev.liveshop.proto.v1.ReserveResponse;
+import dev.liveshop.proto.v1.ReserveResult;
 import dev.liveshop.proto.v1.ServerFrame;
 import io.grpc.Status;
 import io.netty.channel.Channel;
@@ -37,10 +39,15 @@ public final class OrderPlacement {
   private final Map<String, ReserveBatcher> reservations;
   private final GatewayMetrics metrics;
 
-  public OrderPlacement(CoreShards shards, Map<String, ReserveBatcher> reservations, GatewayMetrics metrics) {
+  /** What to do when a shard says a sale left it: find out where it went (streamId, saleId). */
+  private final BiConsumer<String, String> saleMoved;
+
+  public OrderPlacement(CoreShards shards, Map<String, ReserveBatcher> reservations, GatewayMetrics metrics,
+      BiConsumer<String, String> saleMoved) {
     this.shards = shards;
     this.reservations = Map.copyOf(reservations);
     this.metrics = metrics;
+    this.saleMoved = saleMoved;
   }
 
   /**
@@ -56,6 +63,9 @@ public final class OrderPlacement {
         .build();
     long tapped = System.nanoTime();
     reservations.get(shards.owner(ownerShard, streamId).name()).reserve(request).whenComplete((answer, failure) -> {
+      if (failure == null && answer.getResult() == ReserveResult.RESERVE_RESULT_MOVED) {
+        saleMoved.accept(streamId, buy.getSaleId());
+      }
       ServerFrame frame = failure == null ? ack(requestId, answer) : unavailable(requestId, buy, failure);
       buyer.writeAndFlush(FrameCodec.encode(frame, buyer));
       metrics.orderAnswered(System.nanoTime() - tapped);

@@ -40,10 +40,13 @@ public final class RoomRegistry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RoomRegistry.class);
   private static final long RESUBSCRIBE_MILLIS = 1000;
   private static final long APPLY_WAIT_MILLIS = 2000;
+  private static final long OWNER_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final CoreShards shards;
   /** The stock subscription of each followed sale (one per sale: a newer one replaces it). */
   private final ConcurrentHashMap<String, Follow> following = new ConcurrentHashMap<>();
+  /** When each sale's recorded owner was last read because a shard said the sale moved. */
+  private final ConcurrentHashMap<String, Long> ownerChecks = new ConcurrentHashMap<>();
   private final int recentChat;
   private final EventExecutor scheduler;
   private final ConcurrentHashMap<String, CompletableFuture<Room>> rooms = new ConcurrentHashMap<>();
@@ -120,6 +123,37 @@ public final class RoomRegistry implements AutoCloseable {
       });
       log.info("room {} closed: no viewer for {} s", entry.getKey(), TimeUnit.NANOSECONDS.toSeconds(idleCloseNanos));
     }
+  }
+
+  /**
+   * A shard said the sale left it, and this gateway was not told where it went (the room
+   * bus announcement was lost, or an operator moved it with live-core's API directly): read
+   * the sale's recorded owner from the stream and follow it there. At most once a second
+   * per sale, however many taps bounced.
+   */
+  public void findMovedSale(String streamId, String saleId) {
+    long now = System.nanoTime();
+    Long last = ownerChecks.get(saleId);
+    if ((last != null && now - last < OWNER_CHECK_NANOS) || !(last == null
+        ? ownerChecks.putIfAbsent(saleId, now) == null : ownerChecks.replace(saleId, last, now))) {
+      return;
+    }
+    CompletableFuture<Room> future = rooms.get(streamId);
+    if (future == null || !future.isDone() || future.isCompletedExceptionally()) {
+      return;
+    }
+    Room room = future.join();
+    snapshot(streamId).thenAccept(snapshot -> snapshot.getSalesList().stream()
+        .filter(sale -> sale.getSale().getSaleId().equals(saleId))
+        .findFirst()
+        .ifPresent(sale -> {
+          String recorded = sale.getSale().getOwnerShard();
+          if (!recorded.isEmpty() && !recorded.equals(room.saleOwner(saleId))) {
+            log.info("sale {} of stream {} is now held by shard {}; following it there", saleId, streamId, recorded);
+            room.onSaleStarted(sale);
+            follow(room, saleId);
+          }
+        }));
   }
 
   /** Rooms open (or opening) on this gateway. */
@@ -257,7 +291,9 @@ public final class RoomRegistry implements AutoCloseable {
           return;
         }
         if (status.getCode() == Status.Code.NOT_FOUND && ownerOf(room, saleId) == owner) {
+          // Not there: it ended before this process started, or it moved and nobody said so.
           following.remove(saleId, follow);
+          findMovedSale(room.streamId(), saleId);
           return;
         }
         log.warn("stock of sale {} from shard {} lost ({}: {}); resubscribing", saleId, owner.name(),

@@ -247,7 +247,8 @@ class ViewerFrameHandlerTest {
   /** A session handler on the test's fake live-core, 30 joins a minute (5 at once). */
   private ViewerFrameHandler handler(FrameRateLimiter frames) {
     return new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(shards,
-        Map.of("core-1", new ReserveBatcher(coreChannel, 16, 2, Duration.ofSeconds(5))), metrics), frames, new FrameRateLimiter(0.5, 5, System.nanoTime()), metrics);
+        Map.of("core-1", new ReserveBatcher(coreChannel, 16, 2, Duration.ofSeconds(5))), metrics,
+        (stream, sale) -> { }), frames, new FrameRateLimiter(0.5, 5, System.nanoTime()), metrics);
   }
 
   @Test
