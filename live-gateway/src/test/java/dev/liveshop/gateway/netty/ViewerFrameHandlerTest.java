@@ -244,6 +244,17 @@ class ViewerFrameHandlerTest {
     assertThat(next(stranger).hasWelcome()).isTrue();
   }
 
+  /** A new registry (fan-out mode, idle close) and a new session for alice on it. */
+  private void startOver(boolean perViewerFanOut, Duration idleClose) {
+    channel.finishAndReleaseAll();
+    rooms.close();
+    rooms = new RoomRegistry(shards, 10, Duration.ofHours(1), ticker, metrics, 1 << 20, 3, perViewerFanOut,
+        idleClose);
+    handler = handler(new FrameRateLimiter(20, 40, System.nanoTime()));
+    channel = new EmbeddedChannel(handler);
+    channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
+  }
+
   /** A session handler on the test's fake live-core, 30 joins a minute (5 at once). */
   private ViewerFrameHandler handler(FrameRateLimiter frames) {
     return new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(shards,
@@ -347,13 +358,7 @@ class ViewerFrameHandlerTest {
 
   @Test
   void roomWithoutViewers_closesAfterTheIdleTime_theNextJoinOpensItAfresh() throws Exception {
-    channel.finishAndReleaseAll();
-    rooms.close();
-    rooms = new RoomRegistry(shards, 10, Duration.ofHours(1), ticker, metrics, 1 << 20, 3, false,
-        Duration.ofSeconds(1));
-    handler = handler(new FrameRateLimiter(20, 40, System.nanoTime()));
-    channel = new EmbeddedChannel(handler);
-    channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
+    startOver(false, Duration.ofSeconds(1));
     String firstEpoch = join().getWelcome().getRoomEpoch();
     channel.writeInbound(text("{\"leave\":{}}"));
     channel.runPendingTasks();
@@ -370,13 +375,7 @@ class ViewerFrameHandlerTest {
 
   @Test
   void perViewerFanOut_theBenchmarkBaseline_deliversTheSameFrames() throws Exception {
-    channel.finishAndReleaseAll();
-    rooms.close();
-    rooms = new RoomRegistry(shards, 10, Duration.ofHours(1), ticker, metrics, 1 << 20, 3, true,
-        Duration.ofMinutes(5));
-    handler = handler(new FrameRateLimiter(20, 40, System.nanoTime()));
-    channel = new EmbeddedChannel(handler);
-    channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
+    startOver(true, Duration.ofMinutes(5));
     join();
     channel.writeInbound(text("{\"chat\":{\"text\":\"naive\"}}"));
     handler.room().flushChat();
