@@ -28,7 +28,7 @@ final class RoomChannels {
 
   /** Insertion-ordered sets: joining and leaving stay O(1) in a room of 10,000. */
   private final Map<EventLoop, Set<Channel>> byLoop = new HashMap<>();
-  /** Channels on liveshop.v1.proto: the binary encoding is made only when there are some. */
+  /** Channels on liveshop.v1.proto: each encoding is made only when some channel uses it. */
   private int binary;
   private final GatewayMetrics metrics;
   private final long maxBacklogBytes;
@@ -92,12 +92,13 @@ final class RoomChannels {
       }
       return;
     }
-    ByteBuf json = FrameCodec.encodeWire(message, Wire.JSON, ByteBufAllocator.DEFAULT);
+    // Each encoding only when some viewer speaks it: a room of apps on liveshop.v1.proto pays no JSON.
+    ByteBuf json = size > binary ? FrameCodec.encodeWire(message, Wire.JSON, ByteBufAllocator.DEFAULT) : null;
     ByteBuf proto = binary > 0 ? FrameCodec.encodeWire(message, Wire.PROTO, ByteBufAllocator.DEFAULT) : null;
     try {
       for (Map.Entry<EventLoop, Set<Channel>> entry : byLoop.entrySet()) {
         Channel[] channels = entry.getValue().toArray(new Channel[0]);
-        ByteBuf sharedJson = json.retain();
+        ByteBuf sharedJson = json == null ? null : json.retain();
         ByteBuf sharedProto = proto == null ? null : proto.retain();
         writing.incrementAndGet();
         entry.getKey().execute(() -> {
@@ -124,7 +125,9 @@ final class RoomChannels {
               channel.flush();
             }
           } finally {
-            sharedJson.release();
+            if (sharedJson != null) {
+              sharedJson.release();
+            }
             if (sharedProto != null) {
               sharedProto.release();
             }
@@ -133,7 +136,9 @@ final class RoomChannels {
         });
       }
     } finally {
-      json.release();
+      if (json != null) {
+        json.release();
+      }
       if (proto != null) {
         proto.release();
       }

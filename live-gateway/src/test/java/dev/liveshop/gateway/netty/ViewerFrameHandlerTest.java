@@ -64,6 +64,8 @@ class ViewerFrameHandlerTest {
   private DefaultEventExecutor ticker;
   private RoomRegistry rooms;
   private EmbeddedChannel channel;
+  /** Viewers a test adds beside {@link #channel}. */
+  private final java.util.List<EmbeddedChannel> otherViewers = new java.util.ArrayList<>();
   private ViewerFrameHandler handler;
   private GatewayMetrics metrics;
 
@@ -124,6 +126,8 @@ class ViewerFrameHandlerTest {
 
   @AfterEach
   void tearDown() throws Exception {
+    // Every channel runs its pending broadcasts and releases what it holds: no leaked buffer.
+    otherViewers.forEach(EmbeddedChannel::finishAndReleaseAll);
     channel.finishAndReleaseAll();
     rooms.close();
     ticker.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -193,6 +197,7 @@ class ViewerFrameHandlerTest {
             new io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder(false, false, 1 << 20));
         client.writeInbound(wire);
         written = client.readInbound();
+        client.finishAndReleaseAll();
       }
       if (written instanceof BinaryWebSocketFrame binary) {
         try {
@@ -278,6 +283,7 @@ class ViewerFrameHandlerTest {
   private EmbeddedChannel viewer(String viewerId) {
     EmbeddedChannel viewer = new EmbeddedChannel(handler(new FrameRateLimiter(20, 40, System.nanoTime())));
     viewer.attr(WsAuthHandler.PRINCIPAL).set(new Principal(viewerId, Principal.Role.VIEWER, Set.of(), 0));
+    otherViewers.add(viewer);
     return viewer;
   }
 
