@@ -1,5 +1,8 @@
 package dev.liveshop.core.shard;
 
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.servererrors.QueryConsistencyException;
+import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import dev.liveshop.core.catalog.Catalog;
 import dev.liveshop.core.catalog.InvalidRequestException;
 import dev.liveshop.core.catalog.NotFoundException;
@@ -34,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class SaleOwnership {
 
   private static final Logger log = LoggerFactory.getLogger(SaleOwnership.class);
+  /** How long start-up keeps retrying recovery reads a quorum did not answer. */
+  private static final Duration RECOVERY_PATIENCE = Duration.ofSeconds(60);
 
   private final String shard;
   private final CatalogStore store;
@@ -68,10 +73,24 @@ public final class SaleOwnership {
    */
   public int recoverAll() {
     synchronized (adoptions) {
-      return reopen();
+      long deadline = System.nanoTime() + RECOVERY_PATIENCE.toNanos();
+      while (true) {
+        try {
+          return reopen();
+        } catch (QueryConsistencyException | UnavailableException | DriverTimeoutException e) {
+          // A replica that just died is not yet known dead: a quorum read may time out
+          // until gossip convicts it. The sales opened so far stay open; the rest follow.
+          if (System.nanoTime() > deadline) {
+            throw e;
+          }
+          log.warn("recovery read not answered by a quorum ({}); trying again in 1 s", e.getMessage());
+          sleepASecond();
+        }
+      }
     }
   }
 
+  /** Opens this shard's sales not open yet; safe to run again after a failure half-way. */
   private int reopen() {
     int reopened = 0;
     for (OwnedSale owned : store.salesEndingAfter(clock.millis())) {
@@ -79,12 +98,21 @@ public final class SaleOwnership {
       if (owner.isEmpty() && store.claimSale(owned.sale().saleId(), shard)) {
         owner = shard;
       }
-      if (owner.equals(shard)) {
+      if (owner.equals(shard) && !engine.holds(owned.sale().saleId())) {
         open(owned.sale());
         reopened++;
       }
     }
     return reopened;
+  }
+
+  private static void sleepASecond() {
+    try {
+      Thread.sleep(1000);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while recovering sales", interrupted);
+    }
   }
 
   /**

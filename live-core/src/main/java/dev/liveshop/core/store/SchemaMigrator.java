@@ -4,6 +4,8 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import com.datastax.oss.driver.api.core.servererrors.QueryConsistencyException;
+import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -73,8 +75,9 @@ final class SchemaMigrator {
 
   /**
    * Runs a statement, again while the node coordinating it does not know a table created
-   * a moment ago: on a cluster, "agreement" is reported before every node has applied the
-   * change (seen with three nodes on one machine).
+   * a moment ago (on a cluster, "agreement" is reported before every node has applied the
+   * change: seen with three nodes on one machine), or while a quorum does not answer (a
+   * replica that just died is not yet known dead).
    */
   private static ResultSet whileSchemaSpreads(java.util.function.Supplier<ResultSet> statement) {
     long deadline = System.nanoTime() + AGREEMENT_TIMEOUT.toNanos();
@@ -88,6 +91,12 @@ final class SchemaMigrator {
           throw e;
         }
         log.info("schema change not on every node yet ({}); retrying", message);
+        sleepBriefly();
+      } catch (QueryConsistencyException | UnavailableException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        log.info("schema statement not answered by a quorum yet ({}); retrying", e.getMessage());
         sleepBriefly();
       }
     }
