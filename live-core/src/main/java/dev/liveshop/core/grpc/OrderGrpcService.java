@@ -181,6 +181,12 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
         observer.onError(GrpcErrors.toStatus(failure));
         return;
       }
+      if (result.outcome() == OrderChange.Outcome.MOVED) {
+        // Mid hand-over: the retry finds the new owner (and is forwarded there).
+        observer.onError(Status.UNAVAILABLE.withDescription("the order's sale is moving to another live-core "
+            + "shard; send the same request again in a moment").asRuntimeException());
+        return;
+      }
       OrderStatus status = result.status() != null ? result.status() : order.status();
       observer.onNext(OrderChangeResponse.newBuilder()
           .setResult(OrderChangeResult.valueOf("ORDER_CHANGE_RESULT_" + result.outcome().name()))

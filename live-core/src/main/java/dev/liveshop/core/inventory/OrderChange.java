@@ -15,7 +15,9 @@ public record OrderChange(Outcome outcome, OrderStatus status) {
     /** The order belongs to another viewer. */
     NOT_YOURS,
     /** A payment is in flight: cancelling must wait for its outcome. */
-    PAYMENT_IN_FLIGHT
+    PAYMENT_IN_FLIGHT,
+    /** The sale is leaving, or has left, this live-core for another shard: ask again there. */
+    MOVED
   }
 
   static OrderChange applied(OrderStatus status) {

@@ -149,7 +149,11 @@ final class SaleShard implements AutoCloseable {
       Function<SaleBook, OrderChange> change) {
     CompletableFuture<OrderChange> answer = new CompletableFuture<>();
     thread.execute(() -> {
-      SaleBook book = releasing.containsKey(saleId) ? null : books.get(saleId);
+      if (releasing.containsKey(saleId) || movedAway.contains(saleId)) {
+        answer.complete(OrderChange.refused(OrderChange.Outcome.MOVED));
+        return;
+      }
+      SaleBook book = books.get(saleId);
       Hold hold = book == null ? null : book.holdOf(orderId);
       if (hold == null) {
         answer.complete(OrderChange.refused(OrderChange.Outcome.NOT_HELD));

@@ -242,6 +242,9 @@ class InventoryEngineTest {
         .isEqualTo(ReserveResult.MOVED);
     assertThat(engine.snapshot("s1").join()).isEmpty();
     assertThat(journal.written()).hasSize(1);
+    // Its orders cannot change here any more: the caller asks the new owner.
+    assertThat(engine.startPayment("s1", inFlight.join().orderId(), "alice").join().outcome())
+        .isEqualTo(OrderChange.Outcome.MOVED);
   }
 
   @Test
