@@ -8,6 +8,7 @@ import dev.liveshop.core.inventory.InventoryEngine;
 import dev.liveshop.core.inventory.SaleChange;
 import dev.liveshop.core.inventory.SaleChangeResult;
 import dev.liveshop.core.store.CatalogStore;
+import io.grpc.Status;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -171,6 +172,7 @@ public final class Catalog {
     switch (result.outcome()) {
       case UNKNOWN_SALE -> throw new NotFoundException(result.refusal());
       case REFUSED -> throw new InvalidRequestException(result.refusal());
+      case MOVED -> throw Status.UNAVAILABLE.withDescription(result.refusal()).asRuntimeException();
       case APPLIED -> {
         store.updateSale(result.sale());
         streams.invalidate(result.sale().streamId());

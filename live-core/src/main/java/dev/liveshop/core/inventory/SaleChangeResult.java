@@ -9,7 +9,9 @@ public record SaleChangeResult(Outcome outcome, FlashSale sale, StockSnapshot st
   public enum Outcome {
     APPLIED,
     REFUSED,
-    UNKNOWN_SALE
+    UNKNOWN_SALE,
+    /** The sale is leaving, or has left, this live-core for another shard: change it there. */
+    MOVED
   }
 
   static SaleChangeResult applied(FlashSale sale, StockSnapshot stock) {
@@ -18,6 +20,11 @@ public record SaleChangeResult(Outcome outcome, FlashSale sale, StockSnapshot st
 
   static SaleChangeResult refused(String reason) {
     return new SaleChangeResult(Outcome.REFUSED, null, null, reason);
+  }
+
+  static SaleChangeResult moved(String saleId) {
+    return new SaleChangeResult(Outcome.MOVED, null, null, "sale '" + saleId + "' is moving to another live-core "
+        + "shard; send the change again in a moment");
   }
 
   static SaleChangeResult unknownSale(String saleId) {

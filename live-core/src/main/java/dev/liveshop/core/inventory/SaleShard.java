@@ -240,7 +240,10 @@ final class SaleShard implements AutoCloseable {
 
   CompletableFuture<SaleChangeResult> change(String saleId, SaleChange change) {
     return CompletableFuture.supplyAsync(() -> {
-      SaleBook book = releasing.containsKey(saleId) ? null : books.get(saleId);
+      if (releasing.containsKey(saleId) || movedAway.contains(saleId)) {
+        return SaleChangeResult.moved(saleId);
+      }
+      SaleBook book = books.get(saleId);
       return book == null ? SaleChangeResult.unknownSale(saleId) : book.change(change, clock.millis());
     }, thread);
   }

@@ -245,6 +245,8 @@ class InventoryEngineTest {
     // Its orders cannot change here any more: the caller asks the new owner.
     assertThat(engine.startPayment("s1", inFlight.join().orderId(), "alice").join().outcome())
         .isEqualTo(OrderChange.Outcome.MOVED);
+    assertThat(engine.change("s1", new SaleChange(SaleChange.Action.PAUSE, 0)).join().outcome())
+        .isEqualTo(SaleChangeResult.Outcome.MOVED);
   }
 
   @Test
