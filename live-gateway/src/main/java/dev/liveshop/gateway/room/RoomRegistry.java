@@ -1,5 +1,7 @@
 package dev.liveshop.gateway.room;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.liveshop.gateway.core.CoreClient;
 import dev.liveshop.gateway.core.CoreShards;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
@@ -40,13 +42,13 @@ public final class RoomRegistry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RoomRegistry.class);
   private static final long RESUBSCRIBE_MILLIS = 1000;
   private static final long APPLY_WAIT_MILLIS = 2000;
-  private static final long OWNER_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final CoreShards shards;
   /** The stock subscription of each followed sale (one per sale: a newer one replaces it). */
   private final ConcurrentHashMap<String, Follow> following = new ConcurrentHashMap<>();
-  /** When each sale's recorded owner was last read because a shard said the sale moved. */
-  private final ConcurrentHashMap<String, Long> ownerChecks = new ConcurrentHashMap<>();
+  /** Sales whose recorded owner was read in the last second because a shard said the sale moved. */
+  private final Cache<String, Boolean> recentOwnerChecks = Caffeine.newBuilder()
+      .expireAfterWrite(Duration.ofSeconds(1)).build();
   private final int recentChat;
   private final EventExecutor scheduler;
   private final ConcurrentHashMap<String, CompletableFuture<Room>> rooms = new ConcurrentHashMap<>();
@@ -132,10 +134,7 @@ public final class RoomRegistry implements AutoCloseable {
    * per sale, however many taps bounced.
    */
   public void findMovedSale(String streamId, String saleId) {
-    long now = System.nanoTime();
-    Long last = ownerChecks.get(saleId);
-    if ((last != null && now - last < OWNER_CHECK_NANOS) || !(last == null
-        ? ownerChecks.putIfAbsent(saleId, now) == null : ownerChecks.replace(saleId, last, now))) {
+    if (recentOwnerChecks.asMap().putIfAbsent(saleId, Boolean.TRUE) != null) {
       return;
     }
     CompletableFuture<Room> future = rooms.get(streamId);
@@ -146,14 +145,9 @@ public final class RoomRegistry implements AutoCloseable {
     snapshot(streamId).thenAccept(snapshot -> snapshot.getSalesList().stream()
         .filter(sale -> sale.getSale().getSaleId().equals(saleId))
         .findFirst()
-        .ifPresent(sale -> {
-          String recorded = sale.getSale().getOwnerShard();
-          if (!recorded.isEmpty() && !recorded.equals(room.saleOwner(saleId))) {
-            log.info("sale {} of stream {} is now held by shard {}; following it there", saleId, streamId, recorded);
-            room.onSaleStarted(sale);
-            follow(room, saleId);
-          }
-        }));
+        .filter(sale -> !sale.getSale().getOwnerShard().isEmpty()
+            && !sale.getSale().getOwnerShard().equals(room.saleOwner(saleId)))
+        .ifPresent(sale -> onSale(room, sale)));
   }
 
   /** Rooms open (or opening) on this gateway. */
@@ -228,15 +222,7 @@ public final class RoomRegistry implements AutoCloseable {
         case PINNED_PRODUCT_ID -> room.onPinned(event.getPinnedProductId());
         case PRODUCT_ADDED -> room.onProductAdded(event.getProductAdded());
         case LINEUP -> room.onLineup(event.getLineup().getProductsList());
-        case SALE -> {
-          // A new sale, or one that moved to another shard: follow its stock where it now is.
-          String saleId = event.getSale().getSale().getSaleId();
-          room.onSaleStarted(event.getSale());
-          Follow current = following.get(saleId);
-          if (current == null || !current.shard.equals(ownerOf(room, saleId).name())) {
-            follow(room, saleId);
-          }
-        }
+        case SALE -> onSale(room, event.getSale());
         default -> log.warn("room bus sent an event this gateway does not know ({}); ignored", event.getKindCase());
       }
     }
@@ -256,6 +242,22 @@ public final class RoomRegistry implements AutoCloseable {
       });
     }
   };
+
+  /**
+   * A sale launched in the room, or one that moved to another shard (the bus said so, or
+   * this gateway read it after a MOVED answer): the room knows it, and its stock is followed
+   * where it now is.
+   */
+  private void onSale(Room room, SaleStatus sale) {
+    String saleId = sale.getSale().getSaleId();
+    room.onSaleStarted(sale);
+    Follow current = following.get(saleId);
+    String owner = ownerOf(room, saleId).name();
+    if (current == null || !current.shard.equals(owner)) {
+      log.info("following the stock of sale {} of stream {} on shard {}", saleId, room.streamId(), owner);
+      follow(room, saleId);
+    }
+  }
 
   private CoreShards.Shard ownerOf(Room room, String saleId) {
     return shards.owner(room.saleOwner(saleId), room.streamId());
