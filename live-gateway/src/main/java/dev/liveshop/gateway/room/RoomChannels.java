@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -125,23 +126,15 @@ final class RoomChannels {
               channel.flush();
             }
           } finally {
-            if (sharedJson != null) {
-              sharedJson.release();
-            }
-            if (sharedProto != null) {
-              sharedProto.release();
-            }
+            ReferenceCountUtil.release(sharedJson);
+            ReferenceCountUtil.release(sharedProto);
             writing.decrementAndGet();
           }
         });
       }
     } finally {
-      if (json != null) {
-        json.release();
-      }
-      if (proto != null) {
-        proto.release();
-      }
+      ReferenceCountUtil.release(json);
+      ReferenceCountUtil.release(proto);
     }
   }
 }
