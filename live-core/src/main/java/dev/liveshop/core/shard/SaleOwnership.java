@@ -1,8 +1,5 @@
 package dev.liveshop.core.shard;
 
-import com.datastax.oss.driver.api.core.DriverTimeoutException;
-import com.datastax.oss.driver.api.core.servererrors.QueryConsistencyException;
-import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import dev.liveshop.core.catalog.Catalog;
 import dev.liveshop.core.catalog.InvalidRequestException;
 import dev.liveshop.core.catalog.NotFoundException;
@@ -11,6 +8,7 @@ import dev.liveshop.core.inventory.FlashSale;
 import dev.liveshop.core.inventory.InventoryEngine;
 import dev.liveshop.core.store.CatalogStore;
 import dev.liveshop.core.store.OrderStore;
+import dev.liveshop.core.store.StoreRetry;
 import dev.liveshop.proto.v1.AdoptSaleRequest;
 import dev.liveshop.proto.v1.InventoryServiceGrpc;
 import dev.liveshop.proto.v1.SaleStatus;
@@ -73,20 +71,10 @@ public final class SaleOwnership {
    */
   public int recoverAll() {
     synchronized (adoptions) {
-      long deadline = System.nanoTime() + RECOVERY_PATIENCE.toNanos();
-      while (true) {
-        try {
-          return reopen();
-        } catch (QueryConsistencyException | UnavailableException | DriverTimeoutException e) {
-          // A replica that just died is not yet known dead: a quorum read may time out
-          // until gossip convicts it. The sales opened so far stay open; the rest follow.
-          if (System.nanoTime() > deadline) {
-            throw e;
-          }
-          log.warn("recovery read not answered by a quorum ({}); trying again in 1 s", e.getMessage());
-          sleepASecond();
-        }
-      }
+      // A replica that just died is not yet known dead: a quorum read may time out until
+      // gossip convicts it. The sales opened so far stay open; the rest follow.
+      return StoreRetry.retry("recovery of this shard's sales", RECOVERY_PATIENCE, Duration.ofSeconds(1),
+          StoreRetry::quorumMissed, this::reopen);
     }
   }
 
@@ -106,14 +94,6 @@ public final class SaleOwnership {
     return reopened;
   }
 
-  private static void sleepASecond() {
-    try {
-      Thread.sleep(1000);
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while recovering sales", interrupted);
-    }
-  }
 
   /**
    * Opens a sale recorded as this shard's, if not open yet: the receiving half of a

@@ -30,6 +30,7 @@ final class SchemaMigrator {
   private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
   private static final String INDEX = "cql/migrations.txt";
   private static final java.time.Duration AGREEMENT_TIMEOUT = java.time.Duration.ofSeconds(60);
+  private static final java.time.Duration PAUSE = java.time.Duration.ofMillis(200);
 
   private final CqlSession session;
 
@@ -80,36 +81,16 @@ final class SchemaMigrator {
    * replica that just died is not yet known dead).
    */
   private static ResultSet whileSchemaSpreads(java.util.function.Supplier<ResultSet> statement) {
-    long deadline = System.nanoTime() + AGREEMENT_TIMEOUT.toNanos();
-    while (true) {
-      try {
-        return statement.get();
-      } catch (InvalidQueryException e) {
-        String message = String.valueOf(e.getMessage());
-        boolean unknownTable = message.contains("does not exist") || message.contains("unconfigured table");
-        if (!unknownTable || System.nanoTime() > deadline) {
-          throw e;
-        }
-        log.info("schema change not on every node yet ({}); retrying", message);
-        sleepBriefly();
-      } catch (QueryConsistencyException | UnavailableException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        log.info("schema statement not answered by a quorum yet ({}); retrying", e.getMessage());
-        sleepBriefly();
-      }
-    }
+    return StoreRetry.retry("schema statement", AGREEMENT_TIMEOUT, PAUSE, e -> unknownTable(e)
+        || e instanceof QueryConsistencyException || e instanceof UnavailableException, statement);
   }
 
-  private static void sleepBriefly() {
-    try {
-      Thread.sleep(200);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the schema to spread", e);
-    }
+  private static boolean unknownTable(RuntimeException e) {
+    String message = String.valueOf(e.getMessage());
+    return e instanceof InvalidQueryException
+        && (message.contains("does not exist") || message.contains("unconfigured table"));
   }
+
 
   /** Polls until the nodes agree on the schema (the driver's own wait may have timed out). */
   static void awaitSchemaAgreement(CqlSession session, boolean agreed) {
@@ -119,7 +100,7 @@ final class SchemaMigrator {
         throw new IllegalStateException("the Cassandra nodes did not agree on the schema within "
             + AGREEMENT_TIMEOUT.toSeconds() + " s; check that every node is up (nodetool describecluster)");
       }
-      sleepBriefly();
+      StoreRetry.pause(PAUSE);
       agreed = session.checkSchemaAgreement();
     }
   }
