@@ -5,6 +5,7 @@ import dev.liveshop.core.catalog.OwnedSale;
 import dev.liveshop.core.shard.ShardPeers;
 import dev.liveshop.proto.v1.InventoryServiceGrpc;
 import dev.liveshop.proto.v1.WatchStockRequest;
+import io.grpc.ConnectivityState;
 import io.grpc.Context;
 import java.util.Iterator;
 import java.util.Optional;
@@ -123,7 +124,9 @@ public final class CatalogGrpcService extends CatalogServiceGrpc.CatalogServiceI
    * of a WatchStock call, which is the current one); empty if it does not answer in time.
    */
   private Optional<StockUpdate> ownersStock(OwnedSale owned) {
-    if (!peers.knows(owned.ownerShard())) {
+    // A shard known to be down is not asked: every GetStream would wait out the deadline.
+    if (!peers.knows(owned.ownerShard())
+        || peers.channel(owned.ownerShard()).getState(true) == ConnectivityState.TRANSIENT_FAILURE) {
       return Optional.empty();
     }
     try (Context.CancellableContext call = Context.current().withCancellation()) {
