@@ -1,15 +1,19 @@
 package dev.liveshop.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.liveshop.gateway.Http;
 import dev.liveshop.gateway.WsClient;
+import dev.liveshop.proto.v1.AdoptSaleRequest;
 import dev.liveshop.proto.v1.HandOverSaleRequest;
 import dev.liveshop.proto.v1.InventoryServiceGrpc;
 import dev.liveshop.shard.ShardMap;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -107,6 +111,17 @@ class ShardedCoreIT {
     String operator = http.token("ops", "operator");
     assertThat(http.post("/api/streams/" + stream + "/sales/" + saleId + "/handover", host,
         "{\"toShard\":\"" + to + "\"}").status()).as("a host may not move sales").isEqualTo(403);
+    // Bad hand-overs are refused in words and move nothing.
+    Http.Answer nowhere = http.post("/api/streams/" + stream + "/sales/" + saleId + "/handover", operator,
+        "{\"toShard\":\"core-9\"}");
+    assertThat(nowhere.status()).isEqualTo(400);
+    assertThat(nowhere.body().get("message").getAsString()).contains("core-9");
+    assertThat(http.post("/api/streams/" + stream + "/sales/" + saleId + "/handover", operator,
+        "{\"toShard\":\"" + from + "\"}").status()).as("to its own owner").isEqualTo(400);
+    assertThat(http.post("/api/streams/" + stream + "/sales/s-none/handover", operator,
+        "{\"toShard\":\"" + to + "\"}").status()).isEqualTo(404);
+    assertThat(http.post("/api/dev/token", null, "{\"viewerId\":\"x\",\"role\":\"admin\"}").status())
+        .as("no such role").isEqualTo(400);
 
     int buyers = 8;
     Map<String, String> orderIdsByTap = new ConcurrentHashMap<>();
@@ -179,12 +194,20 @@ class ShardedCoreIT {
       // An operator moves the sale with live-core's own API: no gateway hears of it.
       ManagedChannel coreOne = NettyChannelBuilder.forAddress("127.0.0.1", loopback.coreBasePort).usePlaintext()
           .build();
+      ManagedChannel coreTwo = NettyChannelBuilder.forAddress("127.0.0.1", loopback.coreBasePort + 1)
+          .usePlaintext().build();
       try {
+        // A shard may not adopt a sale recorded as another's.
+        assertThatThrownBy(() -> InventoryServiceGrpc.newBlockingStub(coreTwo).withDeadlineAfter(30, TimeUnit.SECONDS)
+            .adoptSale(AdoptSaleRequest.newBuilder().setSaleId(saleId).build()))
+            .isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
         assertThat(InventoryServiceGrpc.newBlockingStub(coreOne).withDeadlineAfter(30, TimeUnit.SECONDS)
             .handOverSale(HandOverSaleRequest.newBuilder().setSaleId(saleId).setToShard("core-2").build())
             .getSale().getOwnerShard()).isEqualTo("core-2");
       } finally {
         coreOne.shutdownNow();
+        coreTwo.shutdownNow();
       }
       // The first tap meets the old owner (MOVED, retried); the gateway reads the new owner.
       assertThat(buyUntilAnswered(cleo, saleId, "c-2", 1).get("result").getAsString())

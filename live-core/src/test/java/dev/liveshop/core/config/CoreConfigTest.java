@@ -16,6 +16,25 @@ class CoreConfigTest {
     assertThat(config.cassandra().localDatacenter()).isEqualTo("datacenter1");
     assertThat(config.cassandra().contactPoints()).hasSize(1);
     assertThat(config.inventory().shards()).isEqualTo(2);
+    assertThat(config.shard().name()).isEqualTo("core-1");
+    assertThat(config.shard().peers().isEmpty()).isTrue();
+    assertThat(config.bus().replayEvents()).isEqualTo(1024);
+  }
+
+  @Test
+  void shard_peersMustNameThisShard_andNamesAreChecked() {
+    CoreConfig sharded = CoreConfig.from(ConfigFactory.parseMap(Map.of("liveshop.core.shard.name", "core-2",
+        "liveshop.core.shard.peers", "core-1=10.0.0.1:7070,core-2=10.0.0.2:7070")).withFallback(ConfigFactory.load()));
+    assertThat(sharded.shard().peers().target("core-1")).isEqualTo("10.0.0.1:7070");
+    assertThatThrownBy(() -> CoreConfig.from(ConfigFactory.parseMap(Map.of("liveshop.core.shard.name", "core-3",
+        "liveshop.core.shard.peers", "core-1=10.0.0.1:7070")).withFallback(ConfigFactory.load())))
+        .hasMessageContaining("must include this shard, 'core-3'");
+    assertThatThrownBy(() -> CoreConfig.from(ConfigFactory.parseMap(Map.of("liveshop.core.shard.name", "core 1"))
+        .withFallback(ConfigFactory.load()))).hasMessageContaining("liveshop.core.shard.name");
+    assertThatThrownBy(() -> CoreConfig.from(ConfigFactory.parseMap(Map.of("liveshop.core.shard.peers", "nonsense"))
+        .withFallback(ConfigFactory.load()))).hasMessageContaining("name=host:port");
+    assertThatThrownBy(() -> CoreConfig.from(ConfigFactory.parseMap(Map.of("liveshop.core.bus.replay-events", 0))
+        .withFallback(ConfigFactory.load()))).hasMessageContaining("liveshop.core.bus.replay-events");
   }
 
   @Test
