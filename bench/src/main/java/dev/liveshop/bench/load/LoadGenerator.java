@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +23,8 @@ import picocli.CommandLine.Option;
  * saw. Scenarios: {@code chat-storm} (the room chats at a rate; every delivery is timed),
  * {@code flash-sale} (a sale with a countdown; every viewer taps buy at zero plus a human
  * reaction time; invariants checked at the end), {@code idle-connections} (hold N sockets)
- * and {@code mixed} (a flash sale during a chat storm). Exits 1 when an invariant broke.
+ * and {@code mixed} (a flash sale during a chat storm). Measuring starts after a warm-up
+ * (rehearsal sales, warm-up chat). Exits 1 when an invariant broke.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.liveshop.bench.load.LoadGenerator \
@@ -88,6 +88,16 @@ public final class LoadGenerator implements Callable<Integer> {
       + "${DEFAULT-VALUE}).")
   int clientThreads = 2;
 
+  @Option(names = "--warmup-seconds", description = "Unmeasured chat before the measured chat storm, so that "
+      + "every process on the box (this one too) has compiled the chat path when measuring starts (default "
+      + "${DEFAULT-VALUE}; 0: none).")
+  int warmupSeconds = 5;
+
+  @Option(names = "--rehearsals", description = "Unmeasured flash sales of the same shape before the measured one, "
+      + "so that every process has compiled the tap path when the measured sale opens (default ${DEFAULT-VALUE}; "
+      + "0: none).")
+  int rehearsals = 1;
+
   @Option(names = "--out", description = "Folder for report.txt, report.json and report.html "
       + "(default bench/results/load/<date>-<target>-<scenario>).")
   Path out;
@@ -146,18 +156,18 @@ public final class LoadGenerator implements Callable<Integer> {
       progress("connected %d/%d, joined; running %s", stats.connected.sum(), viewers, scenario);
       clock.scheduleAtFixedRate(this::printProgress, 1, 1, TimeUnit.SECONDS);
 
-      if (scenario.equals("chat-storm") || scenario.equals("mixed")) {
+      boolean chat = scenario.equals("chat-storm") || scenario.equals("mixed");
+      if (chat) {
         startChat(clock, room);
       }
+      warmUp(chat, sale, api, hostToken, productId, room);
       if (sale) {
         JsonObject launched = launchSale(api, hostToken, productId);
         tapAtZero(room, launched);
-        long deadline = launched.get("startsAtMs").getAsLong() + seconds * 1000L;
-        // Polls counters only: asking 10,000 viewers on their loops would load the very loops being measured.
-        waitUntil(() -> stats.unanswered.sum() == 0 && stats.taps.sum() >= (long) taps * stats.connected.sum(),
-            deadline - System.currentTimeMillis());
+        awaitAnswers(launched);
         Thread.sleep(500);
-        checks = Invariants.check(purchases(room), launched, api, hostToken, stream);
+        checks = Invariants.check(purchases(room, launched.get("saleId").getAsString()), launched, api, hostToken,
+            stream);
       } else {
         Thread.sleep(seconds * 1000L);
       }
@@ -176,6 +186,35 @@ public final class LoadGenerator implements Callable<Integer> {
     System.out.print(report.text());
     System.out.println("report: " + dir.resolve("report.html"));
     return report.invariantsHeld() ? 0 : 1;
+  }
+
+  /**
+   * Runs the unmeasured part: rehearsal sales (each tapped like the measured one, to the last
+   * answer) and warm-up chat; then starts measuring. A flash sale lasts about a second: were
+   * the JIT compilers of the gateway, live-core and this process still at work in it, they
+   * would take CPU from what is being measured.
+   */
+  private void warmUp(boolean chat, boolean sale, GatewayApi api, String hostToken, String productId,
+      List<Viewer> room) throws InterruptedException {
+    for (int i = 1; sale && i <= rehearsals; i++) {
+      progress("rehearsal sale %d/%d (not measured)", i, rehearsals);
+      JsonObject rehearsal = launchSale(api, hostToken, productId);
+      tapAtZero(room, rehearsal);
+      awaitAnswers(rehearsal);
+    }
+    if (chat && warmupSeconds > 0) {
+      progress("warming up: chat for %d s (not measured)", warmupSeconds);
+      Thread.sleep(warmupSeconds * 1000L);
+    }
+    stats.startMeasuring();
+  }
+
+  /** Waits until every viewer tapped and every tap got its final answer, or the sale's time is up. */
+  private void awaitAnswers(JsonObject sale) throws InterruptedException {
+    long deadline = sale.get("startsAtMs").getAsLong() + seconds * 1000L;
+    // Polls counters only: asking 10,000 viewers on their loops would load the very loops being measured.
+    waitUntil(() -> stats.unanswered.sum() == 0 && stats.taps.sum() >= (long) taps * stats.connected.sum(),
+        deadline - System.currentTimeMillis());
   }
 
   private JsonObject launchSale(GatewayApi api, String hostToken, String productId) {
@@ -202,7 +241,6 @@ public final class LoadGenerator implements Callable<Integer> {
   }
 
   private void startChat(ScheduledExecutorService clock, List<Viewer> room) {
-    AtomicLong sequence = new AtomicLong();
     long periodMicros = 10_000;
     double perTick = chatRate * periodMicros / 1e6;
     double[] owed = {0};
@@ -211,17 +249,19 @@ public final class LoadGenerator implements Callable<Integer> {
       for (; owed[0] >= 1; owed[0]--) {
         Viewer viewer = room.get(ThreadLocalRandom.current().nextInt(room.size()));
         if (viewer.channel() != null) {
-          long seq = sequence.getAndIncrement();
+          long seq = stats.nextChatSequence();
           viewer.channel().eventLoop().execute(() -> viewer.chat(seq));
         }
       }
     }, periodMicros, periodMicros, TimeUnit.MICROSECONDS);
   }
 
-  private static Map<String, List<Viewer.Purchase>> purchases(List<Viewer> room) {
+  /** What each viewer was told about its taps on {@code saleId}. */
+  private static Map<String, List<Viewer.Purchase>> purchases(List<Viewer> room, String saleId) {
     Map<String, List<Viewer.Purchase>> byViewer = new LinkedHashMap<>();
     for (Viewer viewer : room) {
-      byViewer.put(viewer.viewerId, viewer.purchases().join());
+      byViewer.put(viewer.viewerId,
+          viewer.purchases().join().stream().filter(p -> saleId.equals(p.saleId())).toList());
     }
     return byViewer;
   }
@@ -231,12 +271,12 @@ public final class LoadGenerator implements Callable<Integer> {
   private LoadReport report(List<Invariants.Check> checks, int elapsed) {
     histograms.put("tap -> answer", stats.tapToAck.getIntervalHistogram());
     histograms.put("publish -> deliver", stats.publishToDeliver.getIntervalHistogram());
-    histograms.put("publish -> last viewer", stats.publishToLastViewer(stats.chatSent.sum()));
+    histograms.put("publish -> last viewer", stats.publishToLastViewer());
     Map<String, Map<String, Double>> latencies = new LinkedHashMap<>();
     histograms.forEach((name, h) -> latencies.put(name, LoadReport.percentilesMs(h)));
     return new LoadReport(target, scenario, viewers, elapsed, stats.connected.sum(), stats.connectFailures.sum(),
         stats.closedByServer.sum(), stats.framesIn.sum(), stats.framesOut.sum(), stats.bytesIn.sum(),
-        stats.chatSent.sum(), stats.chatDelivered.sum(), stats.taps.sum(), stats.retries.sum(), stats.outcomes(),
+        stats.chatSent(), stats.chatDelivered.sum(), stats.taps.sum(), stats.retries.sum(), stats.outcomes(),
         stats.errors(), latencies, stats.framesInPerSecond(elapsed), stats.framesOutPerSecond(elapsed),
         stats.answersPerSecond(elapsed), checks);
   }

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
@@ -12,7 +13,8 @@ import org.HdrHistogram.Recorder;
 /**
  * What a load run counts: frames and bytes each way, order outcomes, errors, latencies
  * (HdrHistogram recorders, written from event loops without locks) and a per-second
- * timeline for the throughput plot.
+ * timeline for the throughput plot. What happens before {@link #startMeasuring} is warm-up:
+ * its taps, answers and chat are dropped from the results (frames still count).
  *
  * <p>Threading: every method may be called from any thread.
  */
@@ -30,7 +32,6 @@ final class LoadStats {
   final LongAdder connected = new LongAdder();
   final LongAdder connectFailures = new LongAdder();
   final LongAdder closedByServer = new LongAdder();
-  final LongAdder chatSent = new LongAdder();
   final LongAdder chatDelivered = new LongAdder();
   final LongAdder taps = new LongAdder();
   final LongAdder retries = new LongAdder();
@@ -40,10 +41,40 @@ final class LoadStats {
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   final Recorder tapToAck = new Recorder(MAX_LATENCY_NANOS, 3);
   final Recorder publishToDeliver = new Recorder(MAX_LATENCY_NANOS, 3);
+  /** Chat messages are numbered from 0; those below {@code firstMeasuredChat} were warm-up. */
+  private final AtomicLong chatSequence = new AtomicLong();
+  private volatile long firstMeasuredChat;
   private final AtomicLongArray lastDeliveryNanos = new AtomicLongArray(MAX_TRACKED_MESSAGES);
   private final AtomicLongArray framesInPerSecond = new AtomicLongArray(MAX_SECONDS);
   private final AtomicLongArray framesOutPerSecond = new AtomicLongArray(MAX_SECONDS);
   private final AtomicLongArray answersPerSecond = new AtomicLongArray(MAX_SECONDS);
+
+  /**
+   * Ends the warm-up: taps, answers and chat counted so far are dropped, and chat messages
+   * sent before now no longer count when they arrive. Call it with no tap unanswered.
+   */
+  void startMeasuring() {
+    firstMeasuredChat = chatSequence.get();
+    chatDelivered.reset();
+    publishToDeliver.reset();
+    taps.reset();
+    retries.reset();
+    outcomes.clear();
+    tapToAck.reset();
+    for (int i = 0; i < MAX_SECONDS; i++) {
+      answersPerSecond.set(i, 0);
+    }
+  }
+
+  /** The number of the next chat message to send. */
+  long nextChatSequence() {
+    return chatSequence.getAndIncrement();
+  }
+
+  /** Chat messages sent since measuring started. */
+  long chatSent() {
+    return chatSequence.get() - firstMeasuredChat;
+  }
 
   long startNanos() {
     return startNanos;
@@ -76,6 +107,9 @@ final class LoadStats {
 
   /** A viewer received chat message {@code sequence}, published at {@code sentNanos}. */
   void delivered(long sequence, long sentNanos, long nowNanos) {
+    if (sequence < firstMeasuredChat) {
+      return;
+    }
     chatDelivered.increment();
     long latency = Math.max(0, nowNanos - sentNanos);
     publishToDeliver.recordValue(Math.min(latency, MAX_LATENCY_NANOS));
@@ -84,10 +118,11 @@ final class LoadStats {
     }
   }
 
-  /** Publish to the last viewer that got it, per message sent (0..count-1). */
-  Histogram publishToLastViewer(long messages) {
+  /** Publish to the last viewer that got it, per message sent since measuring started. */
+  Histogram publishToLastViewer() {
     Histogram h = new Histogram(MAX_LATENCY_NANOS, 3);
-    for (int i = 0; i < Math.min(messages, MAX_TRACKED_MESSAGES); i++) {
+    long end = Math.min(chatSequence.get(), MAX_TRACKED_MESSAGES);
+    for (int i = (int) Math.min(firstMeasuredChat, end); i < end; i++) {
       long latency = lastDeliveryNanos.get(i);
       if (latency > 0) {
         h.recordValue(Math.min(latency, MAX_LATENCY_NANOS));

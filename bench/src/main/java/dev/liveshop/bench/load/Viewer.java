@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 final class Viewer {
 
   /** What one purchase intent (a clientOrderId) got, as the buyer was told. */
-  record Purchase(String clientOrderId, String result, String orderId, int quantity) {}
+  record Purchase(String saleId, String clientOrderId, String result, String orderId, int quantity) {}
 
   private static final long RETRY_MILLIS = 200;
   private static final int MAX_ATTEMPTS = 50;
@@ -75,7 +75,6 @@ final class Viewer {
 
   /** A chat message carrying its sequence and send time, so every receiver can time it. */
   void chat(long sequence) {
-    stats.chatSent.increment();
     send("{\"chat\":{\"text\":\"lg:" + sequence + ":" + System.nanoTime() + " is it still in stock?\"}}");
   }
 
@@ -156,8 +155,9 @@ final class Viewer {
     pending.remove(clientOrderId);
     stats.unanswered.decrement();
     stats.answer(result, now - tap[0], now);
-    Purchase previous = purchases.put(clientOrderId, new Purchase(clientOrderId, result,
-        ack.has("orderId") ? ack.get("orderId").getAsString() : "", ack.has("quantity") ? ack.get("quantity").getAsInt() : 0));
+    Purchase previous = purchases.put(clientOrderId, new Purchase(saleOfTap.get(clientOrderId), clientOrderId,
+        result, ack.has("orderId") ? ack.get("orderId").getAsString() : "",
+        ack.has("quantity") ? ack.get("quantity").getAsInt() : 0));
     if (previous != null && !previous.orderId().equals(purchases.get(clientOrderId).orderId())) {
       stats.error("DIFFERENT_ANSWER_ON_RETRY");
     }

@@ -7,6 +7,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -31,17 +34,21 @@ import java.util.function.IntConsumer;
  * bounded number of handshakes at a time, and joins each to the stream once connected.
  *
  * <p>Threading: a small event-loop group carries every connection; each viewer stays on
- * one loop.
+ * one loop. On Linux the loops use Netty's native epoll transport, as the gateway does:
+ * the load generator shares the CPUs with what it measures, so its own cost per frame
+ * counts against the system under test.
  */
 final class ViewerSockets implements AutoCloseable {
 
   private static final int MAX_FRAME_BYTES = 1 << 20;
+  private static final boolean EPOLL = Epoll.isAvailable();
   private final EventLoopGroup loops;
   private final LoadStats stats;
   private volatile boolean closing;
 
   ViewerSockets(int threads, LoadStats stats) {
-    this.loops = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+    this.loops = new MultiThreadIoEventLoopGroup(threads,
+        EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     this.stats = stats;
   }
 
@@ -59,7 +66,8 @@ final class ViewerSockets implements AutoCloseable {
       var config = WebSocketClientProtocolConfig.newBuilder().webSocketUri(uri).subprotocol("liveshop.v1.json")
           .version(WebSocketVersion.V13).customHeaders(new DefaultHttpHeaders()).maxFramePayloadLength(MAX_FRAME_BYTES)
           .handshakeTimeoutMillis(30_000).build();
-      new Bootstrap().group(loops).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+      new Bootstrap().group(loops).channel(EPOLL ? EpollSocketChannel.class : NioSocketChannel.class)
+          .option(ChannelOption.TCP_NODELAY, true)
           .handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
