@@ -8,6 +8,7 @@ import dev.liveshop.gateway.protocol.Wire;
 import dev.liveshop.gateway.protocol.FrameCodec;
 import dev.liveshop.gateway.room.RoomRegistry;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -18,6 +19,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
 
   public static final String WEBSOCKET_PATH = "/ws";
+  /** Handlers that serve HTTP only: a connection drops them once it is a WebSocket. */
+  static final String AUTH = "ws-auth";
+  static final String HOST_API = "host-api";
 
   private final TokenService tokens;
   private final HostApiHandler hostApi;
@@ -61,7 +65,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         .addLast(metrics.trafficHandler())
         .addLast(new HttpServerCodec())
         .addLast(new HttpObjectAggregator(maxRequestBytes))
-        .addLast(new WsAuthHandler(tokens, metrics))
+        .addLast(AUTH, new WsAuthHandler(tokens, metrics))
         .addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
             .websocketPath(WEBSOCKET_PATH)
             .subprotocols(Wire.JSON.subprotocol() + "," + Wire.PROTO.subprotocol())
@@ -70,10 +74,23 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
             .maxFramePayloadLength(maxFrameBytes)
             .build()))
         .addLast(frameMeter)
-        .addLast(hostApi)
+        .addLast(HOST_API, hostApi)
         .addLast(new ViewerFrameHandler(codec, rooms, orders,
             new FrameRateLimiter(framesPerSecond, frameBurst, System.nanoTime()),
             new FrameRateLimiter(joinsPerMinute / 60.0, Math.max(1, joinsPerMinute / 6), System.nanoTime()),
             metrics));
+  }
+
+  /**
+   * Drops the HTTP-only handlers once the connection is a WebSocket: they have nothing left
+   * to do there, yet every frame read and every broadcast written would walk past them, and
+   * each costs memory on every one of tens of thousands of connections.
+   */
+  static void upgraded(ChannelPipeline pipeline) {
+    for (String name : new String[] {AUTH, HOST_API}) {
+      if (pipeline.get(name) != null) {
+        pipeline.remove(name);
+      }
+    }
   }
 }

@@ -209,6 +209,7 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
       ctx.channel().attr(Wire.OF_CHANNEL).set(Wire.of(handshake.selectedSubprotocol()));
+      GatewayInitializer.upgraded(ctx.pipeline());
     }
     super.userEventTriggered(ctx, event);
   }

@@ -268,6 +268,23 @@ class ViewerFrameHandlerTest {
   }
 
   @Test
+  void handshake_dropsTheHttpOnlyHandlers_andKeepsTheSubprotocol() {
+    EmbeddedChannel upgraded = new EmbeddedChannel();
+    otherViewers.add(upgraded);
+    upgraded.pipeline().addLast(GatewayInitializer.AUTH, new io.netty.channel.ChannelInboundHandlerAdapter())
+        .addLast(GatewayInitializer.HOST_API, new io.netty.channel.ChannelInboundHandlerAdapter())
+        .addLast("session", handler(new FrameRateLimiter(20, 40, System.nanoTime())));
+
+    upgraded.pipeline().fireUserEventTriggered(new io.netty.handler.codec.http.websocketx
+        .WebSocketServerProtocolHandler.HandshakeComplete("/ws", new io.netty.handler.codec.http.DefaultHttpHeaders(),
+        Wire.PROTO.subprotocol()));
+
+    assertThat(upgraded.pipeline().names()).doesNotContain(GatewayInitializer.AUTH, GatewayInitializer.HOST_API)
+        .contains("session");
+    assertThat(Wire.of(upgraded)).isEqualTo(Wire.PROTO);
+  }
+
+  @Test
   void joins_pastTheBurst_areRateLimited_theSessionStays() throws Exception {
     for (int i = 0; i < 5; i++) {
       assertThat(join().hasWelcome()).isTrue();
