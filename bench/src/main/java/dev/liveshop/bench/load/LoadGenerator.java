@@ -164,7 +164,7 @@ public final class LoadGenerator implements Callable<Integer> {
       if (sale) {
         JsonObject launched = launchSale(api, hostToken, productId);
         tapAtZero(room, launched);
-        awaitAnswers(launched);
+        awaitAnswers(launched, 0);
         Thread.sleep(500);
         checks = Invariants.check(purchases(room, launched.get("saleId").getAsString()), launched, api, hostToken,
             stream);
@@ -199,8 +199,9 @@ public final class LoadGenerator implements Callable<Integer> {
     for (int i = 1; sale && i <= rehearsals; i++) {
       progress("rehearsal sale %d/%d (not measured)", i, rehearsals);
       JsonObject rehearsal = launchSale(api, hostToken, productId);
+      long tapsBefore = stats.taps.sum();
       tapAtZero(room, rehearsal);
-      awaitAnswers(rehearsal);
+      awaitAnswers(rehearsal, tapsBefore);
     }
     if (chat && warmupSeconds > 0) {
       progress("warming up: chat for %d s (not measured)", warmupSeconds);
@@ -209,11 +210,15 @@ public final class LoadGenerator implements Callable<Integer> {
     stats.startMeasuring();
   }
 
-  /** Waits until every viewer tapped and every tap got its final answer, or the sale's time is up. */
-  private void awaitAnswers(JsonObject sale) throws InterruptedException {
+  /**
+   * Waits until every viewer tapped {@code sale} and every tap got its final answer, or the
+   * sale's time is up; {@code tapsBefore} is the tap count when its taps were scheduled.
+   */
+  private void awaitAnswers(JsonObject sale, long tapsBefore) throws InterruptedException {
     long deadline = sale.get("startsAtMs").getAsLong() + seconds * 1000L;
     // Polls counters only: asking 10,000 viewers on their loops would load the very loops being measured.
-    waitUntil(() -> stats.unanswered.sum() == 0 && stats.taps.sum() >= (long) taps * stats.connected.sum(),
+    waitUntil(() -> stats.unanswered.sum() == 0
+            && stats.taps.sum() - tapsBefore >= (long) taps * stats.connected.sum(),
         deadline - System.currentTimeMillis());
   }
 
