@@ -107,7 +107,7 @@ public class ReserveBenchmark extends BenchmarkDefaults {
     for (int i = 0; i < PIPELINE; i++) {
       batch.add(next());
     }
-    for (CompletableFuture<ReserveAnswer> answer : engine.reserveAll(batch)) {
+    for (CompletableFuture<ReserveAnswer> answer : engine.reserveAll(batch).answers()) {
       blackhole.consume(answer.join());
     }
   }

@@ -1,5 +1,6 @@
 package dev.liveshop.core.grpc;
 
+import dev.liveshop.core.inventory.BatchAnswers;
 import dev.liveshop.core.inventory.InventoryEngine;
 import dev.liveshop.core.inventory.ReserveAnswer;
 import dev.liveshop.core.inventory.ReserveCommand;
@@ -15,8 +16,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One ReserveBatches call: each batch goes to the engine with one hand-off per shard.
  * Answers leave as they complete, those completed together in one message: refusals,
- * decided in memory, do not wait for granted reservations to become durable. A batch
- * whose answers all complete together is one message without positions.
+ * decided in memory, do not wait for granted reservations to become durable, and when the
+ * caller asks ({@code report_decided}) the part sent once the whole batch is decided says so,
+ * so that it need not hold the batch in flight while its orders are written. A batch whose answers all
+ * complete together is one message without positions.
  */
 final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBatchResult> {
 
@@ -40,7 +43,8 @@ final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBa
     List<ReserveRequest> requests = batch.getRequestsList();
     List<ReserveCommand> commands = new ArrayList<>(requests.size());
     requests.forEach(r -> commands.add(ProtoMapper.command(r)));
-    List<CompletableFuture<ReserveAnswer>> answers = engine.reserveAll(commands);
+    BatchAnswers batchAnswers = engine.reserveAll(commands);
+    List<CompletableFuture<ReserveAnswer>> answers = batchAnswers.answers();
     if (answers.isEmpty()) {
       answered(ReserveBatchResult.newBuilder().setBatchId(batch.getBatchId()).build());
       return;
@@ -49,6 +53,9 @@ final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBa
     for (int i = 0; i < answers.size(); i++) {
       int position = i;
       answers.get(i).whenComplete((answer, failure) -> replies.done(position, answer, failure));
+    }
+    if (batch.getReportDecided()) {
+      batchAnswers.decided().thenRun(replies::decided);
     }
   }
 
@@ -65,6 +72,9 @@ final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBa
     private final List<ReserveAnswer> ready = new ArrayList<>();
     private boolean sendScheduled;
     private boolean failed;
+    /** Every request went through its shard; told to the caller once, on the next part. */
+    private boolean decided;
+    private boolean decidedTold;
 
     BatchReplies(long batchId, int size) {
       this.batchId = batchId;
@@ -84,6 +94,16 @@ final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBa
       }
       positions.add(position);
       ready.add(answer);
+      scheduleSend();
+    }
+
+    /** Called once the shards decided every request (refusals are in {@code ready} by then). */
+    synchronized void decided() {
+      decided = true;
+      scheduleSend();
+    }
+
+    private void scheduleSend() {
       if (!sendScheduled) {
         sendScheduled = true;
         CompletableFuture.runAsync(this::send);
@@ -92,7 +112,8 @@ final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBa
 
     private synchronized void send() {
       sendScheduled = false;
-      if (failed || ready.isEmpty()) {
+      boolean tellDecided = decided && !decidedTold && remaining > 0;
+      if (failed || (ready.isEmpty() && !tellDecided)) {
         return;
       }
       remaining -= ready.size();
@@ -114,6 +135,10 @@ final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBa
       if (remaining == 0) {
         answered(result.build());
       } else {
+        if (tellDecided) {
+          decidedTold = true;
+          result.setDecided(true);
+        }
         partly(result.build());
       }
     }

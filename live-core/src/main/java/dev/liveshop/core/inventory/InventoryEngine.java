@@ -79,9 +79,11 @@ public final class InventoryEngine implements AutoCloseable {
   /**
    * Decides many reservations with one hand-off per shard instead of one per request: what
    * a gateway's batch of taps costs. Answers are in the order of {@code commands}, each as
-   * {@link #reserve} would give it.
+   * {@link #reserve} would give it; the batch is decided well before its granted
+   * reservations are durable, and a caller that bounds batches in flight can count it done
+   * from then on.
    */
-  public List<CompletableFuture<ReserveAnswer>> reserveAll(List<ReserveCommand> commands) {
+  public BatchAnswers reserveAll(List<ReserveCommand> commands) {
     List<CompletableFuture<ReserveAnswer>> answers = new ArrayList<>(commands.size());
     List<List<ReserveCommand>> perShard = new ArrayList<>(shards.length);
     List<List<CompletableFuture<ReserveAnswer>>> answersPerShard = new ArrayList<>(shards.length);
@@ -100,12 +102,13 @@ public final class InventoryEngine implements AutoCloseable {
       answersPerShard.get(shard).add(answer);
       answers.add(answer);
     }
+    List<CompletableFuture<Void>> decided = new ArrayList<>(shards.length);
     for (int i = 0; i < shards.length; i++) {
       if (!perShard.get(i).isEmpty()) {
-        shards[i].reserveAll(perShard.get(i), answersPerShard.get(i));
+        decided.add(shards[i].reserveAll(perShard.get(i), answersPerShard.get(i)));
       }
     }
-    return answers;
+    return new BatchAnswers(answers, CompletableFuture.allOf(decided.toArray(CompletableFuture[]::new)));
   }
 
   /** The buyer starts paying: the hold stops lapsing until the payment is settled. */

@@ -66,13 +66,22 @@ final class SaleShard implements AutoCloseable {
     return answer;
   }
 
-  /** Decides the commands in one task on this shard's thread; answers pair with commands. */
-  void reserveAll(List<ReserveCommand> commands, List<CompletableFuture<ReserveAnswer>> answers) {
+  /**
+   * Decides the commands in one task on this shard's thread; answers pair with commands.
+   * The returned stage completes on this thread once all are decided.
+   */
+  CompletableFuture<Void> reserveAll(List<ReserveCommand> commands, List<CompletableFuture<ReserveAnswer>> answers) {
+    CompletableFuture<Void> decided = new CompletableFuture<>();
     thread.execute(() -> {
-      for (int i = 0; i < commands.size(); i++) {
-        decide(commands.get(i), answers.get(i));
+      try {
+        for (int i = 0; i < commands.size(); i++) {
+          decide(commands.get(i), answers.get(i));
+        }
+      } finally {
+        decided.complete(null);
       }
     });
+    return decided;
   }
 
   private void decide(ReserveCommand command, CompletableFuture<ReserveAnswer> answer) {

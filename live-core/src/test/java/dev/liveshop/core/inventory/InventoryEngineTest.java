@@ -57,7 +57,7 @@ class InventoryEngineTest {
         new ReserveCommand("s1", "dave", 0, "c1"),
         new ReserveCommand("nope", "erin", 1, "c1"));
 
-    List<ReserveAnswer> answers = engine.reserveAll(commands).stream().map(CompletableFuture::join).toList();
+    List<ReserveAnswer> answers = engine.reserveAll(commands).answers().stream().map(CompletableFuture::join).toList();
 
     assertThat(answers).extracting(ReserveAnswer::result).containsExactly(ReserveResult.RESERVED,
         ReserveResult.RESERVED, ReserveResult.RESERVED, ReserveResult.SOLD_OUT, ReserveResult.RESERVED,
@@ -65,6 +65,25 @@ class InventoryEngineTest {
     assertThat(answers.get(4)).isEqualTo(answers.get(0));
     assertThat(answers).extracting(ReserveAnswer::saleId).containsExactly("s1", "s2", "s1", "s1", "s1", "s1", "nope");
     assertThat(journal.written()).hasSize(3);
+  }
+
+  @Test
+  void reserveAll_isDecidedBeforeItsGrantsAreDurable_refusalsAnsweredByThen() throws Exception {
+    open(sale("s1", 1, 1));
+    open(sale("s2", 1, 1));
+    journal.gate = new CompletableFuture<>();
+    BatchAnswers batch = engine.reserveAll(List.of(new ReserveCommand("s1", "alice", 1, "c1"),
+        new ReserveCommand("s1", "bob", 1, "c1"), new ReserveCommand("s2", "carol", 1, "c1")));
+
+    batch.decided().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(batch.answers().get(1)).isCompleted();
+    assertThat(batch.answers().get(1).join().result()).isEqualTo(ReserveResult.SOLD_OUT);
+    assertThat(batch.answers().get(0)).isNotDone();
+    assertThat(batch.answers().get(2)).isNotDone();
+
+    journal.gate.complete(null);
+    assertThat(batch.answers().get(0).join().result()).isEqualTo(ReserveResult.RESERVED);
+    assertThat(batch.answers().get(2).join().result()).isEqualTo(ReserveResult.RESERVED);
   }
 
   @Test

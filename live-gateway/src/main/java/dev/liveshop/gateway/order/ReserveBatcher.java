@@ -20,8 +20,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Buyers' taps to live-core over one ReserveBatches stream: taps that arrive while batches
  * are on their way queue up and leave together (at most {@code batchSize} per batch, at
- * most {@code inFlight} batches outstanding), so under a flash sale's burst one gRPC
+ * most {@code inFlight} batches being decided), so under a flash sale's burst one gRPC
  * message and one shard hand-off serve hundreds of taps, and a lone tap leaves at once.
+ * A batch stops counting as on its way once live-core says it is decided: its granted
+ * taps then wait for their orders to be written, and were they to keep the batch in
+ * flight, every tap behind a sale's first buyers would wait for Cassandra too.
  *
  * <p>A tap not answered within the deadline, or whose stream failed, completes with an
  * error: the viewer is told to retry with the same clientOrderId, which never makes a
@@ -35,10 +38,11 @@ public final class ReserveBatcher {
 
   private record Tap(ReserveRequest request, CompletableFuture<ReserveResponse> answer) {}
 
-  /** A batch on its way: its taps, and how many of them still wait for an answer. */
+  /** A batch on its way: its taps, how many still wait for an answer, whether it is decided. */
   private static final class Sent {
     final List<Tap> taps;
     int unanswered;
+    boolean deciding = true;
 
     Sent(List<Tap> taps) {
       this.taps = taps;
@@ -52,6 +56,8 @@ public final class ReserveBatcher {
   private final long deadlineMillis;
   private final ArrayDeque<Tap> queued = new ArrayDeque<>();
   private final Map<Long, Sent> outstanding = new HashMap<>();
+  /** Batches of {@code outstanding} not yet decided: the ones bounded by {@code inFlight}. */
+  private int deciding;
   private StreamObserver<ReserveBatch> stream;
   private Answers answers;
   private long nextBatchId;
@@ -78,12 +84,12 @@ public final class ReserveBatcher {
   }
 
   private void sendWhileRoom() {
-    while (!queued.isEmpty() && outstanding.size() < inFlight) {
+    while (!queued.isEmpty() && deciding < inFlight) {
       if (stream == null) {
         answers = new Answers();
         stream = stub.reserveBatches(answers);
       }
-      ReserveBatch.Builder batch = ReserveBatch.newBuilder().setBatchId(++nextBatchId);
+      ReserveBatch.Builder batch = ReserveBatch.newBuilder().setBatchId(++nextBatchId).setReportDecided(true);
       List<Tap> taps = new ArrayList<>(Math.min(batchSize, queued.size()));
       while (!queued.isEmpty() && taps.size() < batchSize) {
         Tap tap = queued.poll();
@@ -91,8 +97,14 @@ public final class ReserveBatcher {
         batch.addRequests(tap.request);
       }
       outstanding.put(batch.getBatchId(), new Sent(taps));
+      deciding++;
       stream.onNext(batch.build());
     }
+  }
+
+  /** Whether {@code result} answers its whole batch (not one part of the answers). */
+  private static boolean whole(ReserveBatchResult result) {
+    return result.getPositionsCount() == 0 && !result.getDecided();
   }
 
   /** The answers of one stream; a stream that ended fails what it still owed. */
@@ -107,13 +119,17 @@ public final class ReserveBatcher {
         }
         taps = sent.taps;
         // Whole (no positions) or a part; the batch is done when every tap has its answer.
-        sent.unanswered -= result.getPositionsCount() == 0 ? sent.unanswered : result.getResponsesCount();
+        sent.unanswered -= whole(result) ? sent.unanswered : result.getResponsesCount();
         if (sent.unanswered <= 0) {
           outstanding.remove(result.getBatchId());
+        }
+        if (sent.deciding && (sent.unanswered <= 0 || result.getDecided())) {
+          sent.deciding = false;
+          deciding--;
           sendWhileRoom();
         }
       }
-      if (result.getPositionsCount() == 0) {
+      if (whole(result)) {
         for (int i = 0; i < taps.size(); i++) {
           if (i < result.getResponsesCount()) {
             taps.get(i).answer.complete(result.getResponses(i));
@@ -150,6 +166,7 @@ public final class ReserveBatcher {
         }
         outstanding.values().forEach(sent -> owed.addAll(sent.taps));
         outstanding.clear();
+        deciding = 0;
         stream = null;
         answers = null;
       }

@@ -35,6 +35,12 @@ class ReserveBatcherTest {
   private volatile CountDownLatch release = new CountDownLatch(0);
   /** When 2, the service answers each batch in two parts, odd positions first (as live-core may). */
   private volatile int partsOf = 1;
+  /**
+   * When set, the service behaves like live-core with a slow store: the batch's first
+   * request is granted and answered only after {@code release}, the others are refused at
+   * once in a part that says the batch is decided (if the batch asked for it).
+   */
+  private volatile boolean firstWaitsForStore;
   private Server server;
   private ManagedChannel channel;
 
@@ -48,6 +54,30 @@ class ReserveBatcherTest {
           @Override
           public void onNext(ReserveBatch batch) {
             received.add(batch);
+            if (firstWaitsForStore) {
+              ReserveBatchResult.Builder refused = ReserveBatchResult.newBuilder().setBatchId(batch.getBatchId())
+                  .setDecided(batch.getReportDecided());
+              for (int i = 1; i < batch.getRequestsCount(); i++) {
+                refused.addResponses(answer(batch.getRequests(i))).addPositions(i);
+              }
+              synchronized (out) {
+                out.onNext(refused.build());
+              }
+              CompletableFuture.runAsync(() -> {
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                synchronized (out) {
+                  out.onNext(ReserveBatchResult.newBuilder().setBatchId(batch.getBatchId())
+                      .addResponses(answer(batch.getRequests(0)).toBuilder()
+                          .setResult(ReserveResult.RESERVE_RESULT_RESERVED))
+                      .addPositions(0).build());
+                }
+              });
+              return;
+            }
             CompletableFuture.runAsync(() -> {
               try {
                 release.await();
@@ -128,6 +158,28 @@ class ReserveBatcherTest {
       assertThat(answers.get(i).get(10, TimeUnit.SECONDS).getClientOrderId()).isEqualTo("c" + i);
     }
     assertThat(received).hasSize(2);
+  }
+
+  @Test
+  void batchDecided_freesItsSlot_tapsDoNotWaitForAnotherBatchsOrderWrites() throws Exception {
+    ReserveBatcher batcher = start(50, 1, Duration.ofSeconds(10));
+    firstWaitsForStore = true;
+    release = new CountDownLatch(1);
+    CompletableFuture<ReserveResponse> granted = batcher.reserve(tap("first"));
+    waitFor(() -> received.size() == 1);
+    assertThat(received.get(0).getReportDecided()).isTrue();
+
+    // The only slot's batch is decided though its order is still being written: the next
+    // taps leave and are answered.
+    CompletableFuture<ReserveResponse> second = batcher.reserve(tap("second"));
+    CompletableFuture<ReserveResponse> third = batcher.reserve(tap("third"));
+    waitFor(() -> received.size() >= 2);
+    assertThat(granted).isNotDone();
+
+    release.countDown();
+    assertThat(granted.get(10, TimeUnit.SECONDS).getResult()).isEqualTo(ReserveResult.RESERVE_RESULT_RESERVED);
+    assertThat(second.get(10, TimeUnit.SECONDS).getClientOrderId()).isEqualTo("second");
+    assertThat(third.get(10, TimeUnit.SECONDS).getClientOrderId()).isEqualTo("third");
   }
 
   @Test

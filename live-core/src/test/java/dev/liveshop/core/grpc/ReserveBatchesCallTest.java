@@ -1,0 +1,119 @@
+package dev.liveshop.core.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.liveshop.core.inventory.FlashSale;
+import dev.liveshop.core.inventory.Hold;
+import dev.liveshop.core.inventory.InventoryEngine;
+import dev.liveshop.core.inventory.OrderJournal;
+import dev.liveshop.core.order.OrderStatus;
+import dev.liveshop.proto.v1.ReserveBatch;
+import dev.liveshop.proto.v1.ReserveBatchResult;
+import dev.liveshop.proto.v1.ReserveRequest;
+import dev.liveshop.proto.v1.ReserveResult;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** ReserveBatches' parts against the real engine and a store that answers only when told. */
+class ReserveBatchesCallTest {
+
+  private final CompletableFuture<Void> store = new CompletableFuture<>();
+  private final InventoryEngine engine = new InventoryEngine(1, Clock.systemUTC(), new OrderJournal() {
+    @Override
+    public CompletionStage<Void> append(Hold hold) {
+      return store.thenApplyAsync(v -> null);
+    }
+
+    @Override
+    public CompletionStage<Void> updateStatus(Hold hold, OrderStatus status) {
+      return CompletableFuture.completedFuture(null);
+    }
+  }, 100);
+  private final List<ReserveBatchResult> parts = new CopyOnWriteArrayList<>();
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private final ReserveBatchesCall call = new ReserveBatchesCall(engine, new StreamObserver<>() {
+    @Override
+    public void onNext(ReserveBatchResult part) {
+      parts.add(part);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      closed.countDown();
+    }
+
+    @Override
+    public void onCompleted() {
+      closed.countDown();
+    }
+  });
+
+  @BeforeEach
+  void openSale() {
+    long now = System.currentTimeMillis();
+    engine.open(new FlashSale("s1", "stream", "p", 100, 1, 1, now - 1000, now + 60_000, 60_000, false), List.of())
+        .join();
+  }
+
+  @AfterEach
+  void close() {
+    engine.close();
+  }
+
+  @Test
+  void reportDecided_aPartSaysSo_beforeTheGrantedOrderIsDurable() throws Exception {
+    call.onNext(batch(true));
+
+    waitFor(() -> parts.stream().anyMatch(ReserveBatchResult::getDecided));
+    assertThat(parts).flatExtracting(ReserveBatchResult::getPositionsList).containsExactly(1);
+    assertThat(parts).flatExtracting(ReserveBatchResult::getResponsesList)
+        .extracting(r -> r.getResult()).containsExactly(ReserveResult.RESERVE_RESULT_SOLD_OUT);
+
+    store.complete(null);
+    call.onCompleted();
+    assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
+    ReserveBatchResult last = parts.get(parts.size() - 1);
+    assertThat(last.getDecided()).isFalse();
+    assertThat(last.getPositionsList()).containsExactly(0);
+    assertThat(last.getResponses(0).getResult()).isEqualTo(ReserveResult.RESERVE_RESULT_RESERVED);
+  }
+
+  @Test
+  void withoutReportDecided_noPartSaysDecided_andEveryPartCarriesAnswers() throws Exception {
+    call.onNext(batch(false));
+    waitFor(() -> !parts.isEmpty());
+    store.complete(null);
+    call.onCompleted();
+    assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(parts).noneMatch(ReserveBatchResult::getDecided).allMatch(p -> p.getResponsesCount() > 0);
+    assertThat(parts).flatExtracting(ReserveBatchResult::getPositionsList).containsExactlyInAnyOrder(0, 1);
+  }
+
+  /** Alice's tap takes the only unit (its order waits for the store); Bob's finds none left. */
+  private static ReserveBatch batch(boolean reportDecided) {
+    return ReserveBatch.newBuilder().setBatchId(7).setReportDecided(reportDecided)
+        .addRequests(tap("alice")).addRequests(tap("bob")).build();
+  }
+
+  private static ReserveRequest tap(String viewer) {
+    return ReserveRequest.newBuilder().setSaleId("s1").setViewerId(viewer).setQuantity(1).setClientOrderId("c1")
+        .build();
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(condition.getAsBoolean()).isTrue();
+  }
+}
