@@ -72,7 +72,8 @@ public final class CoreServer implements AutoCloseable {
       CatalogStore catalogStore = new CatalogStore(session);
       orderStore = new OrderStore(session, config.orders());
       engine = new InventoryEngine(config.inventory().shards(), clock, orderStore,
-          config.inventory().tickerInterval().toMillis(), config.orders().maxPendingWrites());
+          config.inventory().tickerInterval().toMillis(), config.orders().maxPendingWrites(),
+          config.inventory().endedSaleRetention());
       peers = new ShardPeers(config.shard().peers());
       String shard = config.shard().name();
       Catalog catalog = new Catalog(catalogStore, engine, clock, config.inventory(), shard);

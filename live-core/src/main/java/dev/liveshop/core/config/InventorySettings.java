@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /** Sizing and timing of the in-memory inventory engine. */
 public record InventorySettings(int shards, Duration defaultHoldTtl, Duration tickerInterval,
-    Duration maxSaleDuration) {
+    Duration maxSaleDuration, Duration endedSaleRetention) {
 
   public InventorySettings {
     if (shards < 1 || shards > 64) {
@@ -20,10 +20,13 @@ public record InventorySettings(int shards, Duration defaultHoldTtl, Duration ti
     if (maxSaleDuration.toSeconds() < 1) {
       throw new IllegalArgumentException("liveshop.core.inventory.max-sale-duration must be at least 1s");
     }
+    if (endedSaleRetention.isNegative()) {
+      throw new IllegalArgumentException("liveshop.core.inventory.ended-sale-retention must not be negative");
+    }
   }
 
   static InventorySettings from(Config c) {
     return new InventorySettings(c.getInt("shards"), c.getDuration("default-hold-ttl"),
-        c.getDuration("ticker-interval"), c.getDuration("max-sale-duration"));
+        c.getDuration("ticker-interval"), c.getDuration("max-sale-duration"), c.getDuration("ended-sale-retention"));
   }
 }

@@ -1,6 +1,7 @@
 package dev.liveshop.core.inventory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,9 +19,11 @@ public final class InventoryEngine implements AutoCloseable {
 
   /** Order writes in flight when none is configured. */
   public static final int DEFAULT_MAX_PENDING_WRITES = 10_000;
+  /** How long an ended, settled sale stays in memory when none is configured. */
+  public static final Duration DEFAULT_ENDED_SALE_RETENTION = Duration.ofMinutes(10);
 
   private final SaleShard[] shards;
-  /** Ids of the sales this engine holds (open or ended since start), for routing questions off the shards. */
+  /** Ids of the sales this engine holds (open, or ended and not yet dropped), for routing questions off the shards. */
   private final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public InventoryEngine(int shardCount, Clock clock, OrderJournal journal, long tickerIntervalMillis) {
@@ -33,6 +36,15 @@ public final class InventoryEngine implements AutoCloseable {
    */
   public InventoryEngine(int shardCount, Clock clock, OrderJournal journal, long tickerIntervalMillis,
       int maxPendingWrites) {
+    this(shardCount, clock, journal, tickerIntervalMillis, maxPendingWrites, DEFAULT_ENDED_SALE_RETENTION);
+  }
+
+  /**
+   * @param endedSaleRetention how long a sale that ended, and whose holds are all settled,
+   *     stays in memory before it is dropped (then it is answered as after a restart)
+   */
+  public InventoryEngine(int shardCount, Clock clock, OrderJournal journal, long tickerIntervalMillis,
+      int maxPendingWrites, Duration endedSaleRetention) {
     if (shardCount < 1) {
       throw new IllegalArgumentException("shardCount must be >= 1, got " + shardCount);
     }
@@ -42,7 +54,8 @@ public final class InventoryEngine implements AutoCloseable {
     WriteBudget budget = new WriteBudget(maxPendingWrites);
     shards = new SaleShard[shardCount];
     for (int i = 0; i < shardCount; i++) {
-      shards[i] = new SaleShard(i, clock, journal, tickerIntervalMillis, budget);
+      shards[i] = new SaleShard(i, clock, journal, tickerIntervalMillis, budget, endedSaleRetention.toMillis(),
+          held::remove);
     }
   }
 
@@ -51,7 +64,10 @@ public final class InventoryEngine implements AutoCloseable {
     return shardOf(sale.saleId()).open(sale, List.copyOf(recovered)).thenRun(() -> held.add(sale.saleId()));
   }
 
-  /** Whether this engine holds the sale (it may have ended); false after a hand-over. */
+  /**
+   * Whether this engine holds the sale (it may have ended); false after a hand-over, and
+   * once an ended sale was settled for the retention and dropped.
+   */
   public boolean holds(String saleId) {
     return held.contains(saleId);
   }

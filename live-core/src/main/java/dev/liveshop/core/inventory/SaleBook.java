@@ -47,6 +47,8 @@ final class SaleBook {
   private final ArrayDeque<Hold> holdsByExpiry = new ArrayDeque<>();
   /** Order writes of this sale not yet finished: a hand-over waits for them. */
   private int writesInFlight;
+  /** When the book was first seen settled (see {@link #settledFor}), or -1. */
+  private long settledSinceMs = -1;
 
   SaleBook(FlashSale sale, long nowMs) {
     this.sale = sale;
@@ -69,6 +71,22 @@ final class SaleBook {
 
   FlashSale sale() {
     return sale;
+  }
+
+  /**
+   * Whether the book has been settled for at least {@code retentionMs}: the sale has ended,
+   * every hold is paid, lapsed or cancelled, and no write is in flight, so nothing can
+   * change it any more and only late retries would read it. Asked on every tick.
+   */
+  boolean settledFor(long retentionMs, long nowMs) {
+    if (sale.stateAt(nowMs) != SaleState.ENDED || !liveHolds.isEmpty() || writesInFlight > 0) {
+      settledSinceMs = -1;
+      return false;
+    }
+    if (settledSinceMs < 0) {
+      settledSinceMs = nowMs;
+    }
+    return nowMs - settledSinceMs >= retentionMs;
   }
 
   /** The answer already given (or being given) to this intent, or null. */

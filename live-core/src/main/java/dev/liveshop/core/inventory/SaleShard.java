@@ -30,6 +30,9 @@ final class SaleShard implements AutoCloseable {
   private final Clock clock;
   private final OrderJournal journal;
   private final WriteBudget writeBudget;
+  private final long endedSaleRetentionMillis;
+  /** Told (on this thread) of each sale dropped from memory once ended and settled. */
+  private final java.util.function.Consumer<String> onDropped;
   private final Map<String, SaleBook> books = new HashMap<>();
   private final Map<String, List<StockWatch>> watches = new HashMap<>();
   /** Sales being handed over (answered MOVED), each with its order writes still in flight. */
@@ -37,10 +40,13 @@ final class SaleShard implements AutoCloseable {
   /** Sales handed over to another shard: answered MOVED from then on. */
   private final java.util.Set<String> movedAway = new java.util.HashSet<>();
 
-  SaleShard(int index, Clock clock, OrderJournal journal, long tickerIntervalMillis, WriteBudget writeBudget) {
+  SaleShard(int index, Clock clock, OrderJournal journal, long tickerIntervalMillis, WriteBudget writeBudget,
+      long endedSaleRetentionMillis, java.util.function.Consumer<String> onDropped) {
     this.clock = clock;
     this.journal = journal;
     this.writeBudget = writeBudget;
+    this.endedSaleRetentionMillis = endedSaleRetentionMillis;
+    this.onDropped = onDropped;
     this.thread = new ShardLoop("inventory-shard-" + index, this::publish, tickerIntervalMillis);
   }
 
@@ -282,7 +288,10 @@ final class SaleShard implements AutoCloseable {
     }, thread);
   }
 
-  /** Runs on the shard thread every ticker interval: clock-driven changes, then fan-out. */
+  /**
+   * Runs on the shard thread every ticker interval: clock-driven changes, then fan-out,
+   * then sales ended and settled long enough leave memory.
+   */
   private void publish() {
     long now = clock.millis();
     for (SaleBook book : books.values()) {
@@ -304,6 +313,28 @@ final class SaleShard implements AutoCloseable {
       if (entry.getValue().isEmpty()) {
         it.remove();
       }
+    }
+    dropSettled(now);
+  }
+
+  /**
+   * Forgets the sales that ended and settled at least the retention ago: after that they
+   * are answered as after a restart (unknown here; the orders stay in Cassandra).
+   */
+  private void dropSettled(long now) {
+    for (Iterator<Map.Entry<String, SaleBook>> it = books.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, SaleBook> entry = it.next();
+      String saleId = entry.getKey();
+      if (releasing.containsKey(saleId) || !entry.getValue().settledFor(endedSaleRetentionMillis, now)) {
+        continue;
+      }
+      it.remove();
+      List<StockWatch> watchers = watches.remove(saleId);
+      if (watchers != null) {
+        watchers.forEach(StockWatch::end);
+      }
+      onDropped.accept(saleId);
+      log.info("sale {} ended and settled {} ms ago: dropped from memory", saleId, endedSaleRetentionMillis);
     }
   }
 
@@ -327,6 +358,12 @@ final class SaleShard implements AutoCloseable {
     void moved() {
       if (!watcher.isCancelled()) {
         watcher.onMoved();
+      }
+    }
+
+    void end() {
+      if (!watcher.isCancelled()) {
+        watcher.onEnd();
       }
     }
 

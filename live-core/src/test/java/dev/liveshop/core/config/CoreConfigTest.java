@@ -19,6 +19,10 @@ class CoreConfigTest {
     assertThat(config.shard().name()).isEqualTo("core-1");
     assertThat(config.shard().peers().isEmpty()).isTrue();
     assertThat(config.bus().replayEvents()).isEqualTo(1024);
+    assertThat(config.inventory().endedSaleRetention()).isEqualTo(java.time.Duration.ofMinutes(10));
+    assertThatThrownBy(() -> CoreConfig.from(ConfigFactory.parseMap(Map.of(
+        "liveshop.core.inventory.ended-sale-retention", "-1s")).withFallback(ConfigFactory.load())))
+        .hasMessageContaining("ended-sale-retention");
   }
 
   @Test

@@ -87,6 +87,35 @@ class InventoryEngineTest {
   }
 
   @Test
+  void endedSale_staysWhileAPaymentIsOpen_thenLeavesMemoryOnceSettledForTheRetention() throws Exception {
+    try (InventoryEngine engine = new InventoryEngine(1, clock, journal, 5, 100, java.time.Duration.ofMinutes(1))) {
+      engine.open(sale("s1", 10, 2), List.of()).join();
+      ReserveAnswer held = engine.reserve(new ReserveCommand("s1", "alice", 1, "c1")).join();
+      assertThat(engine.startPayment("s1", held.orderId(), "alice").join().outcome())
+          .isEqualTo(OrderChange.Outcome.APPLIED);
+
+      // Ended two minutes ago, but the payment is still open: the sale stays, retries get their answer.
+      clock.advance(60_000 + 120_000);
+      Thread.sleep(50);
+      assertThat(engine.holds("s1")).isTrue();
+      assertThat(engine.reserve(new ReserveCommand("s1", "alice", 1, "c1")).join()).isEqualTo(held);
+
+      assertThat(engine.settlePayment("s1", held.orderId(), true).join().outcome())
+          .isEqualTo(OrderChange.Outcome.APPLIED);
+      Thread.sleep(50);
+      clock.advance(59_000);
+      Thread.sleep(50);
+      assertThat(engine.holds("s1")).isTrue();
+
+      clock.advance(1_000);
+      waitFor(() -> !engine.holds("s1"));
+      assertThat(engine.snapshot("s1").join()).isEmpty();
+      assertThat(engine.reserve(new ReserveCommand("s1", "bob", 1, "c1")).join().result())
+          .isEqualTo(ReserveResult.UNKNOWN_SALE);
+    }
+  }
+
+  @Test
   void holds_unpaidPastTheirTtl_returnToStockAndAreRecorded() throws Exception {
     open(sale("s1", 10, 2));
     ReserveAnswer answer = engine.reserve(new ReserveCommand("s1", "alice", 2, "c1")).join();
