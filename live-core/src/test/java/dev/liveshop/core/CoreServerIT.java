@@ -153,6 +153,44 @@ class CoreServerIT {
   }
 
   @Test
+  void restartAfterTheSaleEnded_aBuyerStillPaysWithinTheHold() throws Exception {
+    CoreConfig own = CoreFixture.config("core_late_pay");
+    String orderId;
+    try (CoreServer first = CoreServer.start(own)) {
+      ManagedChannel firstChannel = CoreFixture.channel(first);
+      try {
+        var catalogOfFirst = CatalogServiceGrpc.newBlockingStub(firstChannel);
+        catalogOfFirst.createStream(CreateStreamRequest.newBuilder().setStreamId("late").setTitle("Late payer")
+            .setHostId("host-1").build());
+        Product product = catalogOfFirst.addProduct(AddProductRequest.newBuilder().setStreamId("late")
+            .setName("Scarf").setPriceCents(2900).build());
+        var inventoryOfFirst = InventoryServiceGrpc.newBlockingStub(firstChannel);
+        FlashSale sale = inventoryOfFirst.createSale(CreateSaleRequest.newBuilder().setStreamId("late")
+            .setProductId(product.getProductId()).setQuantity(1).setPerViewerLimit(1).setDurationMs(1000)
+            .setHoldTtlMs(120_000).build());
+        orderId = inventoryOfFirst.reserve(reserve(sale, "mia", 1, "m-1")).getOrderId();
+        Thread.sleep(Math.max(0, sale.getEndsAtMs() - System.currentTimeMillis()) + 200);
+      } finally {
+        CoreFixture.close(firstChannel);
+      }
+    }
+
+    // Restarted after the end, within mia's hold: her payment goes through.
+    try (CoreServer second = CoreServer.start(own)) {
+      ManagedChannel secondChannel = CoreFixture.channel(second);
+      try {
+        var orders = OrderServiceGrpc.newBlockingStub(secondChannel);
+        assertThat(orders.startPayment(StartPaymentRequest.newBuilder().setOrderId(orderId).setViewerId("mia")
+            .build()).getResult()).isEqualTo(OrderChangeResult.ORDER_CHANGE_RESULT_APPLIED);
+        assertThat(orders.settlePayment(SettlePaymentRequest.newBuilder().setOrderId(orderId).setPaid(true)
+            .build()).getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_PAID);
+      } finally {
+        CoreFixture.close(secondChannel);
+      }
+    }
+  }
+
+  @Test
   void listViewerOrders_pagesNewestFirst_badTokenIsInvalid() {
     FlashSale sale = launchSale("pages", 10, 5);
     for (int i = 0; i < 5; i++) {

@@ -65,7 +65,8 @@ public final class SaleOwnership {
   }
 
   /**
-   * Reopens every sale recorded as this shard's that has not ended, with its orders
+   * Reopens every sale recorded as this shard's that is still open or may still have holds
+   * awaiting payment (an ended sale's buyers pay until their holds lapse), with its orders
    * counted; a sale stored before shards is claimed first (only one live-core wins it).
    * Returns how many were reopened.
    */
@@ -81,7 +82,7 @@ public final class SaleOwnership {
   /** Opens this shard's sales not open yet; safe to run again after a failure half-way. */
   private int reopen() {
     int reopened = 0;
-    for (OwnedSale owned : store.salesEndingAfter(clock.millis())) {
+    for (OwnedSale owned : store.salesLiveAfter(clock.millis())) {
       String owner = owned.ownerShard();
       if (owner.isEmpty() && store.claimSale(owned.sale().saleId(), shard)) {
         owner = shard;

@@ -154,12 +154,16 @@ public final class CatalogStore {
     return sales;
   }
 
-  /** Sales that end after {@code nowMs}, whoever holds them: the ones recovery looks at. */
-  public List<OwnedSale> salesEndingAfter(long nowMs) {
+  /**
+   * Sales, whoever holds them, that are still open at {@code nowMs} or may still have a
+   * hold waiting for payment (one made just before the end lapses a hold TTL later): the
+   * ones recovery looks at.
+   */
+  public List<OwnedSale> salesLiveAfter(long nowMs) {
     List<OwnedSale> sales = new ArrayList<>();
     for (Row row : session.execute("SELECT * FROM flash_sales")) {
       OwnedSale owned = toOwnedSale(row);
-      if (owned.sale().endsAtMs() > nowMs) {
+      if (owned.sale().endsAtMs() + owned.sale().holdTtlMillis() > nowMs) {
         sales.add(owned);
       }
     }
