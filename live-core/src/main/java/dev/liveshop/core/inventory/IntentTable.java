@@ -7,7 +7,9 @@ import java.util.concurrent.CompletableFuture;
  * The answer given (or being given) to each purchase intent of a sale, an intent being a
  * viewer's client order id. Keyed by a 64-bit hash of the two ids in a primitive map, so
  * a lookup, the hot path of every retry, builds no key object; each entry keeps both ids,
- * and intents whose hashes collide share a short chain.
+ * and intents whose hashes collide share a short chain. A refusal (most of a flash sale's
+ * intents) is kept as its result and quantity, the answer rebuilt on a retry: no future
+ * and no answer object stay in memory per sold-out tap.
  *
  * <p>Threading: owned by the sale's shard thread, like the rest of its {@link SaleBook}.
  */
@@ -19,14 +21,23 @@ final class IntentTable {
   private static final class Entry {
     final String viewerId;
     final String clientOrderId;
+    /** The answer given or on its way; null when the intent was refused. */
     CompletableFuture<ReserveAnswer> answer;
+    /** The refusal and the quantity asked, when {@code answer} is null. */
+    ReserveResult refusal;
+    int quantity;
     Entry next;
 
-    Entry(String viewerId, String clientOrderId, CompletableFuture<ReserveAnswer> answer, Entry next) {
+    Entry(String viewerId, String clientOrderId, Entry next) {
       this.viewerId = viewerId;
       this.clientOrderId = clientOrderId;
-      this.answer = answer;
       this.next = next;
+    }
+
+    void set(CompletableFuture<ReserveAnswer> answer, ReserveResult refusal, int quantity) {
+      this.answer = answer;
+      this.refusal = refusal;
+      this.quantity = quantity;
     }
 
     boolean is(String viewer, String clientOrder) {
@@ -34,26 +45,39 @@ final class IntentTable {
     }
   }
 
-  CompletableFuture<ReserveAnswer> get(String viewerId, String clientOrderId) {
+  /** The answer to the intent, or null; a refusal is rebuilt as it was given for {@code saleId}. */
+  CompletableFuture<ReserveAnswer> get(String saleId, String viewerId, String clientOrderId) {
     for (Entry e = byHash.get(hash(viewerId, clientOrderId)); e != null; e = e.next) {
       if (e.is(viewerId, clientOrderId)) {
-        return e.answer;
+        return e.answer != null ? e.answer : CompletableFuture.completedFuture(
+            new ReserveAnswer(e.refusal, null, 0, saleId, e.clientOrderId, e.quantity));
       }
     }
     return null;
   }
 
+  /** Remembers the answer (given or on its way) to an intent. */
   void put(String viewerId, String clientOrderId, CompletableFuture<ReserveAnswer> answer) {
+    entry(viewerId, clientOrderId).set(answer, null, 0);
+  }
+
+  /** Remembers that an intent was refused, as {@link ReserveAnswer#rejected} answered it. */
+  void putRefusal(String viewerId, String clientOrderId, ReserveResult refusal, int quantity) {
+    entry(viewerId, clientOrderId).set(null, refusal, quantity);
+  }
+
+  private Entry entry(String viewerId, String clientOrderId) {
     long hash = hash(viewerId, clientOrderId);
     Entry head = byHash.get(hash);
     for (Entry e = head; e != null; e = e.next) {
       if (e.is(viewerId, clientOrderId)) {
-        e.answer = answer;
-        return;
+        return e;
       }
     }
-    byHash.put(hash, new Entry(viewerId, clientOrderId, answer, head));
+    Entry added = new Entry(viewerId, clientOrderId, head);
+    byHash.put(hash, added);
     size++;
+    return added;
   }
 
   void remove(String viewerId, String clientOrderId) {

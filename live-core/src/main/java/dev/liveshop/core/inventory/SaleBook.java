@@ -91,11 +91,16 @@ final class SaleBook {
 
   /** The answer already given (or being given) to this intent, or null. */
   CompletableFuture<ReserveAnswer> answerFor(String viewerId, String clientOrderId) {
-    return answersByIntent.get(viewerId, clientOrderId);
+    return answersByIntent.get(sale.saleId(), viewerId, clientOrderId);
   }
 
   void rememberAnswer(String viewerId, String clientOrderId, CompletableFuture<ReserveAnswer> answer) {
     answersByIntent.put(viewerId, clientOrderId, answer);
+  }
+
+  /** Remembers a refusal that retries must get again (see {@link ReserveResult#isRemembered}). */
+  void rememberRefusal(ReserveCommand command, ReserveResult refusal) {
+    answersByIntent.putRefusal(command.viewerId(), command.clientOrderId(), refusal, command.quantity());
   }
 
   void forgetAnswer(String viewerId, String clientOrderId) {

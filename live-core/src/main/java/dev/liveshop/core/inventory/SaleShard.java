@@ -116,7 +116,7 @@ final class SaleShard implements AutoCloseable {
       writeBudget.release();
       ReserveAnswer rejection = ReserveAnswer.rejected(result, command);
       if (result.isRemembered()) {
-        book.rememberAnswer(command.viewerId(), command.clientOrderId(), CompletableFuture.completedFuture(rejection));
+        book.rememberRefusal(command, result);
       }
       answer.complete(rejection);
       return;

@@ -20,16 +20,16 @@ class IntentTableTest {
     table.put("Aa", "tap", first);
     table.put("BB", "tap", second);
 
-    assertThat(table.get("Aa", "tap")).isSameAs(first);
-    assertThat(table.get("BB", "tap")).isSameAs(second);
-    assertThat(table.get("Aa", "other")).isNull();
+    assertThat(table.get("s1", "Aa", "tap")).isSameAs(first);
+    assertThat(table.get("s1", "BB", "tap")).isSameAs(second);
+    assertThat(table.get("s1", "Aa", "other")).isNull();
     assertThat(table.size()).isEqualTo(2);
 
     table.remove("Aa", "tap");
-    assertThat(table.get("Aa", "tap")).isNull();
-    assertThat(table.get("BB", "tap")).isSameAs(second);
+    assertThat(table.get("s1", "Aa", "tap")).isNull();
+    assertThat(table.get("s1", "BB", "tap")).isSameAs(second);
     table.remove("BB", "tap");
-    assertThat(table.get("BB", "tap")).isNull();
+    assertThat(table.get("s1", "BB", "tap")).isNull();
     assertThat(table.size()).isZero();
   }
 
@@ -39,7 +39,21 @@ class IntentTableTest {
     CompletableFuture<ReserveAnswer> second = new CompletableFuture<>();
     table.put("alice", "c1", first);
     table.put("alice", "c1", second);
-    assertThat(table.get("alice", "c1")).isSameAs(second);
+    assertThat(table.get("s1", "alice", "c1")).isSameAs(second);
+    assertThat(table.size()).isEqualTo(1);
+  }
+
+  @Test
+  void refusal_isRebuiltAsItWasGiven_andAGrantLaterReplacesIt() {
+    ReserveCommand tap = new ReserveCommand("s1", "alice", 2, "c1");
+    table.putRefusal("alice", "c1", ReserveResult.SOLD_OUT, 2);
+
+    assertThat(table.get("s1", "alice", "c1").join()).isEqualTo(ReserveAnswer.rejected(ReserveResult.SOLD_OUT, tap));
+    assertThat(table.get("s1", "alice", "c2")).isNull();
+
+    CompletableFuture<ReserveAnswer> granted = new CompletableFuture<>();
+    table.put("alice", "c1", granted);
+    assertThat(table.get("s1", "alice", "c1")).isSameAs(granted);
     assertThat(table.size()).isEqualTo(1);
   }
 
