@@ -17,9 +17,9 @@ import java.util.concurrent.CompletableFuture;
  * One ReserveBatches call: each batch goes to the engine with one hand-off per shard.
  * Answers leave as they complete, those completed together in one message: refusals,
  * decided in memory, do not wait for granted reservations to become durable, and when the
- * caller asks ({@code report_decided}) the part sent once the whole batch is decided says so,
- * so that it need not hold the batch in flight while its orders are written. A batch whose answers all
- * complete together is one message without positions.
+ * caller asks ({@code report_decided}) the part sent once the whole batch is decided says
+ * so, so that it need not hold the batch in flight while its orders are written. A batch
+ * whose answers all complete together is one message without positions.
  */
 final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBatchResult> {
 
@@ -72,9 +72,8 @@ final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBa
     private final List<ReserveAnswer> ready = new ArrayList<>();
     private boolean sendScheduled;
     private boolean failed;
-    /** Every request went through its shard; told to the caller once, on the next part. */
-    private boolean decided;
-    private boolean decidedTold;
+    /** Every request went through its shard, and the caller is yet to be told so (on the next part). */
+    private boolean decidedUntold;
 
     BatchReplies(long batchId, int size) {
       this.batchId = batchId;
@@ -99,7 +98,7 @@ final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBa
 
     /** Called once the shards decided every request (refusals are in {@code ready} by then). */
     synchronized void decided() {
-      decided = true;
+      decidedUntold = true;
       scheduleSend();
     }
 
@@ -112,7 +111,7 @@ final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBa
 
     private synchronized void send() {
       sendScheduled = false;
-      boolean tellDecided = decided && !decidedTold && remaining > 0;
+      boolean tellDecided = decidedUntold && remaining > 0;
       if (failed || (ready.isEmpty() && !tellDecided)) {
         return;
       }
@@ -136,7 +135,7 @@ final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBa
         answered(result.build());
       } else {
         if (tellDecided) {
-          decidedTold = true;
+          decidedUntold = false;
           result.setDecided(true);
         }
         partly(result.build());

@@ -50,7 +50,7 @@ final class IntentTable {
     for (Entry e = byHash.get(hash(viewerId, clientOrderId)); e != null; e = e.next) {
       if (e.is(viewerId, clientOrderId)) {
         return e.answer != null ? e.answer : CompletableFuture.completedFuture(
-            new ReserveAnswer(e.refusal, null, 0, saleId, e.clientOrderId, e.quantity));
+            ReserveAnswer.rejected(e.refusal, saleId, e.clientOrderId, e.quantity));
       }
     }
     return null;

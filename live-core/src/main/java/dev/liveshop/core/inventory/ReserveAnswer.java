@@ -15,7 +15,11 @@ public record ReserveAnswer(
     int quantity) {
 
   static ReserveAnswer rejected(ReserveResult result, ReserveCommand command) {
-    return new ReserveAnswer(result, null, 0, command.saleId(), command.clientOrderId(), command.quantity());
+    return rejected(result, command.saleId(), command.clientOrderId(), command.quantity());
+  }
+
+  static ReserveAnswer rejected(ReserveResult result, String saleId, String clientOrderId, int quantity) {
+    return new ReserveAnswer(result, null, 0, saleId, clientOrderId, quantity);
   }
 
   static ReserveAnswer reserved(Hold hold) {
