@@ -106,8 +106,9 @@ public final class GatewayServer implements AutoCloseable {
           config.reserveBatchesInFlight(), config.reserveDeadline()));
     }
     GatewayInitializer initializer = new GatewayInitializer(tokens, hostApi, new FrameCodec(config.maxChatChars()),
-        rooms, new OrderPlacement(core, batchers, metrics, rooms::findMovedSale), config.maxFrameBytes(), config.maxRequestBytes(),
-        config.framesPerSecond(), config.frameBurst(), metrics, config.joinsPerMinute(), config.connectionsPerIp());
+        rooms, new OrderPlacement(core, batchers, metrics, rooms::findMovedSale), config.maxFrameBytes(),
+        config.maxRequestBytes(), config.framesPerSecond(), config.frameBurst(), metrics, config.joinsPerMinute(),
+        config.connectionsPerIp());
     try {
       ServerBootstrap bootstrap = new ServerBootstrap()
           .group(group)

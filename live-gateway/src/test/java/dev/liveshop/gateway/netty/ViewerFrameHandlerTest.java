@@ -73,7 +73,8 @@ class ViewerFrameHandlerTest {
   void setUp() throws Exception {
     String name = InProcessServerBuilder.generateName();
     core = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new RoomBusGrpcService(new RoomBus(new BusSettings(64, 10, 1000, Duration.ofMinutes(10)), new MemoryRoomRules())))
+        .addService(new RoomBusGrpcService(new RoomBus(new BusSettings(64, 10, 1000, Duration.ofMinutes(10)),
+            new MemoryRoomRules())))
         .addService(new CatalogServiceGrpc.CatalogServiceImplBase() {
           @Override
           public void getStream(GetStreamRequest r, StreamObserver<StreamSnapshot> out) {

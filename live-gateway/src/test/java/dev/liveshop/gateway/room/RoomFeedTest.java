@@ -135,7 +135,7 @@ class RoomFeedTest {
 
   /** live-core's room bus service, whose subscriptions the test can cut, and whose bus it can restart. */
   private static final class CuttableBus extends RoomBusServiceGrpc.RoomBusServiceImplBase {
-    volatile RoomBus bus = new RoomBus(new BusSettings(64, 10, 1000, Duration.ofMinutes(10)), new MemoryRoomRules());
+    volatile RoomBus bus = newBus();
     final List<WatchRoomRequest> requests = new CopyOnWriteArrayList<>();
     private final List<Subscription> open = new CopyOnWriteArrayList<>();
 
@@ -154,8 +154,12 @@ class RoomFeedTest {
 
     /** live-core restarted: a new bus (another epoch), and every gateway lost its subscription. */
     void restartBus() {
-      bus = new RoomBus(new BusSettings(64, 10, 1000, Duration.ofMinutes(10)), new MemoryRoomRules());
+      bus = newBus();
       cutAll();
+    }
+
+    private static RoomBus newBus() {
+      return new RoomBus(new BusSettings(64, 10, 1000, Duration.ofMinutes(10)), new MemoryRoomRules());
     }
   }
 
