@@ -97,7 +97,13 @@ public final class RoomRegistry implements AutoCloseable {
   }
 
   private static boolean isClosed(CompletableFuture<Room> room) {
-    return room.isDone() && !room.isCompletedExceptionally() && room.join().isClosed();
+    Room opened = opened(room);
+    return opened != null && opened.isClosed();
+  }
+
+  /** The room if it finished opening, else null (still opening, failed, or no such room). */
+  private static Room opened(CompletableFuture<Room> room) {
+    return room != null && room.isDone() && !room.isCompletedExceptionally() ? room.join() : null;
   }
 
   /**
@@ -107,12 +113,11 @@ public final class RoomRegistry implements AutoCloseable {
   private void closeIdleRooms() {
     long now = System.nanoTime();
     for (var entry : rooms.entrySet()) {
-      CompletableFuture<Room> future = entry.getValue();
-      if (!future.isDone() || future.isCompletedExceptionally() || !future.join().closeIfIdle(now, idleCloseNanos)) {
+      Room room = opened(entry.getValue());
+      if (room == null || !room.closeIfIdle(now, idleCloseNanos)) {
         continue;
       }
-      Room room = future.join();
-      rooms.remove(entry.getKey(), future);
+      rooms.remove(entry.getKey(), entry.getValue());
       RoomFeed feed = feeds.get(entry.getKey());
       if (feed != null && feed.room() == room) {
         feeds.remove(entry.getKey(), feed);
@@ -137,11 +142,10 @@ public final class RoomRegistry implements AutoCloseable {
     if (recentOwnerChecks.asMap().putIfAbsent(saleId, Boolean.TRUE) != null) {
       return;
     }
-    CompletableFuture<Room> future = rooms.get(streamId);
-    if (future == null || !future.isDone() || future.isCompletedExceptionally()) {
+    Room room = opened(rooms.get(streamId));
+    if (room == null) {
       return;
     }
-    Room room = future.join();
     snapshot(streamId).thenAccept(snapshot -> snapshot.getSalesList().stream()
         .filter(sale -> sale.getSale().getSaleId().equals(saleId))
         .findFirst()
@@ -335,13 +339,14 @@ public final class RoomRegistry implements AutoCloseable {
   }
 
   private void eachRoom(java.util.function.Consumer<Room> action) {
-    for (CompletableFuture<Room> room : rooms.values()) {
-      if (room.isDone() && !room.isCompletedExceptionally()) {
+    for (CompletableFuture<Room> future : rooms.values()) {
+      Room room = opened(future);
+      if (room != null) {
         try {
-          action.accept(room.join());
+          action.accept(room);
         } catch (RuntimeException e) {
           // One room's failure must not stop the ticker for all rooms.
-          log.error("ticker failed in room {}", room.join().streamId(), e);
+          log.error("ticker failed in room {}", room.streamId(), e);
         }
       }
     }
