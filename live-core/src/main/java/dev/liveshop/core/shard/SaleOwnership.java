@@ -95,7 +95,6 @@ public final class SaleOwnership {
     return reopened;
   }
 
-
   /**
    * Opens a sale recorded as this shard's, if not open yet: the receiving half of a
    * hand-over. FAILED_PRECONDITION when Cassandra names another owner.

@@ -91,7 +91,6 @@ final class SchemaMigrator {
         && (message.contains("does not exist") || message.contains("unconfigured table"));
   }
 
-
   /** Polls until the nodes agree on the schema (the driver's own wait may have timed out). */
   static void awaitSchemaAgreement(CqlSession session, boolean agreed) {
     long deadline = System.nanoTime() + AGREEMENT_TIMEOUT.toNanos();
