@@ -32,16 +32,40 @@ class InventoryEngineTest {
   }
 
   @Test
-  void reserve_sameClientOrderId_returnsTheFirstAnswerAndWritesOnce() {
+  void reserve_floodOfOneClientOrderIdFromManyThreads_writesOneOrderAndAnswersAllAlike() throws Exception {
     open(sale("s1", 10, 2));
-    List<CompletableFuture<ReserveAnswer>> answers = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      answers.add(engine.reserve(new ReserveCommand("s1", "alice", 1, "c1")));
+    // The store holds the first write open, so most retries arrive while it is in flight.
+    journal.gate = new CompletableFuture<>();
+    int threads = 8;
+    int retriesEach = 500;
+    List<CompletableFuture<ReserveAnswer>> answers = new CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> flooders = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread flooder = new Thread(() -> {
+        awaitQuietly(start);
+        for (int i = 0; i < retriesEach; i++) {
+          answers.add(engine.reserve(new ReserveCommand("s1", "alice", 1, "c1")));
+        }
+      });
+      flooder.start();
+      flooders.add(flooder);
     }
+    start.countDown();
+    for (Thread flooder : flooders) {
+      flooder.join();
+    }
+    assertThat(answers).noneMatch(CompletableFuture::isDone);
+    journal.gate.complete(null);
+
     ReserveAnswer first = answers.get(0).join();
-    assertThat(answers).allSatisfy(a -> assertThat(a.join()).isEqualTo(first));
+    assertThat(first.result()).isEqualTo(ReserveResult.RESERVED);
+    assertThat(answers).hasSize(threads * retriesEach).allSatisfy(a -> assertThat(a.join()).isEqualTo(first));
     assertThat(journal.written()).hasSize(1);
     assertThat(engine.snapshot("s1").join().orElseThrow().held()).isEqualTo(1);
+    // And after the write: a late retry gets the same answer, still one order.
+    assertThat(engine.reserve(new ReserveCommand("s1", "alice", 1, "c1")).join()).isEqualTo(first);
+    assertThat(journal.written()).hasSize(1);
   }
 
   @Test
@@ -315,6 +339,14 @@ class InventoryEngineTest {
 
   private static FlashSale sale(String id, int quantity, int limit) {
     return new FlashSale(id, "demo", "p1", 1900, quantity, limit, NOW, NOW + 60_000, 30_000, false);
+  }
+
+  private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
