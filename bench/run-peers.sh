@@ -6,7 +6,7 @@
 # Installs what it needs (redis-server with apt, ws with npm), starts LiveShop with ./run.sh
 # unless one answers on :8080, and stops everything it started. Settings (defaults):
 #   VIEWERS=2000 CHAT_RATE=100 SECONDS_EACH=15 THREADS=32 ATTEMPTS=200000 ROUNDS=1
-# Results: bench/results/peers/<date>/ (JSON, HTML reports, table.md).
+# Results: OUT=bench/results/peers/<date>/ (JSON, HTML reports, table.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VIEWERS=${VIEWERS:-2000}
@@ -15,7 +15,7 @@ SECONDS_EACH=${SECONDS_EACH:-15}
 THREADS=${THREADS:-32}
 ATTEMPTS=${ATTEMPTS:-200000}
 ROUNDS=${ROUNDS:-1}
-OUT=bench/results/peers/$(date +%F)
+OUT=${OUT:-bench/results/peers/$(date +%F)}
 mkdir -p "$OUT"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

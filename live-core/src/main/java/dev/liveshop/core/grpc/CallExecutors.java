@@ -18,6 +18,7 @@ public final class CallExecutors {
   private static final Set<String> NON_BLOCKING = Set.of(
       InventoryServiceGrpc.getReserveMethod().getFullMethodName(),
       InventoryServiceGrpc.getReserveStreamMethod().getFullMethodName(),
+      InventoryServiceGrpc.getReserveBatchesMethod().getFullMethodName(),
       InventoryServiceGrpc.getReserveBundleMethod().getFullMethodName(),
       InventoryServiceGrpc.getWatchStockMethod().getFullMethodName());
 

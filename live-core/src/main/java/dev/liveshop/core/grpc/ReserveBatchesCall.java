@@ -49,35 +49,40 @@ final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBa
       answered(ReserveBatchResult.newBuilder().setBatchId(batch.getBatchId()).build());
       return;
     }
-    BatchReplies replies = new BatchReplies(batch.getBatchId(), answers.size());
+    BatchReplies replies = new BatchReplies(batch.getBatchId(), answers.size(), batch.getReportDecided());
     for (int i = 0; i < answers.size(); i++) {
       int position = i;
       answers.get(i).whenComplete((answer, failure) -> replies.done(position, answer, failure));
     }
-    if (batch.getReportDecided()) {
-      batchAnswers.decided().thenRun(replies::decided);
-    }
+    batchAnswers.decided().thenRun(replies::decided);
   }
 
   /**
-   * The answers of one batch as they complete. The first completion schedules a send on
-   * another thread, so that answers completed in the same run of a shard (a burst of
-   * refusals) leave together; sends of one batch are serialised under its monitor.
+   * The answers of one batch as they complete. Those complete when the shards have decided
+   * the batch (refusals, retries of settled intents) leave at once in one message, sent by
+   * the shard thread that finished the batch: no hand-off on the path of a sold-out rush.
+   * Answers completing later (grants, once durable) schedule a send on another thread, so
+   * that those completed close together leave together. Sends of one batch are serialised
+   * under its monitor.
    */
   private final class BatchReplies {
     private final long batchId;
     private final int size;
+    private final boolean reportDecided;
     private int remaining;
     private final List<Integer> positions = new ArrayList<>();
     private final List<ReserveAnswer> ready = new ArrayList<>();
+    /** Until then completions only collect: the decided send takes them. */
+    private boolean decidedYet;
     private boolean sendScheduled;
     private boolean failed;
     /** Every request went through its shard, and the caller is yet to be told so (on the next part). */
     private boolean decidedUntold;
 
-    BatchReplies(long batchId, int size) {
+    BatchReplies(long batchId, int size, boolean reportDecided) {
       this.batchId = batchId;
       this.size = size;
+      this.reportDecided = reportDecided;
       this.remaining = size;
     }
 
@@ -93,20 +98,17 @@ final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBa
       }
       positions.add(position);
       ready.add(answer);
-      scheduleSend();
+      if (decidedYet && !sendScheduled) {
+        sendScheduled = true;
+        CompletableFuture.runAsync(this::send);
+      }
     }
 
     /** Called once the shards decided every request (refusals are in {@code ready} by then). */
     synchronized void decided() {
-      decidedUntold = true;
-      scheduleSend();
-    }
-
-    private void scheduleSend() {
-      if (!sendScheduled) {
-        sendScheduled = true;
-        CompletableFuture.runAsync(this::send);
-      }
+      decidedYet = true;
+      decidedUntold = reportDecided;
+      send();
     }
 
     private synchronized void send() {

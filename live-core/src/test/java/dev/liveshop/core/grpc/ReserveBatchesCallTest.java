@@ -98,6 +98,30 @@ class ReserveBatchesCallTest {
     assertThat(parts).flatExtracting(ReserveBatchResult::getPositionsList).containsExactlyInAnyOrder(0, 1);
   }
 
+  @Test
+  void aBatchDecidedInMemory_isAnsweredInOneMessage_inOrderWithoutPositions() throws Exception {
+    store.complete(null);
+    call.onNext(ReserveBatch.newBuilder().setBatchId(1).addRequests(tap("alice")).build());
+    waitFor(() -> parts.size() == 1);
+
+    ReserveBatch.Builder rush = ReserveBatch.newBuilder().setBatchId(2);
+    for (int i = 0; i < 50; i++) {
+      rush.addRequests(tap("viewer-" + i).toBuilder().setClientOrderId("c-" + i));
+    }
+    call.onNext(rush.build());
+    call.onCompleted();
+    assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(parts).hasSize(2);
+    ReserveBatchResult answer = parts.get(1);
+    assertThat(answer.getBatchId()).isEqualTo(2);
+    assertThat(answer.getPositionsList()).isEmpty();
+    assertThat(answer.getResponsesList()).hasSize(50)
+        .allMatch(r -> r.getResult() == ReserveResult.RESERVE_RESULT_SOLD_OUT);
+    assertThat(answer.getResponsesList()).extracting(r -> r.getClientOrderId())
+        .containsExactlyElementsOf(rush.getRequestsList().stream().map(ReserveRequest::getClientOrderId).toList());
+  }
+
   /** Alice's tap takes the only unit (its order waits for the store); Bob's finds none left. */
   private static ReserveBatch batch(boolean reportDecided) {
     return ReserveBatch.newBuilder().setBatchId(7).setReportDecided(reportDecided)
