@@ -30,10 +30,9 @@ import java.util.concurrent.TimeUnit;
  * error: the viewer is told to retry with the same clientOrderId, which never makes a
  * second order. A failed stream is replaced by the next batch.
  *
- * <p>Threading: {@link #reserve} is called from any event loop; answers arrive on the
- * gRPC channel's event loop, and the taps' futures complete there. The queue, the batches
- * in flight and the stream (whose onNext is not thread-safe) are guarded by this object's
- * monitor; futures complete outside it.
+ * <p>Threading: {@link #reserve} is called from any event loop; answers arrive on gRPC
+ * threads. The queue, the batches in flight and the stream (whose onNext is not
+ * thread-safe) are guarded by this object's monitor; futures complete outside it.
  */
 public final class ReserveBatcher {
 
@@ -64,16 +63,13 @@ public final class ReserveBatcher {
   private long nextBatchId;
 
   public ReserveBatcher(ManagedChannel channel, int batchSize, int inFlight, Duration deadline) {
-    // Answers are handled on the channel's event loop, not handed to gRPC's executor first: a
-    // hop less on every tap's way back. Nothing downstream of an answer blocks (the buyer's
-    // ack is a write to its channel).
-    this.stub = InventoryServiceGrpc.newStub(channel).withExecutor(Runnable::run);
+    this.stub = InventoryServiceGrpc.newStub(channel);
     this.batchSize = batchSize;
     this.inFlight = inFlight;
     this.deadlineMillis = deadline.toMillis();
   }
 
-  /** Reserves through the next batch; completes on the channel's event loop, or with DEADLINE_EXCEEDED. */
+  /** Reserves through the next batch; completes on a gRPC thread, or with DEADLINE_EXCEEDED. */
   public CompletableFuture<ReserveResponse> reserve(ReserveRequest request) {
     Tap tap = new Tap(request, new CompletableFuture<>());
     synchronized (this) {
