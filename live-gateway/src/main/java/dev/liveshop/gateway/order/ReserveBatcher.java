@@ -30,9 +30,10 @@ import java.util.concurrent.TimeUnit;
  * error: the viewer is told to retry with the same clientOrderId, which never makes a
  * second order. A failed stream is replaced by the next batch.
  *
- * <p>Threading: {@link #reserve} is called from any event loop; answers arrive on gRPC
- * threads. The queue, the batches in flight and the stream (whose onNext is not
- * thread-safe) are guarded by this object's monitor; futures complete outside it.
+ * <p>Threading: {@link #reserve} is called from any event loop; answers arrive on the gRPC
+ * channel's event loop. The queue, the batches in flight and the stream (whose onNext is
+ * not thread-safe) are guarded by this object's monitor; futures complete outside it,
+ * except those of a stream that fails while it is being opened.
  */
 public final class ReserveBatcher {
 
@@ -63,13 +64,16 @@ public final class ReserveBatcher {
   private long nextBatchId;
 
   public ReserveBatcher(ManagedChannel channel, int batchSize, int inFlight, Duration deadline) {
-    this.stub = InventoryServiceGrpc.newStub(channel);
+    // Answers are handled on the channel's event loop, not handed to gRPC's executor first: a
+    // hop less on every tap's way back (nothing downstream of an answer blocks). The price:
+    // a stream that fails while opening reports it from inside the opening call (openStream).
+    this.stub = InventoryServiceGrpc.newStub(channel).withExecutor(Runnable::run);
     this.batchSize = batchSize;
     this.inFlight = inFlight;
     this.deadlineMillis = deadline.toMillis();
   }
 
-  /** Reserves through the next batch; completes on a gRPC thread, or with DEADLINE_EXCEEDED. */
+  /** Reserves through the next batch; completes on the channel's event loop, or with DEADLINE_EXCEEDED. */
   public CompletableFuture<ReserveResponse> reserve(ReserveRequest request) {
     Tap tap = new Tap(request, new CompletableFuture<>());
     synchronized (this) {
@@ -85,9 +89,8 @@ public final class ReserveBatcher {
 
   private void sendWhileRoom() {
     while (!queued.isEmpty() && deciding < inFlight) {
-      if (stream == null) {
-        answers = new Answers();
-        stream = stub.reserveBatches(answers);
+      if (stream == null && !openStream()) {
+        return;
       }
       ReserveBatch.Builder batch = ReserveBatch.newBuilder().setBatchId(++nextBatchId).setReportDecided(true);
       List<Tap> taps = new ArrayList<>(Math.min(batchSize, queued.size()));
@@ -100,6 +103,22 @@ public final class ReserveBatcher {
       deciding++;
       stream.onNext(batch.build());
     }
+  }
+
+  /**
+   * Opens a stream; false when it failed while opening (a shard down): gRPC then reports the
+   * failure from inside {@code reserveBatches}, on this thread, and {@link Answers#ended}
+   * has already failed the queued taps. Such a stream is never kept.
+   */
+  private boolean openStream() {
+    Answers fresh = new Answers();
+    answers = fresh;
+    StreamObserver<ReserveBatch> opened = stub.reserveBatches(fresh);
+    if (answers != fresh) {
+      return false;
+    }
+    stream = opened;
+    return true;
   }
 
   /** Whether {@code result} answers its whole batch (not one part of the answers). */
@@ -160,19 +179,29 @@ public final class ReserveBatcher {
 
     private void ended(RuntimeException failure) {
       List<Tap> owed = new ArrayList<>();
+      boolean whileOpening;
       synchronized (ReserveBatcher.this) {
         if (answers != this) {
           return;
         }
+        // Still being opened: the taps waiting to go out on it fail too (retrying at once
+        // would fail the same way, from inside the same call).
+        whileOpening = stream == null;
         outstanding.values().forEach(sent -> owed.addAll(sent.taps));
         outstanding.clear();
+        if (whileOpening) {
+          owed.addAll(queued);
+          queued.clear();
+        }
         deciding = 0;
         stream = null;
         answers = null;
       }
       owed.forEach(tap -> tap.answer.completeExceptionally(failure));
-      synchronized (ReserveBatcher.this) {
-        sendWhileRoom();
+      if (!whileOpening) {
+        synchronized (ReserveBatcher.this) {
+          sendWhileRoom();
+        }
       }
     }
   }

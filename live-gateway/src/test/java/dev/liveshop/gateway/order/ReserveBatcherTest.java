@@ -46,6 +46,12 @@ class ReserveBatcherTest {
 
   private ReserveBatcher start(int batchSize, int inFlight, Duration deadline) throws Exception {
     String name = InProcessServerBuilder.generateName();
+    serve(name);
+    channel = InProcessChannelBuilder.forName(name).build();
+    return new ReserveBatcher(channel, batchSize, inFlight, deadline);
+  }
+
+  private void serve(String name) throws Exception {
     server = InProcessServerBuilder.forName(name).addService(new InventoryServiceGrpc.InventoryServiceImplBase() {
       @Override
       public StreamObserver<ReserveBatch> reserveBatches(StreamObserver<ReserveBatchResult> out) {
@@ -114,14 +120,14 @@ class ReserveBatcherTest {
         };
       }
     }).build().start();
-    channel = InProcessChannelBuilder.forName(name).build();
-    return new ReserveBatcher(channel, batchSize, inFlight, deadline);
   }
 
   @AfterEach
   void stop() {
     channel.shutdownNow();
-    server.shutdownNow();
+    if (server != null) {
+      server.shutdownNow();
+    }
   }
 
   @Test
@@ -194,6 +200,33 @@ class ReserveBatcherTest {
     release.countDown();
     assertThat(batcher.reserve(tap("again")).get(10, TimeUnit.SECONDS).getClientOrderId()).isEqualTo("again");
     assertThat(streams).hasSize(2);
+  }
+
+  @Test
+  void shardDown_everyTapFailsUnavailableAtOnce_thenTapsGoThroughWhenItIsBack() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    channel = InProcessChannelBuilder.forName(name).build();
+    ReserveBatcher batcher = new ReserveBatcher(channel, 50, 2, Duration.ofSeconds(30));
+    // No server under that name: streams fail while opening, some from inside the opening call.
+    for (int i = 0; i < 5; i++) {
+      CompletableFuture<ReserveResponse> refused = batcher.reserve(tap("down-" + i));
+      assertThatThrownBy(() -> refused.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(StatusRuntimeException.class)
+          .hasMessageContaining("UNAVAILABLE");
+    }
+
+    serve(name);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    ReserveResponse answer = null;
+    while (answer == null && System.nanoTime() < deadline) {
+      try {
+        answer = batcher.reserve(tap("back")).get(5, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        assertThat(e).hasMessageContaining("UNAVAILABLE");
+        Thread.sleep(100);
+      }
+    }
+    assertThat(answer).isNotNull();
+    assertThat(answer.getClientOrderId()).isEqualTo("back");
   }
 
   @Test
