@@ -5,7 +5,8 @@
 #   storage    group commit                 vs  one write per order (same Cassandra node)
 # Installs what it needs (redis-server with apt, ws with npm), starts LiveShop with ./run.sh
 # unless one answers on :8080, and stops everything it started. Settings (defaults):
-#   VIEWERS=2000 CHAT_RATE=100 SECONDS_EACH=15 THREADS=32 ATTEMPTS=200000 ROUNDS=1
+#   VIEWERS=2000 CHAT_RATE=100 SECONDS_EACH=15 THREADS=32 ATTEMPTS=200000 WARMUP_ATTEMPTS=100000 ROUNDS=1
+#   (reserve peers warm up with WARMUP_ATTEMPTS first: a fresh live-core's JIT is busy for ~50,000)
 # Results: OUT=bench/results/peers/<date>/ (JSON, HTML reports, table.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ CHAT_RATE=${CHAT_RATE:-100}
 SECONDS_EACH=${SECONDS_EACH:-15}
 THREADS=${THREADS:-32}
 ATTEMPTS=${ATTEMPTS:-200000}
+WARMUP_ATTEMPTS=${WARMUP_ATTEMPTS:-100000}
 ROUNDS=${ROUNDS:-1}
 OUT=${OUT:-bench/results/peers/$(date +%F)}
 mkdir -p "$OUT"
@@ -49,11 +51,11 @@ sleep 2
 run() { java -cp bench/target/benchmarks.jar "$@"; }
 echo "== inventory: $THREADS callers, $ATTEMPTS attempts on a 500-unit sale"
 run dev.liveshop.bench.inventory.ReservePeerBench --target redis --threads "$THREADS" --attempts "$ATTEMPTS" \
-  --out "$OUT/reserve-redis.json" >/dev/null
+  --warmup-attempts "$WARMUP_ATTEMPTS" --out "$OUT/reserve-redis.json" >/dev/null
 run dev.liveshop.bench.inventory.ReservePeerBench --target liveshop --threads "$THREADS" --attempts "$ATTEMPTS" \
-  --out "$OUT/reserve-liveshop.json" >/dev/null
+  --warmup-attempts "$WARMUP_ATTEMPTS" --out "$OUT/reserve-liveshop.json" >/dev/null
 run dev.liveshop.bench.inventory.ReservePeerBench --target liveshop-batched --threads "$THREADS" \
-  --attempts "$ATTEMPTS" --out "$OUT/reserve-liveshop-batched.json" >/dev/null
+  --attempts "$ATTEMPTS" --warmup-attempts "$WARMUP_ATTEMPTS" --out "$OUT/reserve-liveshop-batched.json" >/dev/null
 echo "== fan-out: $VIEWERS viewers in one room, $CHAT_RATE chat messages/s, $SECONDS_EACH s"
 run dev.liveshop.bench.load.LoadGenerator --target ws-peer --gateway http://127.0.0.1:8090 --scenario chat-storm \
   --viewers "$VIEWERS" --chat-rate "$CHAT_RATE" --seconds "$SECONDS_EACH" --out "$OUT/fanout-ws-peer" >/dev/null
