@@ -46,8 +46,13 @@ public class GrpcReserveBenchmark extends BenchmarkDefaults {
   static final int BATCHES_PER_INVOCATION = 8;
   static final int BATCHES_IN_FLIGHT = 4;
 
-  /** {@code direct}: reservation calls on the event loop, as live-core runs them; {@code pool}: gRPC's default executor. */
-  @Param({"direct", "pool"})
+  /**
+   * {@code direct}: reservation calls on the event loop, as live-core runs them (gRPC still
+   * starts each call on its executor to pick the call's executor); {@code pool}: gRPC's
+   * default executor; {@code serverDirect}: the whole server on the event loop, no executor
+   * at all (what that first hop costs; live-core cannot, its other calls block).
+   */
+  @Param({"direct", "pool", "serverDirect"})
   public String executor;
 
   private InventoryEngine engine;
@@ -73,6 +78,8 @@ public class GrpcReserveBenchmark extends BenchmarkDefaults {
         .addService(new InventoryGrpcService(engine, null, null));
     if (executor.equals("direct")) {
       builder.callExecutor(CallExecutors.directForNonBlockingCalls());
+    } else if (executor.equals("serverDirect")) {
+      builder.directExecutor();
     }
     server = builder.build().start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
