@@ -120,8 +120,13 @@ public class GrpcReserveBenchmark extends BenchmarkDefaults {
   public void stop() throws InterruptedException {
     stream.onCompleted();
     batches.onCompleted();
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    // Gracefully: the streams end once their last answers are in (cutting them logs stream errors).
+    if (!channel.shutdown().awaitTermination(5, TimeUnit.SECONDS)) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (!server.shutdown().awaitTermination(5, TimeUnit.SECONDS)) {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
     engine.close();
   }
 
