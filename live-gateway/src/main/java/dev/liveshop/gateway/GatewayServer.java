@@ -86,7 +86,7 @@ public final class GatewayServer implements AutoCloseable {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, new io.netty.util.concurrent.DefaultThreadFactory(
         "gateway"), io);
     AtomicReference<RoomRegistry> registry = new AtomicReference<>();
-    GatewayMetrics metrics = new GatewayMetrics(group.next(), () -> registry.get().openRooms());
+    GatewayMetrics metrics = new GatewayMetrics(() -> registry.get().openRooms());
     RoomRegistry rooms = new RoomRegistry(core, config.recentChat(), config.roomTick(), group.next(), metrics,
         config.maxViewerBacklogBytes(), config.resumeFrames(), config.perViewerFanOut(), config.roomIdleClose());
     registry.set(rooms);

@@ -8,10 +8,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.traffic.GlobalTrafficShapingHandler;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
 import java.util.function.IntSupplier;
@@ -28,23 +27,21 @@ public final class GatewayMetrics implements AutoCloseable {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ChannelGroup connections = new DefaultChannelGroup("viewers", GlobalEventExecutor.INSTANCE);
-  private final GlobalTrafficShapingHandler traffic;
+  private final ByteCounter traffic = new ByteCounter();
   private final Counter framesIn;
   private final Counter framesOut;
   private final Counter chatSkipped;
   private final Timer orders;
 
-  public GatewayMetrics(EventExecutor trafficExecutor, IntSupplier openRooms) {
-    // Limits of 0 shape nothing: the handler is here for its byte counters.
-    traffic = new GlobalTrafficShapingHandler(trafficExecutor, 0, 0, 1000);
+  public GatewayMetrics(IntSupplier openRooms) {
     Gauge.builder("liveshop.gateway.connections", connections, ChannelGroup::size)
         .description("WebSocket connections open").register(registry);
     Gauge.builder("liveshop.gateway.rooms", openRooms, IntSupplier::getAsInt)
         .description("rooms (streams with viewers) open on this gateway").register(registry);
-    FunctionCounter.builder("liveshop.gateway.bytes.in", traffic, t -> t.trafficCounter().cumulativeReadBytes())
+    FunctionCounter.builder("liveshop.gateway.bytes.in", traffic, ByteCounter::readBytes)
         .baseUnit("bytes").register(registry);
     FunctionCounter.builder("liveshop.gateway.bytes.out", traffic,
-        t -> t.trafficCounter().cumulativeWrittenBytes()).baseUnit("bytes").register(registry);
+        ByteCounter::writtenBytes).baseUnit("bytes").register(registry);
     framesIn = Counter.builder("liveshop.gateway.frames.in").description("WebSocket frames received")
         .register(registry);
     framesOut = Counter.builder("liveshop.gateway.frames.out").description("WebSocket frames sent")
@@ -59,7 +56,7 @@ public final class GatewayMetrics implements AutoCloseable {
   }
 
   /** Counts bytes of every connection; add it first in the pipeline. Sharable. */
-  public GlobalTrafficShapingHandler trafficHandler() {
+  public ChannelHandler trafficHandler() {
     return traffic;
   }
 
@@ -100,7 +97,6 @@ public final class GatewayMetrics implements AutoCloseable {
 
   @Override
   public void close() {
-    traffic.release();
     registry.close();
   }
 }

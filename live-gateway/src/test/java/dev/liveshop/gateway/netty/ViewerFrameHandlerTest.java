@@ -117,7 +117,7 @@ class ViewerFrameHandlerTest {
     shards = new CoreShards(ShardMap.single("core-1", "in-process:1"), Map.of("core-1", coreChannel),
         Duration.ofSeconds(5));
     ticker = new DefaultEventExecutor();
-    metrics = new GatewayMetrics(ticker, () -> 1);
+    metrics = new GatewayMetrics(() -> 1);
     rooms = new RoomRegistry(shards, 10, Duration.ofHours(1), ticker, metrics, 1 << 20, 3, false,
         Duration.ofMinutes(5));
     handler = handler(new FrameRateLimiter(20, 40, System.nanoTime()));

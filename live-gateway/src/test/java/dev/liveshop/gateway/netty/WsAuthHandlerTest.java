@@ -28,7 +28,7 @@ class WsAuthHandlerTest {
   private final Clock now = Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
   private final TokenService tokens = new TokenService(SECRET, now);
   private final DefaultEventExecutor executor = new DefaultEventExecutor();
-  private final GatewayMetrics metrics = new GatewayMetrics(executor, () -> 0);
+  private final GatewayMetrics metrics = new GatewayMetrics(() -> 0);
 
   @AfterEach
   void stop() {

@@ -14,7 +14,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
-import io.netty.util.concurrent.DefaultEventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -27,14 +26,12 @@ import org.junit.jupiter.api.Test;
  */
 class RoomChatBatchTest {
 
-  private final DefaultEventExecutor executor = new DefaultEventExecutor();
-  private final GatewayMetrics metrics = new GatewayMetrics(executor, () -> 1);
+  private final GatewayMetrics metrics = new GatewayMetrics(() -> 1);
   private final EmbeddedChannel viewer = new EmbeddedChannel();
 
   @AfterEach
   void tearDown() {
     viewer.finishAndReleaseAll();
-    executor.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /**
