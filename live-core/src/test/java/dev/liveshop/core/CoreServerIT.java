@@ -159,16 +159,9 @@ class CoreServerIT {
     try (CoreServer first = CoreServer.start(own)) {
       ManagedChannel firstChannel = CoreFixture.channel(first);
       try {
-        var catalogOfFirst = CatalogServiceGrpc.newBlockingStub(firstChannel);
-        catalogOfFirst.createStream(CreateStreamRequest.newBuilder().setStreamId("late").setTitle("Late payer")
-            .setHostId("host-1").build());
-        Product product = catalogOfFirst.addProduct(AddProductRequest.newBuilder().setStreamId("late")
-            .setName("Scarf").setPriceCents(2900).build());
-        var inventoryOfFirst = InventoryServiceGrpc.newBlockingStub(firstChannel);
-        FlashSale sale = inventoryOfFirst.createSale(CreateSaleRequest.newBuilder().setStreamId("late")
-            .setProductId(product.getProductId()).setQuantity(1).setPerViewerLimit(1).setDurationMs(1000)
-            .setHoldTtlMs(120_000).build());
-        orderId = inventoryOfFirst.reserve(reserve(sale, "mia", 1, "m-1")).getOrderId();
+        FlashSale sale = oneSecondSale(firstChannel, "late", 120_000);
+        orderId = InventoryServiceGrpc.newBlockingStub(firstChannel).reserve(reserve(sale, "mia", 1, "m-1"))
+            .getOrderId();
         Thread.sleep(Math.max(0, sale.getEndsAtMs() - System.currentTimeMillis()) + 200);
       } finally {
         CoreFixture.close(firstChannel);
@@ -186,6 +179,43 @@ class CoreServerIT {
             .build()).getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_PAID);
       } finally {
         CoreFixture.close(secondChannel);
+      }
+    }
+  }
+
+  @Test
+  void restartAfterTheSaleEndedAndSettled_aRetryGetsItsOrderBack() throws Exception {
+    CoreConfig own = CoreFixture.config("core_late_retry");
+    ReserveResponse first;
+    FlashSale sale;
+    try (CoreServer before = CoreServer.start(own)) {
+      ManagedChannel beforeChannel = CoreFixture.channel(before);
+      try {
+        sale = oneSecondSale(beforeChannel, "retry", 1000);
+        first = InventoryServiceGrpc.newBlockingStub(beforeChannel).reserve(reserve(sale, "noa", 1, "n-1"));
+        assertThat(first.getResult()).isEqualTo(ReserveResult.RESERVE_RESULT_RESERVED);
+        var orders = OrderServiceGrpc.newBlockingStub(beforeChannel);
+        orders.startPayment(StartPaymentRequest.newBuilder().setOrderId(first.getOrderId()).setViewerId("noa").build());
+        orders.settlePayment(SettlePaymentRequest.newBuilder().setOrderId(first.getOrderId()).setPaid(true).build());
+      } finally {
+        CoreFixture.close(beforeChannel);
+      }
+    }
+    // Past the end and the hold window: the restarted live-core does not reopen the sale.
+    Thread.sleep(Math.max(0, sale.getEndsAtMs() + 1000 - System.currentTimeMillis()) + 200);
+
+    try (CoreServer after = CoreServer.start(own)) {
+      ManagedChannel afterChannel = CoreFixture.channel(after);
+      try {
+        var inventoryAfter = InventoryServiceGrpc.newBlockingStub(afterChannel);
+        // The buyer's app never heard the answer and taps again with the same client order id.
+        assertThat(inventoryAfter.reserve(reserve(sale, "noa", 1, "n-1"))).isEqualTo(first);
+        assertThat(inventoryAfter.reserve(reserve(sale, "noa", 1, "n-2")).getResult())
+            .isEqualTo(ReserveResult.RESERVE_RESULT_UNKNOWN_SALE);
+        assertThat(OrderServiceGrpc.newBlockingStub(afterChannel).getOrder(GetOrderRequest.newBuilder()
+            .setOrderId(first.getOrderId()).build()).getStatus()).isEqualTo(OrderStatus.ORDER_STATUS_PAID);
+      } finally {
+        CoreFixture.close(afterChannel);
       }
     }
   }
@@ -546,6 +576,18 @@ class CoreServerIT {
         .setHostId("host-1").build());
     return catalog.addProduct(AddProductRequest.newBuilder().setStreamId(streamId).setName("Scarf")
         .setPriceCents(2900).build());
+  }
+
+  /** A new stream on its own live-core with a one-unit sale that starts now and lasts a second. */
+  private static FlashSale oneSecondSale(ManagedChannel channel, String streamId, long holdTtlMs) {
+    var catalogThere = CatalogServiceGrpc.newBlockingStub(channel);
+    catalogThere.createStream(CreateStreamRequest.newBuilder().setStreamId(streamId).setTitle("Stream " + streamId)
+        .setHostId("host-1").build());
+    Product product = catalogThere.addProduct(AddProductRequest.newBuilder().setStreamId(streamId)
+        .setName("Scarf").setPriceCents(2900).build());
+    return InventoryServiceGrpc.newBlockingStub(channel).createSale(CreateSaleRequest.newBuilder()
+        .setStreamId(streamId).setProductId(product.getProductId()).setQuantity(1).setPerViewerLimit(1)
+        .setDurationMs(1000).setHoldTtlMs(holdTtlMs).build());
   }
 
   private static ReserveRequest reserve(FlashSale sale, String viewer, int quantity, String clientOrderId) {

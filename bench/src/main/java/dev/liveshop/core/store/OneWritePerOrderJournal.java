@@ -4,6 +4,8 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.liveshop.core.inventory.Hold;
 import dev.liveshop.core.inventory.OrderJournal;
 import dev.liveshop.core.order.OrderStatus;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -29,5 +31,11 @@ public final class OneWritePerOrderJournal implements OrderJournal {
   @Override
   public CompletionStage<Void> updateStatus(Hold hold, OrderStatus status) {
     return session.executeAsync(rows.statusUpdate(hold, status)).thenApply(rs -> null);
+  }
+
+  @Override
+  public CompletionStage<Optional<Hold>> committed(String saleId, UUID orderId) {
+    return session.executeAsync(rows.journalRow(saleId, orderId))
+        .thenApply(rs -> Optional.ofNullable(rs.one()).map(OrderRows::holdOfJournal));
   }
 }

@@ -41,7 +41,8 @@ public final class InventoryEngine implements AutoCloseable {
 
   /**
    * @param endedSaleRetention how long a sale that ended, and whose holds are all settled,
-   *     stays in memory before it is dropped (then it is answered as after a restart)
+   *     stays in memory before it is dropped (then it is answered as after a restart: a
+   *     retry of a committed order gets it back from the journal, other taps UNKNOWN_SALE)
    */
   public InventoryEngine(int shardCount, Clock clock, OrderJournal journal, long tickerIntervalMillis,
       int maxPendingWrites, Duration endedSaleRetention) {
@@ -52,10 +53,11 @@ public final class InventoryEngine implements AutoCloseable {
       throw new IllegalArgumentException("maxPendingWrites must be >= 1, got " + maxPendingWrites);
     }
     WriteBudget budget = new WriteBudget(maxPendingWrites);
+    AbsentSaleAnswers absentSales = new AbsentSaleAnswers(journal, AbsentSaleAnswers.DEFAULT_MAX_LOOKUPS);
     shards = new SaleShard[shardCount];
     for (int i = 0; i < shardCount; i++) {
-      shards[i] = new SaleShard(i, clock, journal, tickerIntervalMillis, budget, endedSaleRetention.toMillis(),
-          held::remove);
+      shards[i] = new SaleShard(i, clock, journal, tickerIntervalMillis, budget, absentSales,
+          endedSaleRetention.toMillis(), held::remove);
     }
   }
 
@@ -83,7 +85,8 @@ public final class InventoryEngine implements AutoCloseable {
 
   /**
    * Decides a reservation in memory; when it is granted, the answer completes once the
-   * order is durable. The same (viewer, client order id) always gets the first answer.
+   * order is durable. The same (viewer, client order id) always gets the first answer; once
+   * the sale is no longer in memory, a granted one is read back from the journal.
    */
   public CompletableFuture<ReserveAnswer> reserve(ReserveCommand command) {
     if (!command.isWellFormed()) {

@@ -1,6 +1,8 @@
 package dev.liveshop.core.inventory;
 
 import dev.liveshop.core.order.OrderStatus;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -19,4 +21,11 @@ public interface OrderJournal {
 
   /** Records a new status of the hold's order (paying, paid, expired, cancelled). */
   CompletionStage<Void> updateStatus(Hold hold, OrderStatus status);
+
+  /**
+   * The hold of the order committed under {@code orderId} in sale {@code saleId}, empty when
+   * none was; fails when the store cannot tell. Read when a retry names a sale no longer in
+   * memory.
+   */
+  CompletionStage<Optional<Hold>> committed(String saleId, UUID orderId);
 }

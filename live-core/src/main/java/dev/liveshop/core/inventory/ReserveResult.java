@@ -9,12 +9,16 @@ public enum ReserveResult {
   NOT_STARTED,
   PAUSED,
   ENDED,
+  /** No open sale with this id, and no committed order of this intent in it. */
   UNKNOWN_SALE,
   /** Quantity below 1 or above the viewer limit, or a missing or too long id. */
   INVALID_REQUEST,
-  /** The order could not be made durable; nothing was reserved. Retry with the same id. */
+  /**
+   * The order could not be made durable, or a retry's order could not be looked up;
+   * nothing was reserved. Retry with the same id.
+   */
   STORE_UNAVAILABLE,
-  /** Too many order writes in flight; nothing was reserved. Retry shortly with the same id. */
+  /** Too many order writes or lookups in flight; nothing was reserved. Retry shortly with the same id. */
   BUSY,
   /** The sale is leaving or has left this live-core for another shard; nothing was reserved. */
   MOVED;

@@ -30,6 +30,7 @@ final class SaleShard implements AutoCloseable {
   private final Clock clock;
   private final OrderJournal journal;
   private final WriteBudget writeBudget;
+  private final AbsentSaleAnswers absentSales;
   private final long endedSaleRetentionMillis;
   /** Told (on this thread) of each sale dropped from memory once ended and settled. */
   private final java.util.function.Consumer<String> onDropped;
@@ -41,10 +42,11 @@ final class SaleShard implements AutoCloseable {
   private final java.util.Set<String> movedAway = new java.util.HashSet<>();
 
   SaleShard(int index, Clock clock, OrderJournal journal, long tickerIntervalMillis, WriteBudget writeBudget,
-      long endedSaleRetentionMillis, java.util.function.Consumer<String> onDropped) {
+      AbsentSaleAnswers absentSales, long endedSaleRetentionMillis, java.util.function.Consumer<String> onDropped) {
     this.clock = clock;
     this.journal = journal;
     this.writeBudget = writeBudget;
+    this.absentSales = absentSales;
     this.endedSaleRetentionMillis = endedSaleRetentionMillis;
     this.onDropped = onDropped;
     this.thread = new ShardLoop("inventory-shard-" + index, this::publish, tickerIntervalMillis);
@@ -97,7 +99,7 @@ final class SaleShard implements AutoCloseable {
     }
     SaleBook book = books.get(command.saleId());
     if (book == null) {
-      answer.complete(ReserveAnswer.rejected(ReserveResult.UNKNOWN_SALE, command));
+      absentSales.answer(command, answer);
       return;
     }
     CompletableFuture<ReserveAnswer> first = book.answerFor(command.viewerId(), command.clientOrderId());

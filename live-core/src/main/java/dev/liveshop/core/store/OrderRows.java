@@ -14,8 +14,9 @@ import java.util.UUID;
 /**
  * The four copies of an order and the prepared statements that write them: the journal
  * ({@code orders_by_sale}, partitioned by sale and bucket, what recovery reads), the row by
- * id, and the copies by viewer and by stream that serve the two listings. Every statement
- * is idempotent: its values derive from the hold, so sending it twice changes nothing.
+ * id, and the copies by viewer and by stream that serve the two listings; and the read of
+ * one journal row. Every statement is idempotent: its values derive from the hold, so
+ * sending it twice changes nothing.
  *
  * <p>Thread-safe (prepared statements are immutable).
  */
@@ -36,6 +37,7 @@ final class OrderRows {
   private final PreparedStatement updateStatusByViewer;
   private final PreparedStatement updateStatusByStream;
   private final PreparedStatement updateStatusInJournal;
+  private final PreparedStatement selectJournalRow;
 
   OrderRows(CqlSession session) {
     insertJournal = session.prepare("INSERT INTO orders_by_sale (sale_id, bucket, order_id, stream_id, product_id, "
@@ -55,6 +57,13 @@ final class OrderRows {
         + "WHERE stream_id = ? AND bucket = ? AND created_at = ? AND order_id = ?");
     updateStatusInJournal = session.prepare("UPDATE orders_by_sale SET status = ? "
         + "WHERE sale_id = ? AND bucket = ? AND order_id = ?");
+    selectJournalRow = session.prepare("SELECT * FROM orders_by_sale WHERE sale_id = ? AND bucket = ? "
+        + "AND order_id = ?");
+  }
+
+  /** Reads the journal row of one order: it exists once the order is committed. */
+  BoundStatement journalRow(String saleId, UUID orderId) {
+    return selectJournalRow.bind(saleId, bucketOf(orderId), orderId).setIdempotent(true);
   }
 
   static int bucketOf(UUID orderId) {

@@ -73,6 +73,26 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
     return session.executeAsync(rows.statusUpdate(hold, status)).thenApply(rs -> null);
   }
 
+  /**
+   * Reads the order's journal row, the commit point; a row from before the journal held
+   * whole orders (schema version 3) is completed from the row by id.
+   */
+  @Override
+  public CompletionStage<Optional<Hold>> committed(String saleId, UUID orderId) {
+    return session.executeAsync(rows.journalRow(saleId, orderId)).thenCompose(rs -> {
+      Row row = rs.one();
+      if (row == null) {
+        return CompletableFuture.completedFuture(Optional.<Hold>empty());
+      }
+      Hold hold = OrderRows.holdOfJournal(row);
+      if (hold != null) {
+        return CompletableFuture.completedFuture(Optional.of(hold));
+      }
+      return session.executeAsync(selectOrder.bind(orderId).setIdempotent(true))
+          .thenApply(byId -> Optional.ofNullable(byId.one()).map(r -> toOrder(r).hold()));
+    });
+  }
+
   /** Marks a paid order fulfilled, with how it left; blocks until written. */
   public void fulfil(Order order, String fulfillment) {
     session.execute(setFulfillment.bind(fulfillment, order.hold().orderId()).setIdempotent(true));

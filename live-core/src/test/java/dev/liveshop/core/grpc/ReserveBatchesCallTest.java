@@ -37,6 +37,11 @@ class ReserveBatchesCallTest {
     public CompletionStage<Void> updateStatus(Hold hold, OrderStatus status) {
       return CompletableFuture.completedFuture(null);
     }
+
+    @Override
+    public CompletionStage<java.util.Optional<Hold>> committed(String saleId, java.util.UUID orderId) {
+      return CompletableFuture.completedFuture(java.util.Optional.empty());
+    }
   }, 100);
   private final List<ReserveBatchResult> parts = new CopyOnWriteArrayList<>();
   private final CountDownLatch closed = new CountDownLatch(1);

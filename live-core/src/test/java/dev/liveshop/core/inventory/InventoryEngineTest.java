@@ -136,7 +136,50 @@ class InventoryEngineTest {
       assertThat(engine.snapshot("s1").join()).isEmpty();
       assertThat(engine.reserve(new ReserveCommand("s1", "bob", 1, "c1")).join().result())
           .isEqualTo(ReserveResult.UNKNOWN_SALE);
+      // A retry of the order made before the sale left memory still gets its first answer.
+      assertThat(engine.reserve(new ReserveCommand("s1", "alice", 1, "c1")).join()).isEqualTo(held);
     }
+  }
+
+  @Test
+  void reserve_saleNotInMemory_aCommittedOrderIsAnsweredFromTheJournalAndNothingElseChanges() {
+    open(sale("s1", 10, 2));
+    ReserveAnswer first = engine.reserve(new ReserveCommand("s1", "alice", 2, "c1")).join();
+    // A live-core started afresh on the same store that has not opened the sale (it ended, or recovery is not done).
+    try (InventoryEngine restarted = new InventoryEngine(2, clock, journal, 5)) {
+      assertThat(restarted.reserve(new ReserveCommand("s1", "alice", 2, "c1")).join()).isEqualTo(first);
+      assertThat(restarted.reserve(new ReserveCommand("s1", "alice", 1, "c1")).join()).isEqualTo(first);
+      assertThat(restarted.reserve(new ReserveCommand("s1", "alice", 2, "c2")).join().result())
+          .isEqualTo(ReserveResult.UNKNOWN_SALE);
+      assertThat(restarted.reserve(new ReserveCommand("s2", "alice", 2, "c1")).join().result())
+          .isEqualTo(ReserveResult.UNKNOWN_SALE);
+      assertThat(restarted.holds("s1")).isFalse();
+    }
+    assertThat(journal.written()).hasSize(1);
+  }
+
+  @Test
+  void reserve_saleNotInMemory_lookupsPastTheBoundAreBusy_andAnUnreadableStoreIsUnavailable() {
+    journal.lookupGate = new CompletableFuture<>();
+    List<CompletableFuture<ReserveAnswer>> waiting = new ArrayList<>();
+    for (int i = 0; i < AbsentSaleAnswers.DEFAULT_MAX_LOOKUPS; i++) {
+      waiting.add(engine.reserve(new ReserveCommand("gone", "viewer-" + i, 1, "c1")));
+    }
+    assertThat(engine.reserve(new ReserveCommand("gone", "late", 1, "c1")).join().result())
+        .isEqualTo(ReserveResult.BUSY);
+    assertThat(waiting).noneMatch(CompletableFuture::isDone);
+
+    journal.lookupGate.complete(null);
+    assertThat(waiting).allSatisfy(a -> assertThat(a.join().result()).isEqualTo(ReserveResult.UNKNOWN_SALE));
+    assertThat(engine.reserve(new ReserveCommand("gone", "late", 1, "c1")).join().result())
+        .isEqualTo(ReserveResult.UNKNOWN_SALE);
+
+    journal.unreadable = true;
+    assertThat(engine.reserve(new ReserveCommand("gone", "late", 1, "c1")).join().result())
+        .isEqualTo(ReserveResult.STORE_UNAVAILABLE);
+    journal.unreadable = false;
+    assertThat(engine.reserve(new ReserveCommand("gone", "late", 1, "c1")).join().result())
+        .isEqualTo(ReserveResult.UNKNOWN_SALE);
   }
 
   @Test
@@ -241,6 +284,11 @@ class InventoryEngineTest {
       @Override
       public CompletableFuture<Void> updateStatus(Hold hold, dev.liveshop.core.order.OrderStatus status) {
         return CompletableFuture.completedFuture(null);
+      }
+
+      @Override
+      public CompletableFuture<java.util.Optional<Hold>> committed(String saleId, java.util.UUID orderId) {
+        return CompletableFuture.completedFuture(java.util.Optional.empty());
       }
     };
     try (InventoryEngine bounded = new InventoryEngine(1, clock, slowStore, 5, 2)) {

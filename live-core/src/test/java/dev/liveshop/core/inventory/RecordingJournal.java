@@ -2,6 +2,8 @@ package dev.liveshop.core.inventory;
 
 import dev.liveshop.core.order.OrderStatus;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,6 +25,10 @@ final class RecordingJournal implements OrderJournal {
   private final double failureRate;
   /** While set, appends complete only when it does: a store that is slow to answer. */
   volatile CompletableFuture<Void> gate;
+  /** While set, lookups of committed orders answer only when it completes. */
+  volatile CompletableFuture<Void> lookupGate;
+  /** When set, lookups fail: a store that cannot be read. */
+  volatile boolean unreadable;
 
   RecordingJournal(double failureRate) {
     this.failureRate = failureRate;
@@ -46,6 +52,17 @@ final class RecordingJournal implements OrderJournal {
     }
     statuses.put(hold.orderId(), status);
     return CompletableFuture.completedFuture(null);
+  }
+
+  /** Answers from the appends recorded when the lookup completes. */
+  @Override
+  public CompletionStage<Optional<Hold>> committed(String saleId, UUID orderId) {
+    if (unreadable) {
+      return CompletableFuture.failedFuture(new IllegalStateException("injected read failure"));
+    }
+    CompletableFuture<Void> slow = lookupGate;
+    return (slow != null ? slow : CompletableFuture.<Void>completedFuture(null)).thenApplyAsync(v -> appended.stream()
+        .filter(h -> h.orderId().equals(orderId) && h.saleId().equals(saleId)).findFirst());
   }
 
   List<Hold> written() {

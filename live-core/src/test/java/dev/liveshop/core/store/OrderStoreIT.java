@@ -122,6 +122,22 @@ class OrderStoreIT {
         java.time.Instant.ofEpochMilli(hold.createdAtMs()), java.time.Instant.ofEpochMilli(hold.expiresAtMs()));
 
     assertThat(store.recover(sale, NOW)).containsExactly(new RecoveredOrder(hold, OrderStatus.RESERVED));
+    assertThat(store.committed(sale, hold.orderId()).toCompletableFuture().join()).contains(hold);
+  }
+
+  @Test
+  void committed_isTheJournalRow_whetherOrNotItsCopiesWereWritten() {
+    String sale = "sale-" + UUID.randomUUID();
+    Hold appended = hold(sale, "st", "v1", "t1", NOW);
+    Hold journalOnly = hold(sale, "st", "v2", "t2", NOW);
+    store.append(appended).toCompletableFuture().join();
+    session.execute(new OrderRows(session).journal(journalOnly, OrderStatus.RESERVED));
+
+    assertThat(store.committed(sale, appended.orderId()).toCompletableFuture().join()).contains(appended);
+    assertThat(store.committed(sale, journalOnly.orderId()).toCompletableFuture().join()).contains(journalOnly);
+    assertThat(store.committed(sale, hold(sale, "st", "v1", "t2", NOW).orderId()).toCompletableFuture().join())
+        .isEmpty();
+    assertThat(store.committed("other-" + sale, appended.orderId()).toCompletableFuture().join()).isEmpty();
   }
 
   private static Hold hold(String sale, String stream, String viewer, String tap, long createdAtMs) {
