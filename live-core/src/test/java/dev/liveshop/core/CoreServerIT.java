@@ -272,55 +272,23 @@ class CoreServerIT {
   @Test
   void reserveStream_answersEveryRequestThenCloses() throws Exception {
     FlashSale sale = launchSale("stream", 30, 1);
-    java.util.List<ReserveResponse> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-    var requests = InventoryServiceGrpc.newStub(channel).reserveStream(new io.grpc.stub.StreamObserver<>() {
-      @Override
-      public void onNext(ReserveResponse r) {
-        answers.add(r);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        done.countDown();
-      }
-
-      @Override
-      public void onCompleted() {
-        done.countDown();
-      }
-    });
+    Recorder<ReserveResponse> answers = new Recorder<>();
+    var requests = InventoryServiceGrpc.newStub(channel).reserveStream(answers);
     for (int i = 0; i < 40; i++) {
       requests.onNext(reserve(sale, "streamer-" + i, 1, "s-" + i));
     }
     requests.onCompleted();
-    assertThat(done.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    assertThat(answers).hasSize(40);
-    assertThat(answers.stream().filter(a -> a.getResult() == ReserveResult.RESERVE_RESULT_RESERVED)).hasSize(30);
-    assertThat(answers.stream().filter(a -> a.getResult() == ReserveResult.RESERVE_RESULT_SOLD_OUT)).hasSize(10);
+    assertThat(answers.awaitEnd()).isTrue();
+    assertThat(answers.values).hasSize(40);
+    assertThat(answers.values.stream().filter(a -> a.getResult() == ReserveResult.RESERVE_RESULT_RESERVED)).hasSize(30);
+    assertThat(answers.values.stream().filter(a -> a.getResult() == ReserveResult.RESERVE_RESULT_SOLD_OUT)).hasSize(10);
   }
 
   @Test
   void reserveBatches_answersEachBatchInRequestOrder_andRefusesOversizedOnes() throws Exception {
     FlashSale sale = launchSale("batches", 25, 1);
-    java.util.List<ReserveBatchResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-    var batches = InventoryServiceGrpc.newStub(channel).reserveBatches(new io.grpc.stub.StreamObserver<>() {
-      @Override
-      public void onNext(ReserveBatchResult r) {
-        results.add(r);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        done.countDown();
-      }
-
-      @Override
-      public void onCompleted() {
-        done.countDown();
-      }
-    });
+    Recorder<ReserveBatchResult> results = new Recorder<>();
+    var batches = InventoryServiceGrpc.newStub(channel).reserveBatches(results);
     for (int b = 0; b < 3; b++) {
       ReserveBatch.Builder batch = ReserveBatch.newBuilder().setBatchId(b);
       for (int i = 0; i < 10; i++) {
@@ -329,11 +297,11 @@ class CoreServerIT {
       batches.onNext(batch.build());
     }
     batches.onCompleted();
-    assertThat(done.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(results.awaitEnd()).isTrue();
 
     // A batch is answered whole, or in parts whose positions cover each request exactly once.
     java.util.Map<Long, ReserveResponse[]> byBatch = new java.util.HashMap<>();
-    for (ReserveBatchResult r : results) {
+    for (ReserveBatchResult r : results.values) {
       ReserveResponse[] answers = byBatch.computeIfAbsent(r.getBatchId(), id -> new ReserveResponse[10]);
       for (int i = 0; i < r.getResponsesCount(); i++) {
         int position = r.getPositionsCount() == 0 ? i : r.getPositions(i);
@@ -593,5 +561,30 @@ class CoreServerIT {
   private static ReserveRequest reserve(FlashSale sale, String viewer, int quantity, String clientOrderId) {
     return ReserveRequest.newBuilder().setSaleId(sale.getSaleId()).setViewerId(viewer).setQuantity(quantity)
         .setClientOrderId(clientOrderId).build();
+  }
+
+  /** Records what a response stream sends until it ends. */
+  private static final class Recorder<T> implements io.grpc.stub.StreamObserver<T> {
+    final java.util.List<T> values = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+
+    @Override
+    public void onNext(T value) {
+      values.add(value);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      ended.countDown();
+    }
+
+    @Override
+    public void onCompleted() {
+      ended.countDown();
+    }
+
+    boolean awaitEnd() throws InterruptedException {
+      return ended.await(20, TimeUnit.SECONDS);
+    }
   }
 }
