@@ -73,7 +73,7 @@ public final class CoreServer implements AutoCloseable {
       orderStore = new OrderStore(session, config.orders());
       engine = new InventoryEngine(config.inventory().shards(), clock, orderStore,
           config.inventory().tickerInterval().toMillis(), config.orders().maxPendingWrites(),
-          config.inventory().endedSaleRetention());
+          config.inventory().endedSaleRetention(), config.inventory().maxRememberedRefusals());
       peers = new ShardPeers(config.shard().peers());
       String shard = config.shard().name();
       Catalog catalog = new Catalog(catalogStore, engine, clock, config.inventory(), shard);

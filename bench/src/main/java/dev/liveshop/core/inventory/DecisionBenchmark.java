@@ -37,7 +37,7 @@ public class DecisionBenchmark extends BenchmarkDefaults {
     // "granted" stays granted when the 65,536 buyers come round again.
     int limit = scenario.equals("overLimit") || scenario.equals("soldOut") ? 1 : quantity;
     book = new SaleBook(new FlashSale("s0", "bench", "p", 100, quantity, limit, now - 1000, now + 3_600_000,
-        3_600_000, false), now);
+        3_600_000, false), now, InventoryEngine.DEFAULT_MAX_REMEMBERED_REFUSALS);
     commands = new ReserveCommand[VIEWERS];
     for (int i = 0; i < VIEWERS; i++) {
       // Distinct buyers (or the same one, for the limit); ids are built once, outside the measurement.

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /** Sizing and timing of the in-memory inventory engine. */
 public record InventorySettings(int shards, Duration defaultHoldTtl, Duration tickerInterval,
-    Duration maxSaleDuration, Duration endedSaleRetention) {
+    Duration maxSaleDuration, Duration endedSaleRetention, int maxRememberedRefusals) {
 
   public InventorySettings {
     if (shards < 1 || shards > 64) {
@@ -23,10 +23,15 @@ public record InventorySettings(int shards, Duration defaultHoldTtl, Duration ti
     if (endedSaleRetention.isNegative()) {
       throw new IllegalArgumentException("liveshop.core.inventory.ended-sale-retention must not be negative");
     }
+    if (maxRememberedRefusals < 0) {
+      throw new IllegalArgumentException("liveshop.core.inventory.max-remembered-refusals must not be negative, got "
+          + maxRememberedRefusals);
+    }
   }
 
   static InventorySettings from(Config c) {
     return new InventorySettings(c.getInt("shards"), c.getDuration("default-hold-ttl"),
-        c.getDuration("ticker-interval"), c.getDuration("max-sale-duration"), c.getDuration("ended-sale-retention"));
+        c.getDuration("ticker-interval"), c.getDuration("max-sale-duration"), c.getDuration("ended-sale-retention"),
+        c.getInt("max-remembered-refusals"));
   }
 }

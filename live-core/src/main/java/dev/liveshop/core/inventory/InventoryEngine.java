@@ -21,6 +21,8 @@ public final class InventoryEngine implements AutoCloseable {
   public static final int DEFAULT_MAX_PENDING_WRITES = 10_000;
   /** How long an ended, settled sale stays in memory when none is configured. */
   public static final Duration DEFAULT_ENDED_SALE_RETENTION = Duration.ofMinutes(10);
+  /** Refused intents remembered per sale when none is configured (~200 bytes each). */
+  public static final int DEFAULT_MAX_REMEMBERED_REFUSALS = 1_000_000;
 
   private final SaleShard[] shards;
   /** Ids of the sales this engine holds (open, or ended and not yet dropped), for routing questions off the shards. */
@@ -46,18 +48,33 @@ public final class InventoryEngine implements AutoCloseable {
    */
   public InventoryEngine(int shardCount, Clock clock, OrderJournal journal, long tickerIntervalMillis,
       int maxPendingWrites, Duration endedSaleRetention) {
+    this(shardCount, clock, journal, tickerIntervalMillis, maxPendingWrites, endedSaleRetention,
+        DEFAULT_MAX_REMEMBERED_REFUSALS);
+  }
+
+  /**
+   * @param maxRememberedRefusals refused intents (sold out, over the limit, ended) a sale
+   *     remembers so that their retries get the same answer; past it, a retry of a refused
+   *     tap is decided afresh, which can never make a second order: this bounds what a
+   *     flood of new client order ids can make a sale keep
+   */
+  public InventoryEngine(int shardCount, Clock clock, OrderJournal journal, long tickerIntervalMillis,
+      int maxPendingWrites, Duration endedSaleRetention, int maxRememberedRefusals) {
     if (shardCount < 1) {
       throw new IllegalArgumentException("shardCount must be >= 1, got " + shardCount);
     }
     if (maxPendingWrites < 1) {
       throw new IllegalArgumentException("maxPendingWrites must be >= 1, got " + maxPendingWrites);
     }
+    if (maxRememberedRefusals < 0) {
+      throw new IllegalArgumentException("maxRememberedRefusals must be >= 0, got " + maxRememberedRefusals);
+    }
     WriteBudget budget = new WriteBudget(maxPendingWrites);
     AbsentSaleAnswers absentSales = new AbsentSaleAnswers(journal, AbsentSaleAnswers.DEFAULT_MAX_LOOKUPS);
     shards = new SaleShard[shardCount];
     for (int i = 0; i < shardCount; i++) {
       shards[i] = new SaleShard(i, clock, journal, tickerIntervalMillis, budget, absentSales,
-          endedSaleRetention.toMillis(), held::remove);
+          endedSaleRetention.toMillis(), maxRememberedRefusals, held::remove);
     }
   }
 

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The stock of one flash sale and everything needed to decide a reservation.
@@ -21,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class SaleBook {
 
+  private static final Logger log = LoggerFactory.getLogger(SaleBook.class);
   private static final int MAX_QUANTITY = FlashSale.MAX_QUANTITY;
 
   /** The sale's settings; replaced (never mutated) by host changes. */
@@ -34,6 +37,10 @@ final class SaleBook {
   private final Object2IntOpenHashMap<String> unitsByViewer = new Object2IntOpenHashMap<>();
   /** Answer (or answer in flight) per purchase intent: retries share the first answer. */
   private final IntentTable answersByIntent = new IntentTable();
+  /** Refusals {@link #answersByIntent} may hold; the rest are not remembered. */
+  private final int maxRememberedRefusals;
+  private int refusalsRemembered;
+  private boolean refusalsCapped;
   /** Durable, unpaid holds by order id (held, or being paid). */
   private final Map<UUID, Hold> liveHolds = new HashMap<>();
   /** Live holds whose payment is in flight: they do not lapse. */
@@ -50,8 +57,9 @@ final class SaleBook {
   /** When the book was first seen settled (see {@link #settledFor}), or -1. */
   private long settledSinceMs = -1;
 
-  SaleBook(FlashSale sale, long nowMs) {
+  SaleBook(FlashSale sale, long nowMs, int maxRememberedRefusals) {
     this.sale = sale;
+    this.maxRememberedRefusals = maxRememberedRefusals;
     this.available = sale.quantity();
     this.lastState = sale.stateAt(nowMs);
     this.sequence = 1;
@@ -98,8 +106,22 @@ final class SaleBook {
     answersByIntent.put(viewerId, clientOrderId, answer);
   }
 
-  /** Remembers a refusal that retries must get again (see {@link ReserveResult#isRemembered}). */
+  /**
+   * Remembers a refusal that retries must get again (see {@link ReserveResult#isRemembered}),
+   * while fewer than the maximum are; past it the intent is forgotten and its retry decided
+   * afresh (a refusal made no order, so no retry can make a second one).
+   */
   void rememberRefusal(ReserveCommand command, ReserveResult refusal) {
+    if (refusalsRemembered >= maxRememberedRefusals) {
+      if (!refusalsCapped) {
+        refusalsCapped = true;
+        log.warn("sale {} remembers {} refused taps, its maximum: retries of later refused taps are decided afresh "
+            + "(raise liveshop.core.inventory.max-remembered-refusals if memory allows, ~200 bytes each)",
+            sale.saleId(), maxRememberedRefusals);
+      }
+      return;
+    }
+    refusalsRemembered++;
     answersByIntent.putRefusal(command.viewerId(), command.clientOrderId(), refusal, command.quantity());
   }
 

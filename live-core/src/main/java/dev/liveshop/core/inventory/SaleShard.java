@@ -32,6 +32,7 @@ final class SaleShard implements AutoCloseable {
   private final WriteBudget writeBudget;
   private final AbsentSaleAnswers absentSales;
   private final long endedSaleRetentionMillis;
+  private final int maxRememberedRefusals;
   /** Told (on this thread) of each sale dropped from memory once ended and settled. */
   private final java.util.function.Consumer<String> onDropped;
   private final Map<String, SaleBook> books = new HashMap<>();
@@ -42,12 +43,14 @@ final class SaleShard implements AutoCloseable {
   private final java.util.Set<String> movedAway = new java.util.HashSet<>();
 
   SaleShard(int index, Clock clock, OrderJournal journal, long tickerIntervalMillis, WriteBudget writeBudget,
-      AbsentSaleAnswers absentSales, long endedSaleRetentionMillis, java.util.function.Consumer<String> onDropped) {
+      AbsentSaleAnswers absentSales, long endedSaleRetentionMillis, int maxRememberedRefusals,
+      java.util.function.Consumer<String> onDropped) {
     this.clock = clock;
     this.journal = journal;
     this.writeBudget = writeBudget;
     this.absentSales = absentSales;
     this.endedSaleRetentionMillis = endedSaleRetentionMillis;
+    this.maxRememberedRefusals = maxRememberedRefusals;
     this.onDropped = onDropped;
     this.thread = new ShardLoop("inventory-shard-" + index, this::publish, tickerIntervalMillis);
   }
@@ -58,7 +61,7 @@ final class SaleShard implements AutoCloseable {
         throw new IllegalStateException("sale " + sale.saleId() + " is already open");
       }
       forgetMove(sale.saleId());
-      SaleBook book = new SaleBook(sale, clock.millis());
+      SaleBook book = new SaleBook(sale, clock.millis(), maxRememberedRefusals);
       List<RecoveredOrder> byExpiry = new ArrayList<>(recovered);
       byExpiry.sort(java.util.Comparator.comparingLong(o -> o.hold().expiresAtMs()));
       for (RecoveredOrder order : byExpiry) {

@@ -23,6 +23,10 @@ class CoreConfigTest {
     assertThatThrownBy(() -> CoreConfig.from(ConfigFactory.parseMap(Map.of(
         "liveshop.core.inventory.ended-sale-retention", "-1s")).withFallback(ConfigFactory.load())))
         .hasMessageContaining("ended-sale-retention");
+    assertThat(config.inventory().maxRememberedRefusals()).isEqualTo(1_000_000);
+    assertThatThrownBy(() -> CoreConfig.from(ConfigFactory.parseMap(Map.of(
+        "liveshop.core.inventory.max-remembered-refusals", -1)).withFallback(ConfigFactory.load())))
+        .hasMessageContaining("max-remembered-refusals");
   }
 
   @Test

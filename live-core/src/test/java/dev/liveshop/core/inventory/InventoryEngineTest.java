@@ -142,6 +142,29 @@ class InventoryEngineTest {
   }
 
   @Test
+  void reserve_refusalsPastTheMaximum_areNotRememberedAndTheirRetriesDecidedAfresh() throws Exception {
+    try (InventoryEngine capped = new InventoryEngine(1, clock, journal, 5, 100, java.time.Duration.ofMinutes(1), 1)) {
+      capped.open(sale("s1", 1, 1), List.of()).join();
+      assertThat(capped.reserve(new ReserveCommand("s1", "alice", 1, "a")).join().result())
+          .isEqualTo(ReserveResult.RESERVED);
+      assertThat(capped.reserve(new ReserveCommand("s1", "bob", 1, "b")).join().result())
+          .isEqualTo(ReserveResult.SOLD_OUT);
+      assertThat(capped.reserve(new ReserveCommand("s1", "carol", 1, "c")).join().result())
+          .isEqualTo(ReserveResult.SOLD_OUT);
+
+      // Alice's hold lapses: the unit is back.
+      clock.advance(30_000);
+      waitFor(() -> capped.snapshot("s1").join().orElseThrow().available() == 1);
+      // Bob's refusal was remembered: his retry gets it again. Carol's was past the maximum.
+      assertThat(capped.reserve(new ReserveCommand("s1", "bob", 1, "b")).join().result())
+          .isEqualTo(ReserveResult.SOLD_OUT);
+      assertThat(capped.reserve(new ReserveCommand("s1", "carol", 1, "c")).join().result())
+          .isEqualTo(ReserveResult.RESERVED);
+      assertThat(capped.snapshot("s1").join().orElseThrow().held()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void reserve_saleNotInMemory_aCommittedOrderIsAnsweredFromTheJournalAndNothingElseChanges() {
     open(sale("s1", 10, 2));
     ReserveAnswer first = engine.reserve(new ReserveCommand("s1", "alice", 2, "c1")).join();

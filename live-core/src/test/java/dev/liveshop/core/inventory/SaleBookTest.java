@@ -10,7 +10,7 @@ class SaleBookTest {
 
   private static final long START = 1_000_000;
   private final FlashSale sale = new FlashSale("s1", "demo", "p1", 1900, 5, 2, START, START + 60_000, 30_000, false);
-  private final SaleBook book = new SaleBook(sale, START);
+  private final SaleBook book = new SaleBook(sale, START, InventoryEngine.DEFAULT_MAX_REMEMBERED_REFUSALS);
 
   @Test
   void tryHold_live_movesUnitsToHeld() {
@@ -200,7 +200,7 @@ class SaleBookTest {
 
   @Test
   void advanceClock_countsStateChangesOnce() {
-    SaleBook scheduled = new SaleBook(sale, START - 10);
+    SaleBook scheduled = new SaleBook(sale, START - 10, InventoryEngine.DEFAULT_MAX_REMEMBERED_REFUSALS);
     long before = scheduled.sequence();
     assertThat(scheduled.advanceClock(START)).isTrue();
     assertThat(scheduled.advanceClock(START + 1)).isFalse();
