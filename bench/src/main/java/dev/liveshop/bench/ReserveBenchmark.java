@@ -5,6 +5,7 @@ import dev.liveshop.core.inventory.InventoryEngine;
 import dev.liveshop.core.inventory.ReserveAnswer;
 import dev.liveshop.core.inventory.ReserveCommand;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -103,7 +104,7 @@ public class ReserveBenchmark extends BenchmarkDefaults {
   @Threads(1)
   @OperationsPerInvocation(PIPELINE)
   public void engine_batch256(Blackhole blackhole) {
-    List<ReserveCommand> batch = new java.util.ArrayList<>(PIPELINE);
+    List<ReserveCommand> batch = new ArrayList<>(PIPELINE);
     for (int i = 0; i < PIPELINE; i++) {
       batch.add(next());
     }

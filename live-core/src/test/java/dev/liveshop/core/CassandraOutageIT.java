@@ -53,7 +53,7 @@ class CassandraOutageIT {
           .isEqualTo(ReserveResult.RESERVE_RESULT_STORE_UNAVAILABLE);
       assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - asked)).isLessThan(15);
       // Stock lives in memory: still served, and the refused request holds nothing.
-      var stock = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+      var stock = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
           .watchStock(WatchStockRequest.newBuilder().setSaleId(saleId).build()).next();
       assertThat(stock.getHeld()).isEqualTo(1);
       assertThat(stock.getAvailable()).isEqualTo(9);

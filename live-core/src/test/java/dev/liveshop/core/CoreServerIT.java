@@ -45,8 +45,17 @@ import dev.liveshop.proto.v1.WatchStockRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,7 +134,7 @@ class CoreServerIT {
     assertThat(inventory.reserve(reserve(sale, "lou", 1, "l-1")).getResult())
         .isEqualTo(ReserveResult.RESERVE_RESULT_SOLD_OUT);
 
-    Iterator<StockUpdate> stock = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+    Iterator<StockUpdate> stock = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
         .watchStock(WatchStockRequest.newBuilder().setSaleId(sale.getSaleId()).build());
     StockUpdate update = stock.next();
     while (update.getAvailable() != 1) {
@@ -146,7 +155,7 @@ class CoreServerIT {
       lapsedStatus = orders.getOrder(GetOrderRequest.newBuilder().setOrderId(lapsed).build()).getStatus();
     } while (lapsedStatus != OrderStatus.ORDER_STATUS_EXPIRED && System.nanoTime() < deadline);
     assertThat(lapsedStatus).isEqualTo(OrderStatus.ORDER_STATUS_EXPIRED);
-    StockUpdate last = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+    StockUpdate last = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
         .watchStock(WatchStockRequest.newBuilder().setSaleId(sale.getSaleId()).build()).next();
     assertThat(last.getSold()).isEqualTo(1);
     assertThat(last.getHeld() + last.getAvailable()).isZero();
@@ -227,7 +236,7 @@ class CoreServerIT {
       inventory.reserve(reserve(sale, "pager", 1, "p-" + i));
     }
     var orders = OrderServiceGrpc.newBlockingStub(channel);
-    java.util.List<dev.liveshop.proto.v1.Order> seen = new java.util.ArrayList<>();
+    List<dev.liveshop.proto.v1.Order> seen = new ArrayList<>();
     String token = "";
     int pages = 0;
     do {
@@ -258,7 +267,7 @@ class CoreServerIT {
         .addItems(ReserveItem.newBuilder().setSaleId(mug.getSaleId()).setQuantity(1)).build());
     assertThat(refused.getResult()).isEqualTo(ReserveResult.RESERVE_RESULT_SOLD_OUT);
     assertThat(refused.getRefusedSaleId()).isEqualTo(mug.getSaleId());
-    StockUpdate scarfStock = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+    StockUpdate scarfStock = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
         .watchStock(WatchStockRequest.newBuilder().setSaleId(scarf.getSaleId()).build()).next();
     assertThat(scarfStock.getAvailable()).isEqualTo(5);
 
@@ -300,7 +309,7 @@ class CoreServerIT {
     assertThat(results.awaitEnd()).isTrue();
 
     // A batch is answered whole, or in parts whose positions cover each request exactly once.
-    java.util.Map<Long, ReserveResponse[]> byBatch = new java.util.HashMap<>();
+    Map<Long, ReserveResponse[]> byBatch = new HashMap<>();
     for (ReserveBatchResult r : results.values) {
       ReserveResponse[] answers = byBatch.computeIfAbsent(r.getBatchId(), id -> new ReserveResponse[10]);
       for (int i = 0; i < r.getResponsesCount(); i++) {
@@ -317,9 +326,9 @@ class CoreServerIT {
         assertThat(answer.getSaleId()).isEqualTo(sale.getSaleId());
       }
     }
-    assertThat(byBatch.values().stream().flatMap(java.util.Arrays::stream)
+    assertThat(byBatch.values().stream().flatMap(Arrays::stream)
         .filter(a -> a.getResult() == ReserveResult.RESERVE_RESULT_RESERVED)).hasSize(25);
-    StockUpdate stock = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+    StockUpdate stock = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
         .watchStock(WatchStockRequest.newBuilder().setSaleId(sale.getSaleId()).build()).next();
     assertThat(stock.getAvailable()).isZero();
     assertThat(stock.getHeld()).isEqualTo(25);
@@ -328,7 +337,7 @@ class CoreServerIT {
     for (int i = 0; i < 1001; i++) {
       oversized.addRequests(reserve(sale, "big-" + i, 1, "tap"));
     }
-    var refused = new java.util.concurrent.CompletableFuture<Throwable>();
+    var refused = new CompletableFuture<Throwable>();
     var call = InventoryServiceGrpc.newStub(channel).reserveBatches(new io.grpc.stub.StreamObserver<>() {
       @Override
       public void onNext(ReserveBatchResult r) {
@@ -345,7 +354,7 @@ class CoreServerIT {
       }
     });
     call.onNext(oversized.build());
-    assertThat(refused.get(20, java.util.concurrent.TimeUnit.SECONDS))
+    assertThat(refused.get(20, TimeUnit.SECONDS))
         .isInstanceOf(io.grpc.StatusRuntimeException.class)
         .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("at most 1000");
     call.onCompleted();
@@ -354,7 +363,7 @@ class CoreServerIT {
   @Test
   void watchStock_sendsCurrentValueThenEveryChange() {
     FlashSale sale = launchSale("watch", 5, 5);
-    Iterator<StockUpdate> updates = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+    Iterator<StockUpdate> updates = InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
         .watchStock(WatchStockRequest.newBuilder().setSaleId(sale.getSaleId()).build());
     StockUpdate first = updates.next();
     assertThat(first.getAvailable()).isEqualTo(5);
@@ -422,7 +431,7 @@ class CoreServerIT {
     Product product = product("longsale");
     assertThatThrownBy(() -> inventory.createSale(CreateSaleRequest.newBuilder().setStreamId("longsale")
         .setProductId(product.getProductId()).setQuantity(5).setPerViewerLimit(1)
-        .setDurationMs(java.time.Duration.ofHours(5).toMillis()).build()))
+        .setDurationMs(Duration.ofHours(5).toMillis()).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
           assertThat(e.getStatus().getDescription()).contains("duration_ms").contains("max-sale-duration");
@@ -565,8 +574,8 @@ class CoreServerIT {
 
   /** Records what a response stream sends until it ends. */
   private static final class Recorder<T> implements io.grpc.stub.StreamObserver<T> {
-    final java.util.List<T> values = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+    final List<T> values = new CopyOnWriteArrayList<>();
+    private final CountDownLatch ended = new CountDownLatch(1);
 
     @Override
     public void onNext(T value) {

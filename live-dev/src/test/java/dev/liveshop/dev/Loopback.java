@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -124,7 +125,7 @@ final class Loopback implements AutoCloseable {
   /** The first of {@code count} consecutive ports free now, from a random place in a high range. */
   private static int consecutiveFree(int count) throws IOException {
     for (int attempt = 0; attempt < 100; attempt++) {
-      int base = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(30_000);
+      int base = 20_000 + ThreadLocalRandom.current().nextInt(30_000);
       boolean free = true;
       for (int port = base; port < base + count && free; port++) {
         try (ServerSocket probe = new ServerSocket()) {

@@ -6,6 +6,7 @@ import dev.liveshop.gateway.config.GatewayConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.net.ServerSocket;
 
 /**
  * The host console and the viewer page in real headless Chromium, against the whole system
@@ -165,7 +166,7 @@ class HostConsoleBrowserIT {
     String product = http.post("/api/streams/again/products", host, "{\"name\":\"Lamp\",\"priceCents\":4500}")
         .body().get("productId").getAsString();
     int port;
-    try (var socket = new java.net.ServerSocket(0)) {
+    try (var socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
     GatewayConfig config = system.gatewayConfig().withHttpPort(port);

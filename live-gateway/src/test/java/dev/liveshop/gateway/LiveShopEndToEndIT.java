@@ -7,8 +7,22 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.google.gson.JsonObject;
 import dev.liveshop.core.CoreFixture;
 import dev.liveshop.core.config.CoreConfig;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,10 +142,10 @@ class LiveShopEndToEndIT {
 
   private static String sign(String timestamp, String body) throws Exception {
     javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-    mac.init(new javax.crypto.spec.SecretKeySpec(PAYMENT_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+    mac.init(new javax.crypto.spec.SecretKeySpec(PAYMENT_SECRET.getBytes(StandardCharsets.UTF_8),
         "HmacSHA256"));
-    return java.util.HexFormat.of().formatHex(mac.doFinal((timestamp + "." + body)
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return HexFormat.of().formatHex(mac.doFinal((timestamp + "." + body)
+        .getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -311,17 +325,17 @@ class LiveShopEndToEndIT {
   @Test
   void protoSubprotocol_binaryFramesEndToEnd_sameRoomAsJsonViewers() throws Exception {
     String saleId = launchSale("other", 5);
-    java.util.concurrent.BlockingQueue<dev.liveshop.proto.v1.ServerFrame> frames =
-        new java.util.concurrent.LinkedBlockingQueue<>();
-    java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+    BlockingQueue<dev.liveshop.proto.v1.ServerFrame> frames =
+        new LinkedBlockingQueue<>();
+    WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
         .subprotocols("liveshop.v1.proto")
-        .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gateway.port() + "/ws?token=" + http.token("bin", "viewer")),
-            new java.net.http.WebSocket.Listener() {
-              private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+        .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port() + "/ws?token=" + http.token("bin", "viewer")),
+            new WebSocket.Listener() {
+              private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
 
               @Override
-              public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws,
-                  java.nio.ByteBuffer data, boolean last) {
+              public CompletionStage<?> onBinary(WebSocket ws,
+                  ByteBuffer data, boolean last) {
                 byte[] bytes = new byte[data.remaining()];
                 data.get(bytes);
                 partial.writeBytes(bytes);
@@ -339,10 +353,10 @@ class LiveShopEndToEndIT {
             }).join();
     try (WsClient json = viewer("jason", "other")) {
       assertThat(socket.getSubprotocol()).isEqualTo("liveshop.v1.proto");
-      socket.sendBinary(java.nio.ByteBuffer.wrap(dev.liveshop.proto.v1.ClientFrame.newBuilder()
+      socket.sendBinary(ByteBuffer.wrap(dev.liveshop.proto.v1.ClientFrame.newBuilder()
           .setJoin(dev.liveshop.proto.v1.Join.newBuilder().setStreamId("other")).build().toByteArray()), true).join();
       assertThat(nextFrame(frames, f -> f.hasWelcome()).getWelcome().getViewerId()).isEqualTo("bin");
-      socket.sendBinary(java.nio.ByteBuffer.wrap(dev.liveshop.proto.v1.ClientFrame.newBuilder().setRequestId("b1")
+      socket.sendBinary(ByteBuffer.wrap(dev.liveshop.proto.v1.ClientFrame.newBuilder().setRequestId("b1")
           .setBuy(dev.liveshop.proto.v1.Buy.newBuilder().setSaleId(saleId).setQuantity(1).setClientOrderId("bin-1"))
           .build().toByteArray()), true).join();
       var ack = nextFrame(frames, f -> f.hasOrderAck()).getOrderAck();
@@ -358,11 +372,11 @@ class LiveShopEndToEndIT {
   }
 
   private static dev.liveshop.proto.v1.ServerFrame nextFrame(
-      java.util.concurrent.BlockingQueue<dev.liveshop.proto.v1.ServerFrame> frames,
-      java.util.function.Predicate<dev.liveshop.proto.v1.ServerFrame> matching) throws InterruptedException {
+      BlockingQueue<dev.liveshop.proto.v1.ServerFrame> frames,
+      Predicate<dev.liveshop.proto.v1.ServerFrame> matching) throws InterruptedException {
     // Frames that do not match stay queued for later calls (a stock update may overtake an ack).
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    java.util.List<dev.liveshop.proto.v1.ServerFrame> skipped = new java.util.ArrayList<>();
+    List<dev.liveshop.proto.v1.ServerFrame> skipped = new ArrayList<>();
     try {
       while (System.nanoTime() < deadline) {
         var frame = frames.poll(100, TimeUnit.MILLISECONDS);
@@ -374,7 +388,7 @@ class LiveShopEndToEndIT {
       }
       throw new AssertionError("no matching binary frame within 10 s; got " + skipped);
     } finally {
-      java.util.List<dev.liveshop.proto.v1.ServerFrame> rest = new java.util.ArrayList<>();
+      List<dev.liveshop.proto.v1.ServerFrame> rest = new ArrayList<>();
       frames.drainTo(rest);
       frames.addAll(skipped);
       frames.addAll(rest);
@@ -413,17 +427,17 @@ class LiveShopEndToEndIT {
   void connectionsPerIp_pastTheLimitAreClosed_aFreedSlotIsReused() throws Exception {
     GatewayServer guarded = GatewayServer.start(system.gatewayConfig().withConnectionsPerIp(4));
     Http api = new Http(guarded.port());
-    java.util.List<String> tokens = new java.util.ArrayList<>();
+    List<String> tokens = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       tokens.add(api.token("crowd-" + i, "viewer"));
     }
-    java.util.List<WsClient> open = new java.util.ArrayList<>();
+    List<WsClient> open = new ArrayList<>();
     int refused = 0;
     try {
       for (String token : tokens) {
         try {
           open.add(new WsClient(guarded.port(), token));
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
           refused++;
         }
       }

@@ -3,7 +3,14 @@ package dev.liveshop.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,10 +111,10 @@ class RoomFanoutIT {
     Http api = new Http(strict.port());
     String host = api.token("slow-host", "host", "slow");
     api.post("/api/streams", host, "{\"streamId\":\"slow\",\"title\":\"Slow\"}");
-    try (java.net.Socket slow = new java.net.Socket();
+    try (Socket slow = new Socket();
         WsClient fast = new WsClient(strict.port(), api.token("fast", "viewer"))) {
       slow.setReceiveBufferSize(4096);
-      slow.connect(new java.net.InetSocketAddress("127.0.0.1", strict.port()));
+      slow.connect(new InetSocketAddress("127.0.0.1", strict.port()));
       handshakeAndJoin(slow, api.token("sloth", "viewer"), "slow");
       fast.send("{\"join\":{\"streamId\":\"slow\"}}");
       fast.next("welcome");
@@ -121,7 +128,7 @@ class RoomFanoutIT {
             .body().get("productId").getAsString());
       }
       for (int r = 0; r < 30; r++) {
-        java.util.Collections.rotate(ids, 1);
+        Collections.rotate(ids, 1);
         assertThat(api.post("/api/streams/slow/lineup", host, "{\"productIds\":" + new com.google.gson.Gson()
             .toJson(ids) + "}").status()).isEqualTo(200);
         String first = ids.get(0);
@@ -137,7 +144,7 @@ class RoomFanoutIT {
         while (!ended) {
           ended = in.read(buffer) < 0;
         }
-      } catch (java.net.SocketException reset) {
+      } catch (SocketException reset) {
         ended = true;
       }
       assertThat(ended).isTrue();
@@ -148,21 +155,21 @@ class RoomFanoutIT {
   }
 
   /** A WebSocket handshake and a join written by hand, so that the socket can then stop reading. */
-  private static void handshakeAndJoin(java.net.Socket socket, String token, String streamId) throws Exception {
+  private static void handshakeAndJoin(Socket socket, String token, String streamId) throws Exception {
     var out = socket.getOutputStream();
-    String key = java.util.Base64.getEncoder().encodeToString(new byte[16]);
+    String key = Base64.getEncoder().encodeToString(new byte[16]);
     out.write(("GET /ws?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
         + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
-        + "Sec-WebSocket-Protocol: liveshop.v1.json\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        + "Sec-WebSocket-Protocol: liveshop.v1.json\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     var in = socket.getInputStream();
     StringBuilder headers = new StringBuilder();
     while (!headers.toString().endsWith("\r\n\r\n")) {
       headers.append((char) in.read());
     }
     assertThat(headers.toString()).startsWith("HTTP/1.1 101");
-    byte[] join = ("{\"join\":{\"streamId\":\"" + streamId + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] join = ("{\"join\":{\"streamId\":\"" + streamId + "\"}}").getBytes(StandardCharsets.UTF_8);
     byte[] mask = {1, 2, 3, 4};
-    var frame = new java.io.ByteArrayOutputStream();
+    var frame = new ByteArrayOutputStream();
     frame.write(0x81);
     frame.write(0x80 | join.length);
     frame.write(mask);

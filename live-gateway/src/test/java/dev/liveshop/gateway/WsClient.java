@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,7 +20,7 @@ public final class WsClient implements AutoCloseable {
 
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   /** Received and not yet taken by a matching {@link #next}; test thread only. */
-  private final java.util.List<JsonObject> seen = new java.util.ArrayList<>();
+  private final List<JsonObject> seen = new ArrayList<>();
   public final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
   /** The welcome of the last join, when a test waited for it. */
   public JsonObject welcome;
@@ -66,8 +68,8 @@ public final class WsClient implements AutoCloseable {
   }
 
   /** Every frame received until none arrived for {@code quietMillis}, in arrival order (taken out). */
-  public java.util.List<JsonObject> drain(long quietMillis) throws InterruptedException {
-    java.util.List<JsonObject> all = new java.util.ArrayList<>(seen);
+  public List<JsonObject> drain(long quietMillis) throws InterruptedException {
+    List<JsonObject> all = new ArrayList<>(seen);
     seen.clear();
     for (JsonObject frame = frames.poll(quietMillis, TimeUnit.MILLISECONDS); frame != null;
         frame = frames.poll(quietMillis, TimeUnit.MILLISECONDS)) {

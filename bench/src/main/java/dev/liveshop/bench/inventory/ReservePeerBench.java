@@ -12,6 +12,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -192,7 +193,7 @@ public final class ReservePeerBench implements Callable<Integer> {
     LiveShopGrpc(String target, int quantity, boolean batched) {
       this.channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
       this.inventory = InventoryServiceGrpc.newBlockingStub(channel);
-      this.batcher = batched ? new ReserveBatcher(channel, 256, 4, java.time.Duration.ofSeconds(10)) : null;
+      this.batcher = batched ? new ReserveBatcher(channel, 256, 4, Duration.ofSeconds(10)) : null;
       this.quantity = quantity;
     }
 

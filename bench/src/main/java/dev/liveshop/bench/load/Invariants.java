@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -73,7 +74,7 @@ final class Invariants {
       GatewayApi api, String hostToken) {
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
-      Set<String> missing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      Set<String> missing = ConcurrentHashMap.newKeySet();
       CompletableFuture.allOf(acked.stream().map(p -> CompletableFuture.runAsync(() -> {
         GatewayApi.Answer answer = api.call("GET", "/api/orders/" + p.orderId(), hostToken, null);
         String owner = viewerOfOrder.get(p.orderId());

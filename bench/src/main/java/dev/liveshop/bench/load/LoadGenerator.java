@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -137,7 +139,7 @@ public final class LoadGenerator implements Callable<Integer> {
       room.add(new Viewer(ids.get(i), stats));
     }
     progress("fetching %d viewer tokens", viewers);
-    List<String> tokens = peer ? java.util.Collections.nCopies(viewers, "peer") : api.viewerTokens(ids, 32);
+    List<String> tokens = peer ? Collections.nCopies(viewers, "peer") : api.viewerTokens(ids, 32);
     ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "loadgen-clock");
       t.setDaemon(true);
@@ -305,7 +307,7 @@ public final class LoadGenerator implements Callable<Integer> {
     System.err.flush();
   }
 
-  private static void waitUntil(java.util.function.BooleanSupplier condition, long timeoutMillis)
+  private static void waitUntil(BooleanSupplier condition, long timeoutMillis)
       throws InterruptedException {
     long deadline = System.currentTimeMillis() + Math.max(0, timeoutMillis);
     while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) {

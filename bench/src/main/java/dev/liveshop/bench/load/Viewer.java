@@ -5,7 +5,9 @@ import com.google.gson.JsonParser;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,12 +53,12 @@ final class Viewer {
   }
 
   /** What this viewer was told, read on its event loop (where it is written). */
-  java.util.concurrent.CompletableFuture<java.util.List<Purchase>> purchases() {
+  CompletableFuture<List<Purchase>> purchases() {
     if (channel == null) {
-      return java.util.concurrent.CompletableFuture.completedFuture(java.util.List.of());
+      return CompletableFuture.completedFuture(List.of());
     }
-    var copy = new java.util.concurrent.CompletableFuture<java.util.List<Purchase>>();
-    channel.eventLoop().execute(() -> copy.complete(java.util.List.copyOf(purchases.values())));
+    var copy = new CompletableFuture<List<Purchase>>();
+    channel.eventLoop().execute(() -> copy.complete(List.copyOf(purchases.values())));
     return copy;
   }
 

@@ -5,7 +5,9 @@ import dev.liveshop.core.config.BusSettings;
 import dev.liveshop.proto.v1.PublishAck;
 import dev.liveshop.proto.v1.RoomEvent;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every stream's {@link RoomLog} on this live-core. The epoch names this process's bus:
@@ -25,14 +27,14 @@ public final class RoomBus {
   private final RoomRulesStore rules;
   private final String epoch = Long.toString(new SecureRandom().nextLong() >>> 1, 36);
   private final ConcurrentHashMap<String, RoomLog> streams = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicLong lastSweepNanos = new java.util.concurrent.atomic.AtomicLong(
+  private final AtomicLong lastSweepNanos = new AtomicLong(
       System.nanoTime());
   private final long sweepIntervalNanos;
 
   public RoomBus(BusSettings settings, RoomRulesStore rules) {
     this.settings = settings;
     this.rules = rules;
-    this.sweepIntervalNanos = Math.min(settings.idleEvict().toNanos() / 4, java.time.Duration.ofMinutes(1).toNanos());
+    this.sweepIntervalNanos = Math.min(settings.idleEvict().toNanos() / 4, Duration.ofMinutes(1).toNanos());
   }
 
   public String epoch() {

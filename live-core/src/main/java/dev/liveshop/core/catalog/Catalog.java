@@ -11,6 +11,7 @@ import dev.liveshop.core.store.CatalogStore;
 import io.grpc.Status;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -118,7 +119,7 @@ public final class Catalog {
   public List<LineupProduct> reorderLineup(String streamId, List<String> productIds) {
     stream(streamId);
     List<LineupProduct> lineup = store.products(streamId);
-    require(productIds.size() == lineup.size() && new java.util.HashSet<>(productIds).size() == lineup.size()
+    require(productIds.size() == lineup.size() && new HashSet<>(productIds).size() == lineup.size()
         && lineup.stream().allMatch(p -> productIds.contains(p.productId())),
         "product_ids must list each product of the lineup exactly once (" + lineup.size() + " products)");
     for (int position = 0; position < productIds.size(); position++) {

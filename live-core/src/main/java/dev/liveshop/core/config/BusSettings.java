@@ -1,10 +1,11 @@
 package dev.liveshop.core.config;
 
 import com.typesafe.config.Config;
+import java.time.Duration;
 
 /** Sizing of the room bus (see {@code liveshop.core.bus} in reference.conf). */
 public record BusSettings(int replayEvents, int recentChat, int maxSubscriberBacklog,
-    java.time.Duration idleEvict) {
+    Duration idleEvict) {
 
   public BusSettings {
     if (replayEvents < 1) {

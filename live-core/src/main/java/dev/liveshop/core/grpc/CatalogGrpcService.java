@@ -7,7 +7,9 @@ import dev.liveshop.proto.v1.InventoryServiceGrpc;
 import dev.liveshop.proto.v1.WatchStockRequest;
 import io.grpc.ConnectivityState;
 import io.grpc.Context;
+import java.time.Clock;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -44,10 +46,10 @@ public final class CatalogGrpcService extends CatalogServiceGrpc.CatalogServiceI
   private static final long PEER_STOCK_TIMEOUT_MS = 2000;
 
   private final String shard;
-  private final java.time.Clock clock;
+  private final Clock clock;
   private final ShardPeers peers;
 
-  public CatalogGrpcService(Catalog catalog, InventoryEngine engine, java.time.Clock clock, ShardPeers peers) {
+  public CatalogGrpcService(Catalog catalog, InventoryEngine engine, Clock clock, ShardPeers peers) {
     this.catalog = catalog;
     this.engine = engine;
     this.shard = catalog.shardName();
@@ -98,7 +100,7 @@ public final class CatalogGrpcService extends CatalogServiceGrpc.CatalogServiceI
         r.getProductIdsList())));
   }
 
-  private static Lineup lineup(String streamId, java.util.List<LineupProduct> products) {
+  private static Lineup lineup(String streamId, List<LineupProduct> products) {
     Lineup.Builder b = Lineup.newBuilder().setStreamId(streamId);
     products.forEach(p -> b.addProducts(ProtoMapper.product(p)));
     return b.build();

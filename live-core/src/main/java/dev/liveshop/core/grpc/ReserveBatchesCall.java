@@ -10,6 +10,8 @@ import dev.liveshop.proto.v1.ReserveRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -124,7 +126,7 @@ final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBa
       for (int i = 0; i < order.length; i++) {
         order[i] = i;
       }
-      java.util.Arrays.sort(order, java.util.Comparator.comparingInt(positions::get));
+      Arrays.sort(order, Comparator.comparingInt(positions::get));
       for (int i : order) {
         result.addResponses(ProtoMapper.reserve(ready.get(i)));
         if (!whole) {

@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Stock and reservations of every open flash sale, in memory.
@@ -26,7 +28,7 @@ public final class InventoryEngine implements AutoCloseable {
 
   private final SaleShard[] shards;
   /** Ids of the sales this engine holds (open, or ended and not yet dropped), for routing questions off the shards. */
-  private final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> held = ConcurrentHashMap.newKeySet();
 
   public InventoryEngine(int shardCount, Clock clock, OrderJournal journal, long tickerIntervalMillis) {
     this(shardCount, clock, journal, tickerIntervalMillis, DEFAULT_MAX_PENDING_WRITES);

@@ -3,13 +3,17 @@ package dev.liveshop.core.inventory;
 import dev.liveshop.core.order.OrderStatus;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,17 +38,17 @@ final class SaleShard implements AutoCloseable {
   private final long endedSaleRetentionMillis;
   private final int maxRememberedRefusals;
   /** Told (on this thread) of each sale dropped from memory once ended and settled. */
-  private final java.util.function.Consumer<String> onDropped;
+  private final Consumer<String> onDropped;
   private final Map<String, SaleBook> books = new HashMap<>();
   private final Map<String, List<StockWatch>> watches = new HashMap<>();
   /** Sales being handed over (answered MOVED), each with its order writes still in flight. */
   private final Map<String, Release> releasing = new HashMap<>();
   /** Sales handed over to another shard: answered MOVED from then on. */
-  private final java.util.Set<String> movedAway = new java.util.HashSet<>();
+  private final Set<String> movedAway = new HashSet<>();
 
   SaleShard(int index, Clock clock, OrderJournal journal, long tickerIntervalMillis, WriteBudget writeBudget,
       AbsentSaleAnswers absentSales, long endedSaleRetentionMillis, int maxRememberedRefusals,
-      java.util.function.Consumer<String> onDropped) {
+      Consumer<String> onDropped) {
     this.clock = clock;
     this.journal = journal;
     this.writeBudget = writeBudget;
@@ -63,7 +67,7 @@ final class SaleShard implements AutoCloseable {
       forgetMove(sale.saleId());
       SaleBook book = new SaleBook(sale, clock.millis(), maxRememberedRefusals);
       List<RecoveredOrder> byExpiry = new ArrayList<>(recovered);
-      byExpiry.sort(java.util.Comparator.comparingLong(o -> o.hold().expiresAtMs()));
+      byExpiry.sort(Comparator.comparingLong(o -> o.hold().expiresAtMs()));
       for (RecoveredOrder order : byExpiry) {
         book.restore(order.hold(), order.status());
       }

@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import dev.liveshop.core.config.CassandraSettings;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +84,7 @@ public final class CassandraStore {
 
   private static String firstError(AllNodesFailedException e) {
     return e.getAllErrors().values().stream()
-        .flatMap(java.util.List::stream)
+        .flatMap(List::stream)
         .findFirst()
         .map(Throwable::getMessage)
         .orElse(e.getMessage());

@@ -12,10 +12,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +31,8 @@ final class SchemaMigrator {
 
   private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
   private static final String INDEX = "cql/migrations.txt";
-  private static final java.time.Duration AGREEMENT_TIMEOUT = java.time.Duration.ofSeconds(60);
-  private static final java.time.Duration PAUSE = java.time.Duration.ofMillis(200);
+  private static final Duration AGREEMENT_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration PAUSE = Duration.ofMillis(200);
 
   private final CqlSession session;
 
@@ -80,7 +82,7 @@ final class SchemaMigrator {
    * change: seen with three nodes on one machine), or while a quorum does not answer (a
    * replica that just died is not yet known dead).
    */
-  private static ResultSet whileSchemaSpreads(java.util.function.Supplier<ResultSet> statement) {
+  private static ResultSet whileSchemaSpreads(Supplier<ResultSet> statement) {
     return StoreRetry.retry("schema statement", AGREEMENT_TIMEOUT, PAUSE, e -> unknownTable(e)
         || e instanceof QueryConsistencyException || e instanceof UnavailableException, statement);
   }

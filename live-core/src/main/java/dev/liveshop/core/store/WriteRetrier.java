@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -77,7 +78,7 @@ final class WriteRetrier implements AutoCloseable {
       try {
         retries.schedule(() -> attempt(what, write, isFinal, outcome, attempt + 1,
             Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS)), backoffMillis, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      } catch (RejectedExecutionException shuttingDown) {
         outcome.completeExceptionally(cause);
       }
     });

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class CoreConfigTest {
     assertThat(config.shard().name()).isEqualTo("core-1");
     assertThat(config.shard().peers().isEmpty()).isTrue();
     assertThat(config.bus().replayEvents()).isEqualTo(1024);
-    assertThat(config.inventory().endedSaleRetention()).isEqualTo(java.time.Duration.ofMinutes(10));
+    assertThat(config.inventory().endedSaleRetention()).isEqualTo(Duration.ofMinutes(10));
     assertThatThrownBy(() -> CoreConfig.from(ConfigFactory.parseMap(Map.of(
         "liveshop.core.inventory.ended-sale-retention", "-1s")).withFallback(ConfigFactory.load())))
         .hasMessageContaining("ended-sale-retention");

@@ -14,11 +14,14 @@ import dev.liveshop.proto.v1.ReserveResult;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +42,8 @@ class ReserveBatchesCallTest {
     }
 
     @Override
-    public CompletionStage<java.util.Optional<Hold>> committed(String saleId, java.util.UUID orderId) {
-      return CompletableFuture.completedFuture(java.util.Optional.empty());
+    public CompletionStage<Optional<Hold>> committed(String saleId, UUID orderId) {
+      return CompletableFuture.completedFuture(Optional.empty());
     }
   }, 100);
   private final List<ReserveBatchResult> parts = new CopyOnWriteArrayList<>();
@@ -138,7 +141,7 @@ class ReserveBatchesCallTest {
         .build();
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+  private static void waitFor(BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
       Thread.sleep(5);

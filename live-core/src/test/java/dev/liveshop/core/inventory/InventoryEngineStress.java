@@ -9,7 +9,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,7 +42,7 @@ class InventoryEngineStress {
             60_000, false), List.of()).join();
       }
       ConcurrentLinkedQueue<ReserveAnswer> answers = new ConcurrentLinkedQueue<>();
-      Map<java.util.UUID, String> viewerOf = new java.util.concurrent.ConcurrentHashMap<>();
+      Map<UUID, String> viewerOf = new ConcurrentHashMap<>();
       CountDownLatch go = new CountDownLatch(1);
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
@@ -99,7 +101,7 @@ class InventoryEngineStress {
 
       Map<String, Integer> unitsByViewerAndSale = new HashMap<>();
       Set<String> intents = new HashSet<>();
-      Set<java.util.UUID> written = new HashSet<>();
+      Set<UUID> written = new HashSet<>();
       journal.written().forEach(h -> written.add(h.orderId()));
       for (Hold hold : journal.written()) {
         assertThat(intents.add(hold.saleId() + "/" + hold.viewerId() + "/" + hold.clientOrderId())).as("one order per intent").isTrue();
@@ -127,7 +129,7 @@ class InventoryEngineStress {
 
       // Unpaid holds lapse: their units return and each is marked expired once; holds being
       // paid stay held until their payment settles; sold units stay sold.
-      Set<java.util.UUID> unpaid = new HashSet<>();
+      Set<UUID> unpaid = new HashSet<>();
       journal.written().stream().filter(h -> !journal.statuses.containsKey(h.orderId()))
           .forEach(h -> unpaid.add(h.orderId()));
       clock.advance(60_000);

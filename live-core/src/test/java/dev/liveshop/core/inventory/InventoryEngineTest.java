@@ -2,10 +2,17 @@ package dev.liveshop.core.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +46,7 @@ class InventoryEngineTest {
     int threads = 8;
     int retriesEach = 500;
     List<CompletableFuture<ReserveAnswer>> answers = new CopyOnWriteArrayList<>();
-    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch start = new CountDownLatch(1);
     List<Thread> flooders = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       Thread flooder = new Thread(() -> {
@@ -99,7 +106,7 @@ class InventoryEngineTest {
     BatchAnswers batch = engine.reserveAll(List.of(new ReserveCommand("s1", "alice", 1, "c1"),
         new ReserveCommand("s1", "bob", 1, "c1"), new ReserveCommand("s2", "carol", 1, "c1")));
 
-    batch.decided().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    batch.decided().get(5, TimeUnit.SECONDS);
     assertThat(batch.answers().get(1)).isCompleted();
     assertThat(batch.answers().get(1).join().result()).isEqualTo(ReserveResult.SOLD_OUT);
     assertThat(batch.answers().get(0)).isNotDone();
@@ -112,7 +119,7 @@ class InventoryEngineTest {
 
   @Test
   void endedSale_staysWhileAPaymentIsOpen_thenLeavesMemoryOnceSettledForTheRetention() throws Exception {
-    try (InventoryEngine engine = new InventoryEngine(1, clock, journal, 5, 100, java.time.Duration.ofMinutes(1))) {
+    try (InventoryEngine engine = new InventoryEngine(1, clock, journal, 5, 100, Duration.ofMinutes(1))) {
       engine.open(sale("s1", 10, 2), List.of()).join();
       ReserveAnswer held = engine.reserve(new ReserveCommand("s1", "alice", 1, "c1")).join();
       assertThat(engine.startPayment("s1", held.orderId(), "alice").join().outcome())
@@ -143,7 +150,7 @@ class InventoryEngineTest {
 
   @Test
   void reserve_refusalsPastTheMaximum_areNotRememberedAndTheirRetriesDecidedAfresh() throws Exception {
-    try (InventoryEngine capped = new InventoryEngine(1, clock, journal, 5, 100, java.time.Duration.ofMinutes(1), 1)) {
+    try (InventoryEngine capped = new InventoryEngine(1, clock, journal, 5, 100, Duration.ofMinutes(1), 1)) {
       capped.open(sale("s1", 1, 1), List.of()).join();
       assertThat(capped.reserve(new ReserveCommand("s1", "alice", 1, "a")).join().result())
           .isEqualTo(ReserveResult.RESERVED);
@@ -255,7 +262,7 @@ class InventoryEngineTest {
         .isEqualTo(ReserveResult.INVALID_REQUEST);
     assertThat(engine.reserveBundle("alice", "b", List.of(new BundleItem("s1", 1), new BundleItem("s1", 1)))
         .join().result()).isEqualTo(ReserveResult.INVALID_REQUEST);
-    assertThat(engine.reserveBundle("alice", "b", java.util.Collections.nCopies(21, new BundleItem("s1", 1)))
+    assertThat(engine.reserveBundle("alice", "b", Collections.nCopies(21, new BundleItem("s1", 1)))
         .join().result()).isEqualTo(ReserveResult.INVALID_REQUEST);
     assertThat(engine.snapshot("s1").join().orElseThrow().held()).isZero();
   }
@@ -310,8 +317,8 @@ class InventoryEngineTest {
       }
 
       @Override
-      public CompletableFuture<java.util.Optional<Hold>> committed(String saleId, java.util.UUID orderId) {
-        return CompletableFuture.completedFuture(java.util.Optional.empty());
+      public CompletableFuture<Optional<Hold>> committed(String saleId, UUID orderId) {
+        return CompletableFuture.completedFuture(Optional.empty());
       }
     };
     try (InventoryEngine bounded = new InventoryEngine(1, clock, slowStore, 5, 2)) {
@@ -378,7 +385,7 @@ class InventoryEngineTest {
 
     journal.gate.complete(null);
     assertThat(inFlight.join().result()).isEqualTo(ReserveResult.RESERVED);
-    released.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    released.get(5, TimeUnit.SECONDS);
     assertThat(engine.holds("s1")).isFalse();
     assertThat(watcher.moved).isTrue();
     assertThat(engine.reserve(new ReserveCommand("s1", "alice", 1, "c1")).join().result())
@@ -394,7 +401,7 @@ class InventoryEngineTest {
 
   @Test
   void release_ofASaleNotHere_failsAndAMovedSaleCanComeBack() {
-    assertThat(engine.release("nope")).failsWithin(java.time.Duration.ofSeconds(5))
+    assertThat(engine.release("nope")).failsWithin(Duration.ofSeconds(5))
         .withThrowableThat().withMessageContaining("not held");
     open(sale("s1", 10, 2));
     engine.release("s1").join();
@@ -412,7 +419,7 @@ class InventoryEngineTest {
     return new FlashSale(id, "demo", "p1", 1900, quantity, limit, NOW, NOW + 60_000, 30_000, false);
   }
 
-  private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+  private static void awaitQuietly(CountDownLatch latch) {
     try {
       latch.await();
     } catch (InterruptedException e) {
@@ -420,7 +427,7 @@ class InventoryEngineTest {
     }
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+  private static void waitFor(BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

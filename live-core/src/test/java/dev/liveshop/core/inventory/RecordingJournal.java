@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -20,8 +21,8 @@ final class RecordingJournal implements OrderJournal {
   final ConcurrentLinkedQueue<Hold> appended = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<Hold> failed = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<Hold> expired = new ConcurrentLinkedQueue<>();
-  final java.util.concurrent.ConcurrentHashMap<java.util.UUID, OrderStatus> statuses =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  final ConcurrentHashMap<UUID, OrderStatus> statuses =
+      new ConcurrentHashMap<>();
   private final double failureRate;
   /** While set, appends complete only when it does: a store that is slow to answer. */
   volatile CompletableFuture<Void> gate;

@@ -9,6 +9,8 @@ import dev.liveshop.core.config.OrderWriteSettings;
 import dev.liveshop.core.inventory.Hold;
 import dev.liveshop.core.inventory.RecoveredOrder;
 import dev.liveshop.core.order.OrderStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -119,7 +121,7 @@ class OrderStoreIT {
     session.execute("INSERT INTO orders_by_sale (sale_id, bucket, order_id, viewer_id, client_order_id, quantity, "
         + "status, created_at, hold_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", sale,
         OrderRows.bucketOf(hold.orderId()), hold.orderId(), "v1", "t1", 1, "RESERVED",
-        java.time.Instant.ofEpochMilli(hold.createdAtMs()), java.time.Instant.ofEpochMilli(hold.expiresAtMs()));
+        Instant.ofEpochMilli(hold.createdAtMs()), Instant.ofEpochMilli(hold.expiresAtMs()));
 
     assertThat(store.recover(sale, NOW)).containsExactly(new RecoveredOrder(hold, OrderStatus.RESERVED));
     assertThat(store.committed(sale, hold.orderId()).toCompletableFuture().join()).contains(hold);
@@ -141,7 +143,7 @@ class OrderStoreIT {
   }
 
   private static Hold hold(String sale, String stream, String viewer, String tap, long createdAtMs) {
-    UUID id = UUID.nameUUIDFromBytes((sale + "/" + viewer + "/" + tap).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    UUID id = UUID.nameUUIDFromBytes((sale + "/" + viewer + "/" + tap).getBytes(StandardCharsets.UTF_8));
     return new Hold(id, sale, stream, "product-1", viewer, tap, 1, 1999, createdAtMs, createdAtMs + TEN_MINUTES);
   }
 }

@@ -42,12 +42,16 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -79,7 +83,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
   private final Duration tokenTtl;
   private final PaymentNotifications payments;
   private final GatewayMetrics metrics;
-  private final java.util.function.Supplier<String> unready;
+  private final Supplier<String> unready;
 
   /**
    * @param unready why this gateway should not get new viewers now (draining, live-core
@@ -87,7 +91,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
    */
   public HostApiHandler(CoreShards shards, RoomRegistry rooms, TokenService tokens, boolean devMode, Duration tokenTtl,
       String paymentSecret, Duration paymentMaxSkew, GatewayMetrics metrics,
-      java.util.function.Supplier<String> unready) {
+      Supplier<String> unready) {
     this.metrics = metrics;
     this.unready = unready;
     this.shards = shards;
@@ -95,7 +99,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     this.tokens = tokens;
     this.devMode = devMode;
     this.tokenTtl = tokenTtl;
-    this.payments = new PaymentNotifications(paymentSecret, paymentMaxSkew, java.time.Clock.systemUTC(), shards);
+    this.payments = new PaymentNotifications(paymentSecret, paymentMaxSkew, Clock.systemUTC(), shards);
   }
 
   @Override
@@ -136,7 +140,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       Principal me = principal(request);
       JsonObject answer = new JsonObject();
       answer.addProperty("viewerId", me.viewerId());
-      answer.addProperty("role", me.role().name().toLowerCase(java.util.Locale.ROOT));
+      answer.addProperty("role", me.role().name().toLowerCase(Locale.ROOT));
       com.google.gson.JsonArray streams = new com.google.gson.JsonArray();
       me.streams().forEach(streams::add);
       answer.add("streams", streams);
@@ -148,7 +152,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
       var params = new QueryStringDecoder(request.uri()).parameters();
       answer(ctx, keepAlive, shards.any().orders().listViewerOrders(ListViewerOrdersRequest.newBuilder()
           .setViewerId(viewer.viewerId()).setPageSize(intParam(request, "pageSize"))
-          .setPageToken(params.getOrDefault("pageToken", java.util.List.of("")).get(0)).build()));
+          .setPageToken(params.getOrDefault("pageToken", List.of("")).get(0)).build()));
     } else if (path.equals("/api/payments/notify") && method.equals(HttpMethod.POST)) {
       payments.handle(ctx, request, keepAlive);
     } else if (path.equals("/api/dev/token") && method.equals(HttpMethod.POST) && devMode) {
@@ -302,7 +306,7 @@ public final class HostApiHandler extends SimpleChannelInboundHandler<FullHttpRe
 
   /** Fetches an order and hands it on only if the caller hosts its stream; answers errors itself. */
   private void withHostedOrder(ChannelHandlerContext ctx, FullHttpRequest request, String orderId, boolean keepAlive,
-      java.util.function.Consumer<Order> then) {
+      Consumer<Order> then) {
     Principal principal = principal(request);
     CoreClient.toCompletable(shards.any().orders().getOrder(GetOrderRequest.newBuilder().setOrderId(orderId).build()))
         .whenComplete((order, failure) -> {

@@ -20,6 +20,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.CompletionException;
 
 /**
  * {@code POST /api/payments/notify}: the payment provider reports a payment's outcome.
@@ -98,7 +99,7 @@ final class PaymentNotifications {
       if (failure != null) {
         // Not applied: let the provider's retry of this very notification through.
         seen.invalidate(notificationId);
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
         if (cause instanceof AmountMismatch) {
           HttpResponses.sendError(ctx, HttpResponseStatus.BAD_REQUEST, "AMOUNT_MISMATCH", cause.getMessage(),
               keepAlive);

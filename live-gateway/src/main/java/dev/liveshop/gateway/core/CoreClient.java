@@ -13,6 +13,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,7 +63,7 @@ public final class CoreClient {
     future.addListener(() -> {
       try {
         result.complete(future.get());
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         result.completeExceptionally(e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

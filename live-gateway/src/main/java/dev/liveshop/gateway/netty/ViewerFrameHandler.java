@@ -16,6 +16,7 @@ import dev.liveshop.proto.v1.ErrorCode;
 import dev.liveshop.proto.v1.Pong;
 import dev.liveshop.proto.v1.ServerFrame;
 import io.grpc.Status;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -222,7 +223,7 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof java.nio.channels.ClosedChannelException) {
+    if (cause instanceof ClosedChannelException) {
       // Broadcast writes queued for a connection that closed (they use the void promise).
       log.debug("dropped writes to closed {}", ctx.channel().remoteAddress());
       return;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Buyers' taps to live-core over one ReserveBatches stream: taps that arrive while batches
@@ -81,7 +82,7 @@ public final class ReserveBatcher {
       sendWhileRoom();
     }
     return tap.answer.orTimeout(deadlineMillis, TimeUnit.MILLISECONDS).exceptionallyCompose(e ->
-        CompletableFuture.failedFuture(e instanceof java.util.concurrent.TimeoutException
+        CompletableFuture.failedFuture(e instanceof TimeoutException
             ? Status.DEADLINE_EXCEEDED.withDescription("no answer from live-core in " + deadlineMillis + " ms")
                 .asRuntimeException()
             : e));

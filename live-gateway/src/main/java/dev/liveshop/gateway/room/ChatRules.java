@@ -1,6 +1,7 @@
 package dev.liveshop.gateway.room;
 
 import dev.liveshop.proto.v1.ChatSettings;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -45,7 +46,7 @@ final class ChatRules {
   }
 
   /** Takes the rules the bus knows (a new room, or a room catching up after a bus reset). */
-  void reset(ChatSettings settings, java.util.Collection<String> mutedViewers) {
+  void reset(ChatSettings settings, Collection<String> mutedViewers) {
     enabled = !settings.getChatOff();
     slowMode(settings.getSlowModeSeconds());
     muted.clear();

@@ -10,6 +10,7 @@ import io.grpc.stub.ClientResponseObserver;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -53,7 +54,7 @@ final class RoomFeed {
   private ClientCallStreamObserver<WatchRoomRequest> call;
   private boolean closed;
   /** Publishers waiting until this gateway's room applied their event, by sequence. */
-  private final java.util.TreeMap<Long, List<CompletableFuture<Void>>> waiters = new java.util.TreeMap<>();
+  private final TreeMap<Long, List<CompletableFuture<Void>>> waiters = new TreeMap<>();
 
   RoomFeed(String streamId, CoreClient core, EventExecutor scheduler, Listener listener) {
     this.streamId = streamId;

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -338,7 +339,7 @@ public final class RoomRegistry implements AutoCloseable {
     }
   }
 
-  private void eachRoom(java.util.function.Consumer<Room> action) {
+  private void eachRoom(Consumer<Room> action) {
     for (CompletableFuture<Room> future : rooms.values()) {
       Room room = opened(future);
       if (room != null) {

@@ -44,7 +44,11 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.concurrent.DefaultEventExecutor;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -65,7 +69,7 @@ class ViewerFrameHandlerTest {
   private RoomRegistry rooms;
   private EmbeddedChannel channel;
   /** Viewers a test adds beside {@link #channel}. */
-  private final java.util.List<EmbeddedChannel> otherViewers = new java.util.ArrayList<>();
+  private final List<EmbeddedChannel> otherViewers = new ArrayList<>();
   private ViewerFrameHandler handler;
   private GatewayMetrics metrics;
 
@@ -310,11 +314,11 @@ class ViewerFrameHandlerTest {
     ViewerFrameHandler patient = handler(new FrameRateLimiter(1_000_000, 1_000_000, System.nanoTime()));
     EmbeddedChannel garbage = new EmbeddedChannel(patient);
     garbage.attr(WsAuthHandler.PRINCIPAL).set(new Principal("mallory", Principal.Role.VIEWER, Set.of(), 0));
-    java.util.Random random = new java.util.Random(7);
+    Random random = new Random(7);
     for (int i = 0; i < 500; i++) {
       byte[] bytes = new byte[random.nextInt(40)];
       random.nextBytes(bytes);
-      String text = i % 2 == 0 ? new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)
+      String text = i % 2 == 0 ? new String(bytes, StandardCharsets.ISO_8859_1)
           : "{\"buy\":{\"saleId\":" + random.nextInt() + ",\"quantity\":\"" + i + "\"}";
       garbage.writeInbound(text(text));
       TextWebSocketFrame answer = garbage.readOutbound();
