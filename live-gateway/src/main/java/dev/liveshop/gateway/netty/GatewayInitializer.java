@@ -6,12 +6,15 @@ import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.order.OrderPlacement;
 import dev.liveshop.gateway.protocol.Wire;
 import dev.liveshop.gateway.protocol.FrameCodec;
+import dev.liveshop.gateway.protocol.WireOut;
 import dev.liveshop.gateway.room.RoomRegistry;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 
@@ -91,6 +94,13 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
       if (pipeline.get(name) != null) {
         pipeline.remove(name);
       }
+    }
+    // The frame meter sits right above the protocol handler: writing from its context
+    // enters there. Broadcasts count their frames themselves.
+    ChannelHandlerContext aboveProtocol = pipeline.context(FrameMeter.class);
+    ChannelHandlerContext encoder = pipeline.context(WebSocketFrameEncoder.class);
+    if (aboveProtocol != null && encoder != null) {
+      pipeline.channel().attr(WireOut.OF_CHANNEL).set(new WireOut(aboveProtocol, encoder));
     }
   }
 }
