@@ -2,6 +2,7 @@ package dev.liveshop.bench.storage;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.google.gson.GsonBuilder;
+import dev.liveshop.bench.report.Charts;
 import dev.liveshop.cassandra.CassandraNode;
 import dev.liveshop.cassandra.NodeSettings;
 import dev.liveshop.core.config.CassandraSettings;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,7 +66,8 @@ public final class OrderPipelineBench implements Callable<Integer> {
   @Option(names = "--rounds", defaultValue = "3", description = "rounds per writer, alternating (default ${DEFAULT-VALUE})")
   int rounds;
 
-  @Option(names = "--out", defaultValue = "bench/results/order-pipeline.json", description = "JSON results file")
+  @Option(names = "--out", defaultValue = "bench/results/order-pipeline.json",
+      description = "JSON results file; an HTML report with latency charts is written next to it")
   Path out;
 
   public static void main(String[] args) {
@@ -80,6 +83,8 @@ public final class OrderPipelineBench implements Callable<Integer> {
         .withKeyspace("bench_orders_" + System.currentTimeMillis());
     OrderWriteSettings writes = defaults.orders();
     Map<String, List<PhaseResult>> results = new LinkedHashMap<>();
+    Map<String, Histogram> fixedRateLatency = new LinkedHashMap<>();
+    Map<String, Histogram> saturatedLatency = new LinkedHashMap<>();
     try (CqlSession session = CassandraStore.open(settings)) {
       List<Writer> writers = List.of(
           new Writer("one-write-per-order", () -> new OneWritePerOrderJournal(session)),
@@ -93,11 +98,14 @@ public final class OrderPipelineBench implements Callable<Integer> {
       for (int round = 1; round <= rounds; round++) {
         for (Writer writer : writers) {
           try (PipelineRun run = new PipelineRun(writer.journal().get())) {
-            PhaseResult fixed = run.fixedRate(rate, seconds).named(writer.name(), "rate " + rate + "/s", round);
+            PipelineRun.Measured fixedRun = run.fixedRate(rate, seconds);
+            PhaseResult fixed = fixedRun.result().named(writer.name(), "rate " + rate + "/s", round);
             System.err.println(fixed.line());
-            PhaseResult saturated = run.saturate(inFlight, seconds)
-                .named(writer.name(), inFlight + " in flight", round);
+            PipelineRun.Measured saturatedRun = run.saturate(inFlight, seconds);
+            PhaseResult saturated = saturatedRun.result().named(writer.name(), inFlight + " in flight", round);
             System.err.println(saturated.line());
+            merge(fixedRateLatency, writer.name(), fixedRun.latencyMicros());
+            merge(saturatedLatency, writer.name(), saturatedRun.latencyMicros());
             results.computeIfAbsent(writer.name(), k -> new ArrayList<>()).addAll(List.of(fixed, saturated));
           }
         }
@@ -107,11 +115,24 @@ public final class OrderPipelineBench implements Callable<Integer> {
         node.close();
       }
     }
-    System.out.println(Summary.table(results));
+    String table = Summary.table(results);
+    System.out.println(table);
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, new GsonBuilder().setPrettyPrinting().create().toJson(results));
-    System.err.println("wrote " + out);
+    Path html = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.json$", "") + ".html");
+    Map<String, String> charts = new LinkedHashMap<>();
+    charts.put("Reserve -> confirmed at " + rate + " orders/s, all rounds",
+        Charts.latencyByPercentile(fixedRateLatency, 1000));
+    charts.put("Reserve -> confirmed with " + inFlight + " in flight, all rounds",
+        Charts.latencyByPercentile(saturatedLatency, 1000));
+    Files.writeString(html, Charts.page("LiveShop order pipeline: group commit vs one write per order",
+        "medians over " + rounds + " round(s)\n\n" + table, charts));
+    System.err.println("wrote " + out + " and " + html);
     return 0;
+  }
+
+  private static void merge(Map<String, Histogram> byWriter, String writer, Histogram latency) {
+    byWriter.computeIfAbsent(writer, w -> new Histogram(latency.getNumberOfSignificantValueDigits())).add(latency);
   }
 
   private record Writer(String name, Supplier<OrderJournal> journal) {}

@@ -40,7 +40,7 @@ final class PipelineRun implements AutoCloseable {
   }
 
   /** {@code rate} requests per second, each timed from when it should have been sent. */
-  PhaseResult fixedRate(int rate, int seconds) throws InterruptedException {
+  Measured fixedRate(int rate, int seconds) throws InterruptedException {
     Phase phase = new Phase(openSale());
     long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
     long total = (long) rate * seconds;
@@ -57,7 +57,7 @@ final class PipelineRun implements AutoCloseable {
   }
 
   /** As fast as answers come back, with {@code inFlight} requests outstanding. */
-  PhaseResult saturate(int inFlight, int seconds) throws InterruptedException {
+  Measured saturate(int inFlight, int seconds) throws InterruptedException {
     Phase phase = new Phase(openSale());
     Semaphore permits = new Semaphore(inFlight);
     long start = System.nanoTime();
@@ -122,14 +122,18 @@ final class PipelineRun implements AutoCloseable {
     }
 
     /** Waits for the last answers; the phase lasts until the last one arrived. */
-    PhaseResult finish(long startNanos) throws InterruptedException {
+    Measured finish(long startNanos) throws InterruptedException {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (outstanding.sum() > 0 && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
       Histogram histogram = latencyMicros.getIntervalHistogram();
       double seconds = (lastAnswerNanos - startNanos) / 1e9;
-      return PhaseResult.of(confirmed.sum(), busy.sum(), failed.sum() + outstanding.sum(), seconds, histogram);
+      return new Measured(PhaseResult.of(confirmed.sum(), busy.sum(), failed.sum() + outstanding.sum(), seconds,
+          histogram), histogram);
     }
   }
+
+  /** A phase's figures, and its reserve-to-confirmed latencies in microseconds for the report's chart. */
+  record Measured(PhaseResult result, Histogram latencyMicros) {}
 }
