@@ -20,8 +20,14 @@ final class ChatRules {
   private boolean enabled = true;
   private int slowModeSeconds;
   private final Set<String> muted = new HashSet<>();
-  /** Last accepted message per viewer, kept only while slow mode is on. */
+  /**
+   * Last accepted message per viewer, kept only while slow mode is on; entries whose wait
+   * is over are pruned once the map doubles, so a long broadcast's churn of chatters does
+   * not pile up.
+   */
   private final Map<String, Long> lastSentMs = new HashMap<>();
+  private int pruneAtSize = MIN_PRUNE_SIZE;
+  private static final int MIN_PRUNE_SIZE = 1024;
 
   /**
    * Null if {@code viewerId} may send a message at {@code nowMs} (and records it), else the
@@ -41,6 +47,11 @@ final class ChatRules {
         return "slow mode: one message per " + slowModeSeconds + " s; wait " + (waitMs + 999) / 1000 + " s";
       }
       lastSentMs.put(viewerId, nowMs);
+      if (lastSentMs.size() >= pruneAtSize) {
+        long windowMs = slowModeSeconds * 1000L;
+        lastSentMs.values().removeIf(sentMs -> sentMs + windowMs <= nowMs);
+        pruneAtSize = Math.max(MIN_PRUNE_SIZE, lastSentMs.size() * 2);
+      }
     }
     return null;
   }
@@ -73,6 +84,11 @@ final class ChatRules {
 
   void enabled(boolean enabled) {
     this.enabled = enabled;
+  }
+
+  /** Viewers whose slow-mode wait is remembered. */
+  int slowModeEntries() {
+    return lastSentMs.size();
   }
 
   ChatSettings settings() {
