@@ -7,7 +7,8 @@
 # unless one answers on :8080, and stops everything it started. Settings (defaults):
 #   VIEWERS=2000 CHAT_RATE=100 SECONDS_EACH=15 THREADS=32 ATTEMPTS=200000 WARMUP_ATTEMPTS=100000 ROUNDS=1
 #   (reserve peers warm up with WARMUP_ATTEMPTS first: a fresh live-core's JIT is busy for ~50,000)
-# Results: OUT=bench/results/peers/<date>/ (JSON, HTML reports, table.md).
+# Results: OUT=bench/results/peers/<date>/: table.md; reserve.html (the table, reserve latency by
+# percentile per target), storage.html, fanout-*/report.html; the JSON behind them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VIEWERS=${VIEWERS:-2000}

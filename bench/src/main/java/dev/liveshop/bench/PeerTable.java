@@ -3,12 +3,17 @@ package dev.liveshop.bench;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.liveshop.bench.inventory.ReservePeerBench;
+import dev.liveshop.bench.report.Charts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
 
 /**
  * The one table of bench/run-peers.sh: each LiveShop figure next to its peer's, measured
@@ -59,6 +64,24 @@ public final class PeerTable {
     }
     System.out.print(table);
     Files.writeString(dir.resolve("table.md"), table);
+    writeReserveChart(dir, table.toString(), Map.of("LiveShop, unary Reserve", "reserve-liveshop.json",
+        "LiveShop, gateway's batching client", "reserve-liveshop-batched.json", "Redis + Lua", "reserve-redis.json"));
+  }
+
+  /** reserve.html: the table, and each reserve target's latency by percentile (same callers, same run). */
+  private static void writeReserveChart(Path dir, String table, Map<String, String> filesByName) throws IOException {
+    Map<String, Histogram> latencies = new TreeMap<>();
+    for (var entry : filesByName.entrySet()) {
+      JsonObject result = read(dir.resolve(entry.getValue()));
+      if (result != null && result.has(ReservePeerBench.LATENCY_HISTOGRAM)) {
+        latencies.put(entry.getKey(), ReservePeerBench.decode(result.get(ReservePeerBench.LATENCY_HISTOGRAM)
+            .getAsString()));
+      }
+    }
+    if (!latencies.isEmpty()) {
+      Files.writeString(dir.resolve("reserve.html"), Charts.page("LiveShop next to its peers", table,
+          Map.of("Reserve latency, each caller waiting for its answer", Charts.latencyByPercentile(latencies, 1e6))));
+    }
   }
 
   private static void row(StringBuilder table, String what, double ours, double theirs, boolean higherIsBetter) {

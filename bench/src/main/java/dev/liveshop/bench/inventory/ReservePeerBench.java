@@ -10,9 +10,12 @@ import dev.liveshop.proto.v1.InventoryServiceGrpc;
 import dev.liveshop.proto.v1.ReserveRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine;
@@ -122,7 +126,9 @@ public final class ReservePeerBench implements Callable<Integer> {
     }) {
       run(reserver, reserver.open("warmup"), warmupAttempts, "warm-up");
       Map<String, Object> result = run(reserver, reserver.open("measured"), attempts, "measured");
-      System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(result));
+      Map<String, Object> shown = new LinkedHashMap<>(result);
+      shown.remove(LATENCY_HISTOGRAM);
+      System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(shown));
       if (out != null) {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, new GsonBuilder().setPrettyPrinting().create().toJson(result));
@@ -134,6 +140,27 @@ public final class ReservePeerBench implements Callable<Integer> {
         return 1;
       }
       return 0;
+    }
+  }
+
+  /**
+   * The result field holding the whole latency distribution (nanoseconds): an HdrHistogram
+   * in its compressed encoding, Base64; PeerTable charts it.
+   */
+  public static final String LATENCY_HISTOGRAM = "latencyHistogramNanos";
+
+  private static String encode(Histogram h) {
+    ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+    int length = h.encodeIntoCompressedByteBuffer(buffer);
+    return Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length));
+  }
+
+  /** The distribution {@link #LATENCY_HISTOGRAM} holds. */
+  public static Histogram decode(String base64) {
+    try {
+      return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
+    } catch (DataFormatException e) {
+      throw new IllegalArgumentException("not a compressed HdrHistogram: " + e.getMessage(), e);
     }
   }
 
@@ -171,6 +198,7 @@ public final class ReservePeerBench implements Callable<Integer> {
     result.put("p50Micros", h.getValueAtPercentile(50) / 1e3);
     result.put("p99Micros", h.getValueAtPercentile(99) / 1e3);
     result.put("p999Micros", h.getValueAtPercentile(99.9) / 1e3);
+    result.put(LATENCY_HISTOGRAM, encode(h));
     Map<String, Long> counted = new TreeMap<>();
     outcomes.forEach((k, v) -> counted.put(k, v.sum()));
     result.put("outcomes", counted);
