@@ -18,15 +18,14 @@ import java.util.concurrent.Semaphore;
  */
 final class AbsentSaleAnswers {
 
-  /** Store reads in flight when none is configured. */
-  static final int DEFAULT_MAX_LOOKUPS = 256;
+  /** Store reads in flight at most, across all shards. */
+  static final int MAX_LOOKUPS = 256;
 
   private final OrderJournal journal;
-  private final Semaphore lookups;
+  private final Semaphore lookups = new Semaphore(MAX_LOOKUPS);
 
-  AbsentSaleAnswers(OrderJournal journal, int maxLookups) {
+  AbsentSaleAnswers(OrderJournal journal) {
     this.journal = journal;
-    this.lookups = new Semaphore(maxLookups);
   }
 
   void answer(ReserveCommand command, CompletableFuture<ReserveAnswer> answer) {

@@ -72,7 +72,7 @@ public final class InventoryEngine implements AutoCloseable {
       throw new IllegalArgumentException("maxRememberedRefusals must be >= 0, got " + maxRememberedRefusals);
     }
     WriteBudget budget = new WriteBudget(maxPendingWrites);
-    AbsentSaleAnswers absentSales = new AbsentSaleAnswers(journal, AbsentSaleAnswers.DEFAULT_MAX_LOOKUPS);
+    AbsentSaleAnswers absentSales = new AbsentSaleAnswers(journal);
     shards = new SaleShard[shardCount];
     for (int i = 0; i < shardCount; i++) {
       shards[i] = new SaleShard(i, clock, journal, tickerIntervalMillis, budget, absentSales,

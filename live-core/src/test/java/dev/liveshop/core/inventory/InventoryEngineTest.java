@@ -192,7 +192,7 @@ class InventoryEngineTest {
   void reserve_saleNotInMemory_lookupsPastTheBoundAreBusy_andAnUnreadableStoreIsUnavailable() {
     journal.lookupGate = new CompletableFuture<>();
     List<CompletableFuture<ReserveAnswer>> waiting = new ArrayList<>();
-    for (int i = 0; i < AbsentSaleAnswers.DEFAULT_MAX_LOOKUPS; i++) {
+    for (int i = 0; i < AbsentSaleAnswers.MAX_LOOKUPS; i++) {
       waiting.add(engine.reserve(new ReserveCommand("gone", "viewer-" + i, 1, "c1")));
     }
     assertThat(engine.reserve(new ReserveCommand("gone", "late", 1, "c1")).join().result())

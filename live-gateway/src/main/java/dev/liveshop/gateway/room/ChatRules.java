@@ -16,6 +16,7 @@ import java.util.Set;
 final class ChatRules {
 
   static final int MAX_SLOW_MODE_SECONDS = 3600;
+  private static final int MIN_PRUNE_SIZE = 1024;
 
   private boolean enabled = true;
   private int slowModeSeconds;
@@ -27,7 +28,6 @@ final class ChatRules {
    */
   private final Map<String, Long> lastSentMs = new HashMap<>();
   private int pruneAtSize = MIN_PRUNE_SIZE;
-  private static final int MIN_PRUNE_SIZE = 1024;
 
   /**
    * Null if {@code viewerId} may send a message at {@code nowMs} (and records it), else the
