@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.liveshop.core.config.CoreConfig;
+import dev.liveshop.core.grpc.StreamRecorder;
 import dev.liveshop.proto.v1.AddProductRequest;
 import dev.liveshop.proto.v1.CancelOrderRequest;
 import dev.liveshop.proto.v1.FulfillOrderRequest;
@@ -53,9 +54,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -281,13 +279,13 @@ class CoreServerIT {
   @Test
   void reserveStream_answersEveryRequestThenCloses() throws Exception {
     FlashSale sale = launchSale("stream", 30, 1);
-    Recorder<ReserveResponse> answers = new Recorder<>();
+    StreamRecorder<ReserveResponse> answers = new StreamRecorder<>();
     var requests = InventoryServiceGrpc.newStub(channel).reserveStream(answers);
     for (int i = 0; i < 40; i++) {
       requests.onNext(reserve(sale, "streamer-" + i, 1, "s-" + i));
     }
     requests.onCompleted();
-    assertThat(answers.awaitEnd()).isTrue();
+    assertThat(answers.awaitEnd(20)).isTrue();
     assertThat(answers.values).hasSize(40);
     assertThat(answers.values.stream().filter(a -> a.getResult() == ReserveResult.RESERVE_RESULT_RESERVED)).hasSize(30);
     assertThat(answers.values.stream().filter(a -> a.getResult() == ReserveResult.RESERVE_RESULT_SOLD_OUT)).hasSize(10);
@@ -296,7 +294,7 @@ class CoreServerIT {
   @Test
   void reserveBatches_answersEachBatchInRequestOrder_andRefusesOversizedOnes() throws Exception {
     FlashSale sale = launchSale("batches", 25, 1);
-    Recorder<ReserveBatchResult> results = new Recorder<>();
+    StreamRecorder<ReserveBatchResult> results = new StreamRecorder<>();
     var batches = InventoryServiceGrpc.newStub(channel).reserveBatches(results);
     for (int b = 0; b < 3; b++) {
       ReserveBatch.Builder batch = ReserveBatch.newBuilder().setBatchId(b);
@@ -306,7 +304,7 @@ class CoreServerIT {
       batches.onNext(batch.build());
     }
     batches.onCompleted();
-    assertThat(results.awaitEnd()).isTrue();
+    assertThat(results.awaitEnd(20)).isTrue();
 
     // A batch is answered whole, or in parts whose positions cover each request exactly once.
     Map<Long, ReserveResponse[]> byBatch = new HashMap<>();
@@ -337,24 +335,11 @@ class CoreServerIT {
     for (int i = 0; i < 1001; i++) {
       oversized.addRequests(reserve(sale, "big-" + i, 1, "tap"));
     }
-    var refused = new CompletableFuture<Throwable>();
-    var call = InventoryServiceGrpc.newStub(channel).reserveBatches(new io.grpc.stub.StreamObserver<>() {
-      @Override
-      public void onNext(ReserveBatchResult r) {
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        refused.complete(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        refused.complete(null);
-      }
-    });
+    StreamRecorder<ReserveBatchResult> refused = new StreamRecorder<>();
+    var call = InventoryServiceGrpc.newStub(channel).reserveBatches(refused);
     call.onNext(oversized.build());
-    assertThat(refused.get(20, TimeUnit.SECONDS))
+    assertThat(refused.awaitEnd(20)).isTrue();
+    assertThat(refused.error())
         .isInstanceOf(io.grpc.StatusRuntimeException.class)
         .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("at most 1000");
     call.onCompleted();
@@ -570,30 +555,5 @@ class CoreServerIT {
   private static ReserveRequest reserve(FlashSale sale, String viewer, int quantity, String clientOrderId) {
     return ReserveRequest.newBuilder().setSaleId(sale.getSaleId()).setViewerId(viewer).setQuantity(quantity)
         .setClientOrderId(clientOrderId).build();
-  }
-
-  /** Records what a response stream sends until it ends. */
-  private static final class Recorder<T> implements io.grpc.stub.StreamObserver<T> {
-    final List<T> values = new CopyOnWriteArrayList<>();
-    private final CountDownLatch ended = new CountDownLatch(1);
-
-    @Override
-    public void onNext(T value) {
-      values.add(value);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      ended.countDown();
-    }
-
-    @Override
-    public void onCompleted() {
-      ended.countDown();
-    }
-
-    boolean awaitEnd() throws InterruptedException {
-      return ended.await(20, TimeUnit.SECONDS);
-    }
   }
 }

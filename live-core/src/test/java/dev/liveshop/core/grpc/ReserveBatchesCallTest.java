@@ -11,15 +11,12 @@ import dev.liveshop.proto.v1.ReserveBatch;
 import dev.liveshop.proto.v1.ReserveBatchResult;
 import dev.liveshop.proto.v1.ReserveRequest;
 import dev.liveshop.proto.v1.ReserveResult;
-import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -46,24 +43,9 @@ class ReserveBatchesCallTest {
       return CompletableFuture.completedFuture(Optional.empty());
     }
   }, 100);
-  private final List<ReserveBatchResult> parts = new CopyOnWriteArrayList<>();
-  private final CountDownLatch closed = new CountDownLatch(1);
-  private final ReserveBatchesCall call = new ReserveBatchesCall(engine, new StreamObserver<>() {
-    @Override
-    public void onNext(ReserveBatchResult part) {
-      parts.add(part);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      closed.countDown();
-    }
-
-    @Override
-    public void onCompleted() {
-      closed.countDown();
-    }
-  });
+  private final StreamRecorder<ReserveBatchResult> recorder = new StreamRecorder<>();
+  private final List<ReserveBatchResult> parts = recorder.values;
+  private final ReserveBatchesCall call = new ReserveBatchesCall(engine, recorder);
 
   @BeforeEach
   void openSale() {
@@ -88,7 +70,7 @@ class ReserveBatchesCallTest {
 
     store.complete(null);
     call.onCompleted();
-    assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(recorder.awaitEnd(5)).isTrue();
     ReserveBatchResult last = parts.get(parts.size() - 1);
     assertThat(last.getDecided()).isFalse();
     assertThat(last.getPositionsList()).containsExactly(0);
@@ -101,7 +83,7 @@ class ReserveBatchesCallTest {
     waitFor(() -> !parts.isEmpty());
     store.complete(null);
     call.onCompleted();
-    assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(recorder.awaitEnd(5)).isTrue();
     assertThat(parts).noneMatch(ReserveBatchResult::getDecided).allMatch(p -> p.getResponsesCount() > 0);
     assertThat(parts).flatExtracting(ReserveBatchResult::getPositionsList).containsExactlyInAnyOrder(0, 1);
   }
@@ -118,7 +100,7 @@ class ReserveBatchesCallTest {
     }
     call.onNext(rush.build());
     call.onCompleted();
-    assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(recorder.awaitEnd(5)).isTrue();
 
     assertThat(parts).hasSize(2);
     ReserveBatchResult answer = parts.get(1);
