@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.QueryConsistencyException;
+import com.datastax.oss.driver.api.core.servererrors.ServerError;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,20 +78,25 @@ final class SchemaMigrator {
   }
 
   /**
-   * Runs a statement, again while the node coordinating it does not know a table created
-   * a moment ago (on a cluster, "agreement" is reported before every node has applied the
-   * change: seen with three nodes on one machine), or while a quorum does not answer (a
-   * replica that just died is not yet known dead).
+   * Runs a statement, again while the node coordinating it, or a replica it asks, does not
+   * know a table created a moment ago (on a cluster, "agreement" is reported before every
+   * node has applied the change: seen with three nodes on one machine), or while a quorum
+   * does not answer (a replica that just died is not yet known dead).
    */
   private static ResultSet whileSchemaSpreads(Supplier<ResultSet> statement) {
     return StoreRetry.retry("schema statement", AGREEMENT_TIMEOUT, PAUSE, e -> unknownTable(e)
         || e instanceof QueryConsistencyException || e instanceof UnavailableException, statement);
   }
 
-  private static boolean unknownTable(RuntimeException e) {
+  /**
+   * The coordinator does not know the table yet ("does not exist", "unconfigured table"),
+   * or it does and a replica it asked does not ("Unknown CF &lt;table id&gt;", a server error).
+   */
+  static boolean unknownTable(RuntimeException e) {
     String message = String.valueOf(e.getMessage());
-    return e instanceof InvalidQueryException
-        && (message.contains("does not exist") || message.contains("unconfigured table"));
+    return (e instanceof InvalidQueryException
+        && (message.contains("does not exist") || message.contains("unconfigured table")))
+        || (e instanceof ServerError && message.contains("Unknown CF"));
   }
 
   /** Polls until the nodes agree on the schema (the driver's own wait may have timed out). */
