@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the viewers connected to this gateway.
  *
  * <p>Threading: called from event loops (join, leave, chat), gRPC threads (stock), HTTP
- * handlers (host actions) and the tickers. State is guarded by the room's monitor; broadcasts happen under it too, so
+ * handlers (host actions) and the ticker. State is guarded by the room's monitor; broadcasts happen under it too, so
  * a joining viewer sees its welcome before any later update. Writes never block.
  */
 public final class Room {
@@ -52,10 +52,14 @@ public final class Room {
   private final Map<String, SaleStatus> sales = new LinkedHashMap<>();
   private final ArrayDeque<ChatMessage> recentChat = new ArrayDeque<>();
   private List<ChatMessage> pendingChat = new ArrayList<>();
+  /** The latest stock of each sale whose count moved since the last tick (latest wins). */
+  private final Map<String, StockUpdate> pendingStock = new LinkedHashMap<>();
   private final ChatRules rules = new ChatRules();
   private final AtomicLong likes = new AtomicLong();
   private long chatMessages;
   private RoomCounters lastCounters = RoomCounters.getDefaultInstance();
+  /** A tick with counters was asked for and has not sent yet (it waits while a broadcast is written). */
+  private boolean countersDue;
   /** This room's instance: sequence numbers count from 1 in it, so a resume names it. */
   private final String epoch = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
   private long seq;
@@ -205,41 +209,58 @@ public final class Room {
     return rules.settings();
   }
 
-  /** Sends the room's counters if one changed since the last time (the ticker calls it). */
-  public synchronized void publishCounters() {
-    if (viewers.size() == 0) {
-      return;
-    }
-    RoomCounters now = counters();
-    if (!now.equals(lastCounters)) {
-      lastCounters = now;
-      // Counters are state, not events: not numbered, not replayed (the next ones follow).
-      viewers.broadcast(ServerFrame.newBuilder().setCounters(now).build(), true);
-    }
-  }
-
   private RoomCounters counters() {
     return RoomCounters.newBuilder().setViewers(viewers.size()).setLikes(likes.get()).setChatMessages(chatMessages)
         .build();
   }
 
   /**
-   * Sends the chat queued since the last tick as one batch, to writable channels only: a
-   * viewer whose socket is backed up skips chat (it is not worth a backlog), never stock.
+   * The room's tick: sends what accumulated since the last one as one write per viewer: the
+   * latest stock of each sale whose count moved, the chat as one batch, and, when {@code
+   * withCounters} (the ticker asks once a second) or an earlier such tick had to wait, the
+   * counters if one changed. Chat and counters go to writable channels only (a viewer
+   * whose socket is backed up skips them; they are not worth a backlog), stock to all.
+   * Frames to many viewers cost a write syscall each, so a tick sends one where sending each
+   * kind on its own would send three.
    */
-  public synchronized void flushChat() {
-    // While the last broadcast is still being written, chat waits for the next tick: under
-    // load batches grow instead of queueing up behind each other (the tick adapts).
-    if (pendingChat.isEmpty() || viewers.writing()) {
+  public synchronized void tick(boolean withCounters) {
+    countersDue |= withCounters;
+    // While the last broadcast is still being written, everything waits for the next tick:
+    // under load batches grow instead of queueing up behind each other (the tick adapts).
+    if (viewers.writing()) {
       return;
     }
-    List<ChatMessage> batch = pendingChat;
-    pendingChat = new ArrayList<>();
-    batch.forEach(this::remember);
-    broadcast(ServerFrame.newBuilder().setChat(ChatBatch.newBuilder().addAllMessages(batch)).build(), true);
+    List<RoomChannels.Outgoing> frames = new ArrayList<>(3);
+    for (StockUpdate stock : pendingStock.values()) {
+      frames.add(new RoomChannels.Outgoing(number(ServerFrame.newBuilder().setStock(stock).build()), false));
+    }
+    pendingStock.clear();
+    if (!pendingChat.isEmpty()) {
+      List<ChatMessage> batch = pendingChat;
+      pendingChat = new ArrayList<>();
+      batch.forEach(this::remember);
+      ServerFrame chat = ServerFrame.newBuilder().setChat(ChatBatch.newBuilder().addAllMessages(batch)).build();
+      frames.add(new RoomChannels.Outgoing(number(chat), true));
+    }
+    if (countersDue && viewers.size() > 0) {
+      countersDue = false;
+      RoomCounters now = counters();
+      if (!now.equals(lastCounters)) {
+        lastCounters = now;
+        // Counters are state, not events: not numbered, not replayed (the next ones follow).
+        frames.add(new RoomChannels.Outgoing(ServerFrame.newBuilder().setCounters(now).build(), true));
+      }
+    }
+    if (!frames.isEmpty() && viewers.size() > 0) {
+      viewers.broadcast(frames);
+    }
   }
 
-  /** A newer stock value of a sale; older or repeated sequences are dropped. */
+  /**
+   * A newer stock value of a sale; older or repeated sequences are dropped. A change of
+   * state, selling out and coming back go out at once; a count that moved waits for the
+   * next tick, where only the sale's latest value is sent.
+   */
   public synchronized void onStock(StockUpdate update) {
     SaleStatus known = sales.get(update.getSaleId());
     if (known == null || update.getSequence() <= known.getStock().getSequence()) {
@@ -250,7 +271,13 @@ public final class Room {
     } else {
       sales.put(update.getSaleId(), known.toBuilder().setStock(update).build());
     }
-    broadcast(ServerFrame.newBuilder().setStock(update).build(), false);
+    StockUpdate before = known.getStock();
+    if (update.getState() != before.getState() || (update.getAvailable() == 0) != (before.getAvailable() == 0)) {
+      pendingStock.remove(update.getSaleId());
+      broadcast(ServerFrame.newBuilder().setStock(update).build(), false);
+    } else {
+      pendingStock.put(update.getSaleId(), update);
+    }
   }
 
   /**
@@ -350,13 +377,19 @@ public final class Room {
   }
 
   private void broadcast(ServerFrame frame, boolean writableOnly) {
+    ServerFrame numbered = number(frame);
+    if (viewers.size() > 0) {
+      viewers.broadcast(List.of(new RoomChannels.Outgoing(numbered, writableOnly)));
+    }
+  }
+
+  /** The frame with the room's next sequence number, kept for viewers that reconnect. */
+  private ServerFrame number(ServerFrame frame) {
     ServerFrame numbered = frame.toBuilder().setRoomSeq(++seq).build();
     replay.addLast(numbered);
     if (replay.size() > resumeFrames) {
       replay.removeFirst();
     }
-    if (viewers.size() > 0) {
-      viewers.broadcast(numbered, writableOnly);
-    }
+    return numbered;
   }
 }

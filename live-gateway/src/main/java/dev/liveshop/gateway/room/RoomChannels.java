@@ -13,6 +13,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -84,69 +85,113 @@ final class RoomChannels {
   }
 
   /**
-   * Writes {@code message} to every channel (to writable ones only when {@code
-   * writableOnly}), encoded once per subprotocol in use as whole WebSocket frames
-   * ({@code FrameCodec.encodeWire}), released once all loops are done with them.
+   * Writes {@code frames} to every channel, in order, as one flush per channel (one write
+   * syscall, where the kernel takes it); a frame marked {@code writableOnly} only to channels
+   * that are writable when the loop reaches them. Each frame is encoded once per subprotocol
+   * in use as a whole WebSocket frame ({@code FrameCodec.encodeWire}), released once all
+   * loops are done with it.
    */
-  void broadcast(ServerFrame message, boolean writableOnly) {
+  void broadcast(List<Outgoing> frames) {
     if (perViewer) {
       for (Map<Channel, Member> members : byLoop.values()) {
         for (Channel channel : members.keySet()) {
-          if (channel.isActive() && (!writableOnly || channel.isWritable())) {
-            channel.writeAndFlush(FrameCodec.encode(message, channel), channel.voidPromise());
+          for (Outgoing frame : frames) {
+            if (channel.isActive() && (!frame.writableOnly() || channel.isWritable())) {
+              channel.writeAndFlush(FrameCodec.encode(frame.message(), channel), channel.voidPromise());
+            }
           }
         }
       }
       return;
     }
     // Each encoding only when some viewer speaks it: a room of apps on liveshop.v1.proto pays no JSON.
-    ByteBuf json = size > binary ? FrameCodec.encodeWire(message, Wire.JSON, ByteBufAllocator.DEFAULT) : null;
-    ByteBuf proto = binary > 0 ? FrameCodec.encodeWire(message, Wire.PROTO, ByteBufAllocator.DEFAULT) : null;
+    ByteBuf[] json = size > binary ? encodeAll(frames, Wire.JSON) : null;
+    ByteBuf[] proto = binary > 0 ? encodeAll(frames, Wire.PROTO) : null;
+    boolean[] writableOnly = new boolean[frames.size()];
+    for (int i = 0; i < writableOnly.length; i++) {
+      writableOnly[i] = frames.get(i).writableOnly();
+    }
     try {
       for (Map.Entry<EventLoop, Map<Channel, Member>> entry : byLoop.entrySet()) {
         Member[] members = entry.getValue().values().toArray(new Member[0]);
-        ByteBuf sharedJson = json == null ? null : json.retain();
-        ByteBuf sharedProto = proto == null ? null : proto.retain();
+        ByteBuf[] sharedJson = retainAll(json);
+        ByteBuf[] sharedProto = retainAll(proto);
         writing.incrementAndGet();
         entry.getKey().execute(() -> {
           try {
-            int written = 0;
-            for (Member member : members) {
-              Channel channel = member.channel();
-              if (!channel.isActive()) {
-                continue;
-              }
-              if (!channel.isWritable() && backlog(channel) > maxBacklogBytes) {
-                // A viewer that stopped reading: its queue would only grow. It reconnects
-                // and gets a fresh welcome.
-                metrics.closed("slow-viewer");
-                channel.close();
-                continue;
-              }
-              if (!writableOnly || channel.isWritable()) {
-                ByteBuf wire = member.wire() == Wire.PROTO ? sharedProto : sharedJson;
-                member.out().writes().write(wire.retainedDuplicate(), channel.voidPromise());
-                written++;
-              } else {
-                metrics.chatSkipped();
-              }
-            }
-            for (Member member : members) {
-              member.out().flushes().flush();
-            }
-            metrics.framesOut(written);
+            writeAll(members, sharedJson, sharedProto, writableOnly);
           } finally {
-            ReferenceCountUtil.release(sharedJson);
-            ReferenceCountUtil.release(sharedProto);
+            releaseAll(sharedJson);
+            releaseAll(sharedProto);
             writing.decrementAndGet();
           }
         });
       }
     } finally {
-      ReferenceCountUtil.release(json);
-      ReferenceCountUtil.release(proto);
+      releaseAll(json);
+      releaseAll(proto);
     }
   }
+
+  /** On the members' event loop: every frame to every member that takes it, then one flush each. */
+  private void writeAll(Member[] members, ByteBuf[] json, ByteBuf[] proto, boolean[] writableOnly) {
+    int written = 0;
+    for (Member member : members) {
+      Channel channel = member.channel();
+      if (!channel.isActive()) {
+        continue;
+      }
+      boolean writable = channel.isWritable();
+      if (!writable && backlog(channel) > maxBacklogBytes) {
+        // A viewer that stopped reading: its queue would only grow. It reconnects and gets a
+        // fresh welcome.
+        metrics.closed("slow-viewer");
+        channel.close();
+        continue;
+      }
+      ByteBuf[] wires = member.wire() == Wire.PROTO ? proto : json;
+      for (int i = 0; i < wires.length; i++) {
+        if (writable || !writableOnly[i]) {
+          member.out().writes().write(wires[i].retainedDuplicate(), channel.voidPromise());
+          written++;
+        } else {
+          metrics.chatSkipped();
+        }
+      }
+    }
+    for (Member member : members) {
+      member.out().flushes().flush();
+    }
+    metrics.framesOut(written);
+  }
+
+  private static ByteBuf[] encodeAll(List<Outgoing> frames, Wire wire) {
+    ByteBuf[] encoded = new ByteBuf[frames.size()];
+    for (int i = 0; i < encoded.length; i++) {
+      encoded[i] = FrameCodec.encodeWire(frames.get(i).message(), wire, ByteBufAllocator.DEFAULT);
+    }
+    return encoded;
+  }
+
+  private static ByteBuf[] retainAll(ByteBuf[] buffers) {
+    if (buffers != null) {
+      for (ByteBuf buffer : buffers) {
+        buffer.retain();
+      }
+    }
+    return buffers;
+  }
+
+  private static void releaseAll(ByteBuf[] buffers) {
+    if (buffers != null) {
+      for (ByteBuf buffer : buffers) {
+        ReferenceCountUtil.release(buffer);
+      }
+    }
+  }
+
+  /** A frame for the whole room, and whether a viewer whose socket is backed up skips it. */
+  record Outgoing(ServerFrame message, boolean writableOnly) {}
 
   /** A viewer as a broadcast needs it, looked up once at join rather than per frame. */
   private record Member(Channel channel, Wire wire, WireOut out) {

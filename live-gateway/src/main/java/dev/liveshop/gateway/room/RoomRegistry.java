@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,16 +32,18 @@ import org.slf4j.LoggerFactory;
  * subscription per open sale (both renewed after a failure). Everything that changes a
  * room for every viewer (chat, moderation, pins, lineup, sales) is published on the bus
  * and applied when the bus delivers it, so viewers on every gateway see the same room.
- * One ticker flushes every room's chat, another publishes every room's counters once a second.
+ * One ticker sends what accumulated in every room (chat, stock counts, counters) each tick.
  *
  * <p>Threading: the maps are concurrent; room creation completes on a gRPC thread; bus
- * events and stock arrive on gRPC threads; the chat ticker runs on one event loop.
+ * events and stock arrive on gRPC threads; the ticker runs on one event loop.
  */
 public final class RoomRegistry implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RoomRegistry.class);
   private static final long RESUBSCRIBE_MILLIS = 1000;
   private static final long APPLY_WAIT_MILLIS = 2000;
+  /** Counters go out with a tick at most this often (when one changed). */
+  private static final long COUNTERS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final CoreShards shards;
   /** The stock subscription of each followed sale (one per sale: a newer one replaces it). */
@@ -54,8 +55,9 @@ public final class RoomRegistry implements AutoCloseable {
   private final EventExecutor scheduler;
   private final ConcurrentHashMap<String, CompletableFuture<Room>> rooms = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RoomFeed> feeds = new ConcurrentHashMap<>();
-  private final ScheduledFuture<?> chatTicker;
-  private final ScheduledFuture<?> countersTicker;
+  private final ScheduledFuture<?> ticker;
+  /** When the ticker next asks the rooms for their counters (on the ticker's thread only). */
+  private long countersDueNanos = System.nanoTime() + COUNTERS_INTERVAL_NANOS;
   private final ScheduledFuture<?> idleSweeper;
   private final long idleCloseNanos;
   private volatile boolean closed;
@@ -75,10 +77,7 @@ public final class RoomRegistry implements AutoCloseable {
     this.shards = shards;
     this.recentChat = recentChat;
     this.scheduler = scheduler;
-    this.chatTicker = scheduler.scheduleAtFixedRate(() -> eachRoom(Room::flushChat), tick.toMillis(), tick.toMillis(),
-        TimeUnit.MILLISECONDS);
-    this.countersTicker = scheduler.scheduleAtFixedRate(() -> eachRoom(Room::publishCounters), 1, 1,
-        TimeUnit.SECONDS);
+    this.ticker = scheduler.scheduleAtFixedRate(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
     long sweepMillis = Math.max(1000, idleClose.toMillis() / 4);
     this.idleSweeper = scheduler.scheduleAtFixedRate(this::closeIdleRooms, sweepMillis, sweepMillis,
         TimeUnit.MILLISECONDS);
@@ -339,12 +338,17 @@ public final class RoomRegistry implements AutoCloseable {
     }
   }
 
-  private void eachRoom(Consumer<Room> action) {
+  private void tick() {
+    long now = System.nanoTime();
+    boolean withCounters = now - countersDueNanos >= 0;
+    if (withCounters) {
+      countersDueNanos = now + COUNTERS_INTERVAL_NANOS;
+    }
     for (CompletableFuture<Room> future : rooms.values()) {
       Room room = opened(future);
       if (room != null) {
         try {
-          action.accept(room);
+          room.tick(withCounters);
         } catch (RuntimeException e) {
           // One room's failure must not stop the ticker for all rooms.
           log.error("ticker failed in room {}", room.streamId(), e);
@@ -356,8 +360,7 @@ public final class RoomRegistry implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    chatTicker.cancel(false);
-    countersTicker.cancel(false);
+    ticker.cancel(false);
     idleSweeper.cancel(false);
     feeds.values().forEach(RoomFeed::close);
   }

@@ -181,7 +181,7 @@ class ViewerFrameHandlerTest {
     assertThat(nextBinary().getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_MALFORMED_FRAME);
     channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(ClientFrame.newBuilder()
         .setChat(Chat.newBuilder().setText("binary hello")).build().toByteArray())));
-    handler.room().flushChat();
+    handler.room().tick(false);
     assertThat(nextBinary().getChat().getMessages(0).getText()).isEqualTo("binary hello");
 
     channel.writeInbound(text("{\"ping\":{}}"));
@@ -223,7 +223,7 @@ class ViewerFrameHandlerTest {
     long seen = welcome.getWelcome().getRoomSeq();
     for (int i = 1; i <= 2; i++) {
       channel.writeInbound(text("{\"chat\":{\"text\":\"missed " + i + "\"}}"));
-      handler.room().flushChat();
+      handler.room().tick(false);
       assertThat(next().getRoomSeq()).isEqualTo(seen + i);
     }
 
@@ -238,7 +238,7 @@ class ViewerFrameHandlerTest {
 
     for (int i = 3; i <= 6; i++) {
       channel.writeInbound(text("{\"chat\":{\"text\":\"missed " + i + "\"}}"));
-      handler.room().flushChat();
+      handler.room().tick(false);
       // Each broadcast finishes before the next tick (else the tick waits and batches grow).
       channel.runPendingTasks();
       back.runPendingTasks();
@@ -370,7 +370,7 @@ class ViewerFrameHandlerTest {
     join();
     channel.writeInbound(text("{\"like\":{}}"));
     channel.writeInbound(text("{\"like\":{}}"));
-    handler.room().publishCounters();
+    handler.room().tick(true);
     assertThat(next().getCounters().getLikes()).isEqualTo(2);
     channel.writeInbound(text("{\"requestId\":\"p0\",\"pay\":{}}"));
     assertThat(next().getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_INVALID_FIELD);
@@ -406,7 +406,7 @@ class ViewerFrameHandlerTest {
     startOver(true, Duration.ofMinutes(5));
     join();
     channel.writeInbound(text("{\"chat\":{\"text\":\"naive\"}}"));
-    handler.room().flushChat();
+    handler.room().tick(false);
     ServerFrame batch = next();
     assertThat(batch.getChat().getMessages(0).getText()).isEqualTo("naive");
     assertThat(batch.getRoomSeq()).isPositive();
@@ -424,7 +424,7 @@ class ViewerFrameHandlerTest {
     assertThat(join().getWelcome().getStream().getTitle()).isEqualTo("Demo");
     channel.writeInbound(text("{\"chat\":{\"text\":\"<i>one</i>\"}}"));
     channel.writeInbound(text("{\"chat\":{\"text\":\"two\"}}"));
-    handler.room().flushChat();
+    handler.room().tick(false);
     ServerFrame batch = next();
     assertThat(batch.getChat().getMessagesList()).extracting(m -> m.getText()).containsExactly("<i>one</i>", "two");
     assertThat(batch.getChat().getMessages(0).getViewerId()).isEqualTo("alice");
