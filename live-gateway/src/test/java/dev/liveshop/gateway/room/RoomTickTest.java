@@ -47,8 +47,9 @@ class RoomTickTest {
 
   /**
    * Under load batches grow instead of queueing behind each other. (Sending the held batch
-   * as soon as the write ends, when a tick has passed, was measured and made the 10,000-viewer
-   * chat storm slower: bench/RESULTS.md.)
+   * as soon as the write ends, when a tick has passed, and letting each loop write every
+   * tick's batch as soon as it is free were both measured and made the chat storms slower:
+   * bench/RESULTS.md.)
    */
   @Test
   void chatHeldBehindAWrite_leavesWithTheNextTick_inOneBatch() throws Exception {
