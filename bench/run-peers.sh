@@ -3,10 +3,14 @@
 #   inventory  LiveShop's gRPC Reserve      vs  Redis (Debian's redis-server) + an atomic Lua script
 #   fan-out    LiveShop's gateway           vs  a broadcast server on Node's ws package
 #   storage    group commit                 vs  one write per order (same Cassandra node)
-# Installs what it needs (redis-server with apt, ws with npm), starts LiveShop with ./run.sh
-# unless one answers on :8080, and stops everything it started. Settings (defaults):
-#   VIEWERS=2000 CHAT_RATE=100 SECONDS_EACH=15 THREADS=32 ATTEMPTS=200000 WARMUP_ATTEMPTS=100000 ROUNDS=1
-#   (reserve peers warm up with WARMUP_ATTEMPTS first: a fresh live-core's JIT is busy for ~50,000)
+# Installs what it needs (redis-server with apt, ws with npm), starts LiveShop as it is deployed
+# (docker/loopback.sh: a Cassandra node, one live-core and one gateway, each a process of its own,
+# on the ports of ./run.sh) unless one answers on :8080, and stops everything it started.
+# Settings (defaults):
+#   VIEWERS=2000 CHAT_RATE=100 SECONDS_EACH=15 WARMUP_SECONDS=15 THREADS=32 ATTEMPTS=200000
+#   WARMUP_ATTEMPTS=100000 ROUNDS=1
+#   (reserve peers warm up with WARMUP_ATTEMPTS first: a fresh live-core's JIT is busy for ~50,000;
+#   fan-out peers get WARMUP_SECONDS of unmeasured chat: a fresh gateway compiles for ~10 s)
 # Results: OUT=bench/results/peers/<date>/: table.md; reserve.html (the table, reserve latency by
 # percentile per target), storage.html, fanout-*/report.html; the JSON behind them.
 set -euo pipefail
@@ -14,6 +18,7 @@ cd "$(dirname "$0")/.."
 VIEWERS=${VIEWERS:-2000}
 CHAT_RATE=${CHAT_RATE:-100}
 SECONDS_EACH=${SECONDS_EACH:-15}
+WARMUP_SECONDS=${WARMUP_SECONDS:-15}
 THREADS=${THREADS:-32}
 ATTEMPTS=${ATTEMPTS:-200000}
 WARMUP_ATTEMPTS=${WARMUP_ATTEMPTS:-100000}
@@ -32,16 +37,19 @@ echo "== building"
 ./mvnw -q -B install -DskipTests -DskipITs
 
 started=()
-cleanup() { for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+loopback=false
+cleanup() {
+  for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if $loopback; then docker/loopback.sh down >/dev/null || true; fi
+}
 trap cleanup EXIT
 healthy() { curl -sf "http://127.0.0.1:$1/healthz" >/dev/null 2>&1; }
 if ! healthy 8080; then
-  echo "== starting LiveShop (./run.sh, log in $OUT/liveshop.log)"
+  export CORES=1 GATEWAYS=1 LOOPBACK_DIR=data/loopback-peers
+  echo "== starting LiveShop (docker/loopback.sh, logs in $LOOPBACK_DIR)"
   # Every simulated viewer comes from 127.0.0.1: the per-address connection limit is off.
-  LIVESHOP_GATEWAY_CONNECTIONS_PER_IP=0 ./run.sh >"$OUT/liveshop.log" 2>&1 &
-  started+=($!)
-  for _ in $(seq 300); do healthy 8080 && break; sleep 1; done
-  healthy 8080 || { echo "LiveShop did not start: see $OUT/liveshop.log"; exit 1; }
+  loopback=true
+  LIVESHOP_GATEWAY_CONNECTIONS_PER_IP=0 docker/loopback.sh up
 fi
 redis-server --port 6390 --bind 127.0.0.1 --save '' --appendonly no >"$OUT/redis.log" 2>&1 &
 started+=($!)
@@ -59,9 +67,11 @@ run dev.liveshop.bench.inventory.ReservePeerBench --target liveshop-batched --th
   --attempts "$ATTEMPTS" --warmup-attempts "$WARMUP_ATTEMPTS" --out "$OUT/reserve-liveshop-batched.json" >/dev/null
 echo "== fan-out: $VIEWERS viewers in one room, $CHAT_RATE chat messages/s, $SECONDS_EACH s"
 run dev.liveshop.bench.load.LoadGenerator --target ws-peer --gateway http://127.0.0.1:8090 --scenario chat-storm \
-  --viewers "$VIEWERS" --chat-rate "$CHAT_RATE" --seconds "$SECONDS_EACH" --out "$OUT/fanout-ws-peer" >/dev/null
+  --viewers "$VIEWERS" --chat-rate "$CHAT_RATE" --seconds "$SECONDS_EACH" --warmup-seconds "$WARMUP_SECONDS" \
+  --out "$OUT/fanout-ws-peer" >/dev/null
 run dev.liveshop.bench.load.LoadGenerator --target liveshop --scenario chat-storm \
-  --viewers "$VIEWERS" --chat-rate "$CHAT_RATE" --seconds "$SECONDS_EACH" --out "$OUT/fanout-liveshop" >/dev/null
+  --viewers "$VIEWERS" --chat-rate "$CHAT_RATE" --seconds "$SECONDS_EACH" --warmup-seconds "$WARMUP_SECONDS" \
+  --out "$OUT/fanout-liveshop" >/dev/null
 echo "== storage: group commit vs one write per order, $ROUNDS round(s)"
 run dev.liveshop.bench.storage.OrderPipelineBench --contact-point 127.0.0.1:9042 --rounds "$ROUNDS" \
   --seconds 8 --warmup-seconds 3 --out "$OUT/storage.json" >/dev/null
