@@ -1,6 +1,7 @@
 package dev.liveshop.core;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import dev.liveshop.core.bus.RoomBus;
 import dev.liveshop.core.catalog.Catalog;
 import dev.liveshop.core.config.CoreConfig;
 import dev.liveshop.core.demo.DemoData;
@@ -9,10 +10,9 @@ import dev.liveshop.core.grpc.CatalogGrpcService;
 import dev.liveshop.core.grpc.InventoryGrpcService;
 import dev.liveshop.core.grpc.OrderGrpcService;
 import dev.liveshop.core.grpc.RoomBusGrpcService;
-import dev.liveshop.core.bus.RoomBus;
+import dev.liveshop.core.inventory.InventoryEngine;
 import dev.liveshop.core.shard.SaleOwnership;
 import dev.liveshop.core.shard.ShardPeers;
-import dev.liveshop.core.inventory.InventoryEngine;
 import dev.liveshop.core.store.CassandraRoomRules;
 import dev.liveshop.core.store.CassandraStore;
 import dev.liveshop.core.store.CatalogStore;

@@ -3,10 +3,10 @@ package dev.liveshop.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.liveshop.gateway.config.GatewayConfig;
+import java.net.ServerSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import java.net.ServerSocket;
 
 /**
  * The host console and the viewer page in real headless Chromium, against the whole system

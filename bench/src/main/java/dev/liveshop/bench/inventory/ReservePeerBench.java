@@ -29,10 +29,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import picocli.CommandLine;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import picocli.CommandLine;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 

@@ -1,27 +1,17 @@
 package dev.liveshop.core.grpc;
 
 import dev.liveshop.core.catalog.Catalog;
-import dev.liveshop.core.catalog.OwnedSale;
-import dev.liveshop.core.shard.ShardPeers;
-import dev.liveshop.proto.v1.InventoryServiceGrpc;
-import dev.liveshop.proto.v1.WatchStockRequest;
-import io.grpc.ConnectivityState;
-import io.grpc.Context;
-import java.time.Clock;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import dev.liveshop.core.catalog.LineupProduct;
+import dev.liveshop.core.catalog.OwnedSale;
 import dev.liveshop.core.catalog.StreamView;
 import dev.liveshop.core.inventory.FlashSale;
 import dev.liveshop.core.inventory.InventoryEngine;
+import dev.liveshop.core.shard.ShardPeers;
 import dev.liveshop.proto.v1.AddProductRequest;
 import dev.liveshop.proto.v1.CatalogServiceGrpc;
 import dev.liveshop.proto.v1.CreateStreamRequest;
 import dev.liveshop.proto.v1.GetStreamRequest;
+import dev.liveshop.proto.v1.InventoryServiceGrpc;
 import dev.liveshop.proto.v1.Lineup;
 import dev.liveshop.proto.v1.ListStreamsRequest;
 import dev.liveshop.proto.v1.ListStreamsResponse;
@@ -29,12 +19,22 @@ import dev.liveshop.proto.v1.PinProductRequest;
 import dev.liveshop.proto.v1.Product;
 import dev.liveshop.proto.v1.RemoveProductRequest;
 import dev.liveshop.proto.v1.ReorderLineupRequest;
-import dev.liveshop.proto.v1.SaleStatus;
 import dev.liveshop.proto.v1.SaleState;
-import dev.liveshop.proto.v1.Stream;
+import dev.liveshop.proto.v1.SaleStatus;
 import dev.liveshop.proto.v1.StockUpdate;
+import dev.liveshop.proto.v1.Stream;
 import dev.liveshop.proto.v1.StreamSnapshot;
+import dev.liveshop.proto.v1.WatchStockRequest;
+import io.grpc.ConnectivityState;
+import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** gRPC face of the catalogue: translation only; runs on gRPC executor threads. */
 public final class CatalogGrpcService extends CatalogServiceGrpc.CatalogServiceImplBase {

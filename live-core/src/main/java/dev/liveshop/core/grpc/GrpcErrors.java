@@ -1,9 +1,9 @@
 package dev.liveshop.core.grpc;
 
+import com.datastax.oss.driver.api.core.DriverException;
 import dev.liveshop.core.catalog.InvalidRequestException;
 import dev.liveshop.core.catalog.NotFoundException;
 import dev.liveshop.core.store.StoreUnavailableException;
-import com.datastax.oss.driver.api.core.DriverException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;

@@ -1,33 +1,33 @@
 package dev.liveshop.core.grpc;
 
 import dev.liveshop.core.catalog.Catalog;
-import dev.liveshop.core.catalog.OwnedSale;
-import dev.liveshop.core.shard.SaleOwnership;
-import dev.liveshop.proto.v1.AdoptSaleRequest;
-import dev.liveshop.proto.v1.HandOverSaleRequest;
 import dev.liveshop.core.catalog.InvalidRequestException;
+import dev.liveshop.core.catalog.OwnedSale;
+import dev.liveshop.core.catalog.SaleRequest;
+import dev.liveshop.core.inventory.BundleItem;
+import dev.liveshop.core.inventory.InventoryEngine;
 import dev.liveshop.core.inventory.SaleChange;
 import dev.liveshop.core.inventory.SaleChangeResult;
-import dev.liveshop.core.inventory.BundleItem;
+import dev.liveshop.core.shard.SaleOwnership;
+import dev.liveshop.proto.v1.AdoptSaleRequest;
+import dev.liveshop.proto.v1.CreateSaleRequest;
+import dev.liveshop.proto.v1.FlashSale;
+import dev.liveshop.proto.v1.HandOverSaleRequest;
+import dev.liveshop.proto.v1.InventoryServiceGrpc;
 import dev.liveshop.proto.v1.ReserveBatch;
 import dev.liveshop.proto.v1.ReserveBatchResult;
 import dev.liveshop.proto.v1.ReserveBundleRequest;
 import dev.liveshop.proto.v1.ReserveBundleResponse;
-import dev.liveshop.proto.v1.SaleStatus;
-import java.util.List;
-import dev.liveshop.proto.v1.UpdateSaleRequest;
-import dev.liveshop.core.catalog.SaleRequest;
-import dev.liveshop.core.inventory.InventoryEngine;
-import dev.liveshop.proto.v1.CreateSaleRequest;
-import dev.liveshop.proto.v1.FlashSale;
-import dev.liveshop.proto.v1.InventoryServiceGrpc;
 import dev.liveshop.proto.v1.ReserveRequest;
 import dev.liveshop.proto.v1.ReserveResponse;
+import dev.liveshop.proto.v1.SaleStatus;
 import dev.liveshop.proto.v1.StockUpdate;
+import dev.liveshop.proto.v1.UpdateSaleRequest;
 import dev.liveshop.proto.v1.WatchStockRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
 
 /**
  * gRPC face of the inventory: translation only. Reserve never blocks its calling thread:

@@ -14,8 +14,8 @@ import dev.liveshop.proto.v1.ReserveRequest;
 import dev.liveshop.proto.v1.ReserveResponse;
 import dev.liveshop.proto.v1.ReserveResult;
 import dev.liveshop.proto.v1.SaleState;
-import dev.liveshop.proto.v1.Stream;
 import dev.liveshop.proto.v1.StockUpdate;
+import dev.liveshop.proto.v1.Stream;
 
 /** Domain values to protocol messages. Pure functions; no state. */
 final class ProtoMapper {

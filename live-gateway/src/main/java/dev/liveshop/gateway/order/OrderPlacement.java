@@ -1,25 +1,25 @@
 package dev.liveshop.gateway.order;
 
-import dev.liveshop.gateway.metrics.GatewayMetrics;
-import dev.liveshop.gateway.protocol.FrameCodec;
+import com.google.common.util.concurrent.ListenableFuture;
 import dev.liveshop.gateway.core.CoreClient;
 import dev.liveshop.gateway.core.CoreShards;
-import java.util.Map;
-import java.util.function.BiConsumer;
-import com.google.common.util.concurrent.ListenableFuture;
+import dev.liveshop.gateway.metrics.GatewayMetrics;
+import dev.liveshop.gateway.protocol.FrameCodec;
 import dev.liveshop.proto.v1.Buy;
 import dev.liveshop.proto.v1.CancelOrderRequest;
-import dev.liveshop.proto.v1.OrderChangeResponse;
-import dev.liveshop.proto.v1.OrderUpdate;
-import dev.liveshop.proto.v1.StartPaymentRequest;
 import dev.liveshop.proto.v1.ErrorCode;
 import dev.liveshop.proto.v1.OrderAck;
+import dev.liveshop.proto.v1.OrderChangeResponse;
+import dev.liveshop.proto.v1.OrderUpdate;
 import dev.liveshop.proto.v1.ReserveRequest;
 import dev.liveshop.proto.v1.ReserveResponse;
 import dev.liveshop.proto.v1.ReserveResult;
 import dev.liveshop.proto.v1.ServerFrame;
+import dev.liveshop.proto.v1.StartPaymentRequest;
 import io.grpc.Status;
 import io.netty.channel.Channel;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
