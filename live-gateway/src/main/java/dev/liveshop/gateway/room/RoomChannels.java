@@ -10,11 +10,15 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,6 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class RoomChannels {
 
   /** Insertion-ordered maps: joining and leaving stay O(1) in a room of 10,000. */
+  /** How long a viewer cut off for its backlog has to read the close frame queued behind it. */
+  static final long CUT_OFF_GRACE_SECONDS = 5;
+  private static final AttributeKey<Boolean> CUT_OFF = AttributeKey.valueOf("liveshop.cut-off");
+
   private final Map<EventLoop, Map<Channel, Member>> byLoop = new HashMap<>();
 
   /** Channels on liveshop.v1.proto: each encoding is made only when some channel uses it. */
@@ -143,10 +151,7 @@ final class RoomChannels {
       }
       boolean writable = channel.isWritable();
       if (!writable && backlog(channel) > maxBacklogBytes) {
-        // A viewer that stopped reading: its queue would only grow. It reconnects and gets a
-        // fresh welcome.
-        metrics.closed("slow-viewer");
-        channel.close();
+        cutOff(member);
         continue;
       }
       ByteBuf[] wires = member.wire() == Wire.PROTO ? proto : json;
@@ -163,6 +168,23 @@ final class RoomChannels {
       member.out().flushes().flush();
     }
     metrics.framesOut(written);
+  }
+
+  /**
+   * A viewer that stopped reading: its queue would only grow. It is sent a close frame with
+   * the reason, behind its backlog (a client that reads again within the grace learns why),
+   * and its socket is closed once that frame is out or the grace is over. It reconnects and
+   * resumes, or gets a fresh welcome. Later broadcasts skip it.
+   */
+  private void cutOff(Member member) {
+    Channel channel = member.channel();
+    if (channel.attr(CUT_OFF).setIfAbsent(Boolean.TRUE) != null) {
+      return;
+    }
+    metrics.closed("slow-viewer");
+    member.out().writes().writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
+        "too far behind the room: reconnect")).addListener(sent -> channel.close());
+    channel.eventLoop().schedule(() -> channel.close(), CUT_OFF_GRACE_SECONDS, TimeUnit.SECONDS);
   }
 
   private static ByteBuf[] encodeAll(List<Outgoing> frames, Wire wire) {

@@ -21,6 +21,7 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,13 +152,40 @@ class RoomTickTest {
     assertThat(written()).extracting(f -> f.getKindCase().name()).containsExactly("STOCK");
   }
 
+  /** One that stopped reading: told why behind its backlog, closed, counted once. */
+  @Test
+  void aViewerPastItsBacklogBound_getsACloseFrameWithTheReason_andIsClosed() throws Exception {
+    Room room = joinedRoom(16);
+    viewer.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 2));
+    viewer.write(Unpooled.wrappedBuffer(new byte[64])); // queued, not flushed: 64 bytes behind
+    room.onStock(stock(2, SaleState.SALE_STATE_LIVE, 0)); // selling out goes at once
+    room.onStock(stock(3, SaleState.SALE_STATE_LIVE, 1));
+    viewer.runPendingTasks();
+
+    ByteBuf backlog = viewer.readOutbound();
+    backlog.release();
+    CloseWebSocketFrame close = viewer.readOutbound();
+    assertThat(close.statusCode()).isEqualTo(1008);
+    assertThat(close.reasonText()).contains("too far behind");
+    close.release();
+    // (In a real pipeline the WebSocket protocol handler refuses frames after a close frame,
+    // WireOutTest; this test channel has none, so a later broadcast may still show up here.)
+    viewer.runPendingTasks();
+    assertThat(viewer.isOpen()).isFalse();
+    assertThat(metrics.scrape()).contains("liveshop_gateway_closes_total{reason=\"slow-viewer\"} 1.0");
+  }
+
   private Room joinedRoom() throws Exception {
+    return joinedRoom(1 << 20);
+  }
+
+  private Room joinedRoom(long maxBacklogBytes) throws Exception {
     SaleStatus sale = SaleStatus.newBuilder()
         .setSale(FlashSale.newBuilder().setSaleId(SALE).setStreamId("demo").setQuantity(10))
         .setStock(stock(1, SaleState.SALE_STATE_LIVE, 10)).build();
     StreamSnapshot snapshot = StreamSnapshot.newBuilder().setStream(Stream.newBuilder().setStreamId("demo"))
         .addSales(sale).build();
-    Room room = new Room(snapshot, RoomBusState.getDefaultInstance(), 10, metrics, 1 << 20, 16, false);
+    Room room = new Room(snapshot, RoomBusState.getDefaultInstance(), 10, metrics, maxBacklogBytes, 16, false);
     viewer.attr(Wire.OF_CHANNEL).set(Wire.PROTO);
     viewer.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
       @Override
