@@ -33,11 +33,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RoomChannels {
 
-  /** Insertion-ordered maps: joining and leaving stay O(1) in a room of 10,000. */
   /** How long a viewer cut off for its backlog has to read the close frame queued behind it. */
   static final long CUT_OFF_GRACE_SECONDS = 5;
   private static final AttributeKey<Boolean> CUT_OFF = AttributeKey.valueOf("liveshop.cut-off");
 
+  /** Insertion-ordered maps: joining and leaving stay O(1) in a room of 10,000. */
   private final Map<EventLoop, Map<Channel, Member>> byLoop = new HashMap<>();
 
   /** Channels on liveshop.v1.proto: each encoding is made only when some channel uses it. */
@@ -115,10 +115,7 @@ final class RoomChannels {
     // Each encoding only when some viewer speaks it: a room of apps on liveshop.v1.proto pays no JSON.
     ByteBuf[] json = size > binary ? encodeAll(frames, Wire.JSON) : null;
     ByteBuf[] proto = binary > 0 ? encodeAll(frames, Wire.PROTO) : null;
-    boolean[] writableOnly = new boolean[frames.size()];
-    for (int i = 0; i < writableOnly.length; i++) {
-      writableOnly[i] = frames.get(i).writableOnly();
-    }
+    Outgoing[] kinds = frames.toArray(new Outgoing[0]);
     try {
       for (Map.Entry<EventLoop, Map<Channel, Member>> entry : byLoop.entrySet()) {
         Member[] members = entry.getValue().values().toArray(new Member[0]);
@@ -127,7 +124,7 @@ final class RoomChannels {
         writing.incrementAndGet();
         entry.getKey().execute(() -> {
           try {
-            writeAll(members, sharedJson, sharedProto, writableOnly);
+            writeAll(members, sharedJson, sharedProto, kinds);
           } finally {
             releaseAll(sharedJson);
             releaseAll(sharedProto);
@@ -142,7 +139,7 @@ final class RoomChannels {
   }
 
   /** On the members' event loop: every frame to every member that takes it, then one flush each. */
-  private void writeAll(Member[] members, ByteBuf[] json, ByteBuf[] proto, boolean[] writableOnly) {
+  private void writeAll(Member[] members, ByteBuf[] json, ByteBuf[] proto, Outgoing[] kinds) {
     int written = 0;
     for (Member member : members) {
       Channel channel = member.channel();
@@ -156,10 +153,10 @@ final class RoomChannels {
       }
       ByteBuf[] wires = member.wire() == Wire.PROTO ? proto : json;
       for (int i = 0; i < wires.length; i++) {
-        if (writable || !writableOnly[i]) {
+        if (writable || !kinds[i].writableOnly()) {
           member.out().writes().write(wires[i].retainedDuplicate(), channel.voidPromise());
           written++;
-        } else {
+        } else if (kinds[i].message().hasChat()) {
           metrics.chatSkipped();
         }
       }

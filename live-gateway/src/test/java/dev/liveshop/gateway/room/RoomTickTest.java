@@ -150,6 +150,7 @@ class RoomTickTest {
     ByteBuf backlog = viewer.readOutbound();
     backlog.release();
     assertThat(written()).extracting(f -> f.getKindCase().name()).containsExactly("STOCK");
+    assertThat(metrics.scrape()).contains("liveshop_gateway_chat_skipped_total 1.0");
   }
 
   /** One that stopped reading: told why behind its backlog, closed, counted once. */
