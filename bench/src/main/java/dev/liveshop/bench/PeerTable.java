@@ -40,6 +40,17 @@ public final class PeerTable {
           number(batched, "attemptsPerSecond"), number(redis, "attemptsPerSecond"), true);
       row(table, "reserve p99 µs, batching client (lower is better)", number(batched, "p99Micros"),
           number(redis, "p99Micros"), false);
+      serverCpuRow(table, "batching client", batched, redis);
+    }
+    JsonObject batchedAsync = read(dir.resolve("reserve-liveshop-batched-async.json"));
+    JsonObject redisAsync = read(dir.resolve("reserve-redis-async.json"));
+    if (batchedAsync != null && redisAsync != null) {
+      row(table, "reserve attempts/s, " + batchedAsync.get("threads") + " in flight, no thread waiting, batching "
+          + "client (peer: Redis + Lua through Lettuce)", number(batchedAsync, "attemptsPerSecond"),
+          number(redisAsync, "attemptsPerSecond"), true);
+      row(table, "reserve p99 µs, no thread waiting (lower is better)", number(batchedAsync, "p99Micros"),
+          number(redisAsync, "p99Micros"), false);
+      serverCpuRow(table, "no thread waiting", batchedAsync, redisAsync);
     }
     JsonObject gateway = read(dir.resolve("fanout-liveshop/report.json"));
     JsonObject ws = read(dir.resolve("fanout-ws-peer/report.json"));
@@ -65,10 +76,12 @@ public final class PeerTable {
     System.out.print(table);
     Files.writeString(dir.resolve("table.md"), table);
     writeReserveChart(dir, table.toString(), Map.of("LiveShop, unary Reserve", "reserve-liveshop.json",
-        "LiveShop, gateway's batching client", "reserve-liveshop-batched.json", "Redis + Lua", "reserve-redis.json"));
+        "LiveShop, gateway's batching client", "reserve-liveshop-batched.json", "Redis + Lua", "reserve-redis.json",
+        "LiveShop, batching client, no thread waiting", "reserve-liveshop-batched-async.json",
+        "Redis + Lua through Lettuce, no thread waiting", "reserve-redis-async.json"));
   }
 
-  /** reserve.html: the table, and each reserve target's latency by percentile (same callers, same run). */
+  /** reserve.html: the table, and each reserve target's latency by percentile (same concurrency, same run). */
   private static void writeReserveChart(Path dir, String table, Map<String, String> filesByName) throws IOException {
     Map<String, Histogram> latencies = new TreeMap<>();
     for (var entry : filesByName.entrySet()) {
@@ -80,7 +93,16 @@ public final class PeerTable {
     }
     if (!latencies.isEmpty()) {
       Files.writeString(dir.resolve("reserve.html"), Charts.page("LiveShop next to its peers", table,
-          Map.of("Reserve latency, each caller waiting for its answer", Charts.latencyByPercentile(latencies, 1e6))));
+          Map.of("Reserve latency, the same number of attempts at a time", Charts.latencyByPercentile(latencies, 1e6))));
+    }
+  }
+
+  /** Server CPU per attempt, when both runs measured it (run-peers.sh knows both servers' processes). */
+  private static void serverCpuRow(StringBuilder table, String how, JsonObject ours, JsonObject theirs) {
+    String field = "serverCpuMicrosPerAttempt";
+    if (ours.has(field) && theirs.has(field)) {
+      row(table, "server CPU µs per attempt, " + how + " (lower is better)", number(ours, field),
+          number(theirs, field), false);
     }
   }
 

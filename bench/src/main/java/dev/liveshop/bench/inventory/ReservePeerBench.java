@@ -8,8 +8,14 @@ import dev.liveshop.proto.v1.CreateSaleRequest;
 import dev.liveshop.proto.v1.CreateStreamRequest;
 import dev.liveshop.proto.v1.InventoryServiceGrpc;
 import dev.liveshop.proto.v1.ReserveRequest;
+import dev.liveshop.proto.v1.ReserveResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +28,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
@@ -39,12 +45,19 @@ import redis.clients.jedis.JedisPool;
 /**
  * A flash sale's purchase attempts against LiveShop's gRPC Reserve or against the
  * industry's usual design, a Redis server with an atomic Lua stock-deduction script, at
- * the same client concurrency: {@code --threads} callers, each one call at a time. Both
- * check stock, the per-viewer limit and the clientOrderId (a retry gets the first answer).
+ * the same client concurrency: {@code --threads} attempts at a time. Both check stock, the
+ * per-viewer limit and the clientOrderId (a retry gets the first answer).
+ *
+ * <p>Two drivers keep that many attempts going. {@code threads}: a thread per caller, each
+ * blocked until its answer (Jedis, a connection per caller, for Redis). {@code async}: no
+ * thread waits; each answer starts the next attempt on the client's I/O thread, as the
+ * gateway's event loops do (Lettuce, one pipelined connection, for Redis). On two cores
+ * the thread driver's own wake-ups take a large part of the CPU, for both targets.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.liveshop.bench.inventory.ReservePeerBench --target liveshop
  * java -cp bench/target/benchmarks.jar dev.liveshop.bench.inventory.ReservePeerBench --target redis
+ * java -cp bench/target/benchmarks.jar dev.liveshop.bench.inventory.ReservePeerBench --target redis --driver async
  * </pre>
  * bench/run-peers.sh starts both servers and runs both in one go.
  */
@@ -76,15 +89,23 @@ public final class ReservePeerBench implements Callable<Integer> {
       + "(default ${DEFAULT-VALUE}).")
   String target = "liveshop";
 
+  @Option(names = "--batches-in-flight", description = "liveshop-batched: batches on their way at once, as the "
+      + "gateway's reserve-batches-in-flight (default ${DEFAULT-VALUE}, the gateway's default).")
+  int batchesInFlight = 4;
+
   @Option(names = "--core", description = "live-core's gRPC address (default ${DEFAULT-VALUE}).")
   String core = "127.0.0.1:7070";
 
   @Option(names = "--redis", description = "Redis host:port (default ${DEFAULT-VALUE}).")
   String redis = "127.0.0.1:6390";
 
-  @Option(names = "--threads", description = "Client concurrency: callers, one call each at a time "
+  @Option(names = "--threads", description = "Client concurrency: attempts at a time "
       + "(default ${DEFAULT-VALUE}).")
   int threads = 32;
+
+  @Option(names = "--driver", description = "threads (a thread per caller, blocked until its answer) or "
+      + "async (no thread waits: each answer starts the next attempt) (default ${DEFAULT-VALUE}).")
+  String driver = "threads";
 
   @Option(names = "--attempts", description = "Measured purchase attempts (default ${DEFAULT-VALUE}).")
   int attempts = 200_000;
@@ -99,13 +120,18 @@ public final class ReservePeerBench implements Callable<Integer> {
   @Option(names = "--quantity", description = "Units of the sale (default ${DEFAULT-VALUE}).")
   int quantity = 500;
 
+  @Option(names = "--server-pid", description = "The server's process (live-core or redis-server) on this "
+      + "machine: its CPU time per measured attempt is reported (default: not measured).")
+  Long serverPid;
+
   @Option(names = "--out", description = "JSON result file (default: none).")
   Path out;
 
   interface Reserver extends AutoCloseable {
     String open(String name);
 
-    String reserve(String saleId, String viewerId, String clientOrderId);
+    /** The answer's name; the thread driver's targets complete it before returning. */
+    CompletionStage<String> reserve(String saleId, String viewerId, String clientOrderId);
 
     @Override
     void close();
@@ -117,10 +143,14 @@ public final class ReservePeerBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!driver.equals("threads") && !driver.equals("async")) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--driver must be threads or async");
+    }
+    boolean async = driver.equals("async");
     try (Reserver reserver = switch (target) {
-      case "redis" -> new RedisLua(redis, threads, quantity);
-      case "liveshop" -> new LiveShopGrpc(core, quantity, false);
-      case "liveshop-batched" -> new LiveShopGrpc(core, quantity, true);
+      case "redis" -> async ? new RedisLuaPipelined(redis, quantity) : new RedisLua(redis, threads, quantity);
+      case "liveshop" -> new LiveShopGrpc(core, quantity, 0, async);
+      case "liveshop-batched" -> new LiveShopGrpc(core, quantity, batchesInFlight, async);
       default -> throw new CommandLine.ParameterException(new CommandLine(this),
           "--target must be liveshop, liveshop-batched or redis");
     }) {
@@ -164,31 +194,35 @@ public final class ReservePeerBench implements Callable<Integer> {
     }
   }
 
+  /** CPU time used so far by {@code --server-pid}; null when not asked for or not known. */
+  private Duration serverCpu() {
+    if (serverPid == null) {
+      return null;
+    }
+    return ProcessHandle.of(serverPid).flatMap(p -> p.info().totalCpuDuration()).orElseGet(() -> {
+      System.err.println("no CPU time for process " + serverPid + ": is it running on this machine?");
+      return null;
+    });
+  }
+
   private Map<String, Object> run(Reserver reserver, String saleId, int count, String phase)
       throws InterruptedException {
-    AtomicLong next = new AtomicLong();
-    Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(10), 3);
-    Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
-    Thread[] callers = new Thread[threads];
+    Attempts attempts = new Attempts(reserver, saleId, count, buyers);
+    Duration serverCpuBefore = serverCpu();
     long start = System.nanoTime();
-    for (int t = 0; t < threads; t++) {
-      callers[t] = new Thread(() -> {
-        for (long i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-          long t0 = System.nanoTime();
-          String answer = reserver.reserve(saleId, "b" + (i % buyers), "c" + i);
-          latency.recordValue(Math.min(System.nanoTime() - t0, TimeUnit.SECONDS.toNanos(10)));
-          outcomes.computeIfAbsent(answer, a -> new LongAdder()).increment();
-        }
-      }, "caller-" + t);
-      callers[t].start();
+    if (driver.equals("async")) {
+      attempts.inFlight(threads);
+    } else {
+      attempts.onThreads(threads);
     }
-    for (Thread caller : callers) {
-      caller.join();
-    }
+    Recorder latency = attempts.latency;
+    Map<String, LongAdder> outcomes = attempts.outcomes;
     double seconds = (System.nanoTime() - start) / 1e9;
+    Duration serverCpuAfter = serverCpu();
     Histogram h = latency.getIntervalHistogram();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("target", target);
+    result.put("driver", driver);
     result.put("phase", phase);
     result.put("threads", threads);
     result.put("attempts", count);
@@ -198,30 +232,38 @@ public final class ReservePeerBench implements Callable<Integer> {
     result.put("p50Micros", h.getValueAtPercentile(50) / 1e3);
     result.put("p99Micros", h.getValueAtPercentile(99) / 1e3);
     result.put("p999Micros", h.getValueAtPercentile(99.9) / 1e3);
+    if (serverCpuBefore != null && serverCpuAfter != null) {
+      result.put("serverCpuMicrosPerAttempt", serverCpuAfter.minus(serverCpuBefore).toNanos() / 1e3 / count);
+    }
     result.put(LATENCY_HISTOGRAM, encode(h));
     Map<String, Long> counted = new TreeMap<>();
     outcomes.forEach((k, v) -> counted.put(k, v.sum()));
     result.put("outcomes", counted);
-    System.err.printf(Locale.ROOT, "%s %s: %.0f attempts/s, p50 %.0f us, p99 %.0f us, %s%n", target, phase,
-        count / seconds, h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, counted);
+    System.err.printf(Locale.ROOT, "%s (%s) %s: %.0f attempts/s, p50 %.0f us, p99 %.0f us, server CPU %s us/attempt,"
+        + " %s%n", target, driver, phase, count / seconds, h.getValueAtPercentile(50) / 1e3,
+        h.getValueAtPercentile(99) / 1e3, result.getOrDefault("serverCpuMicrosPerAttempt", "?"), counted);
     return result;
   }
 
   /**
    * LiveShop over one gRPC channel (HTTP/2, multiplexed): a unary Reserve per attempt, or
    * the gateway's own client, {@link ReserveBatcher}, whose callers' attempts share
-   * ReserveBatches messages. Each caller still waits for its answer before the next.
+   * ReserveBatches messages. For the thread driver a unary call blocks its caller; answers
+   * otherwise complete on the channel's event loop.
    */
   static final class LiveShopGrpc implements Reserver {
     private final ManagedChannel channel;
-    private final InventoryServiceGrpc.InventoryServiceBlockingStub inventory;
+    private final InventoryServiceGrpc.InventoryServiceBlockingStub blocking;
+    private final InventoryServiceGrpc.InventoryServiceStub async;
     private final ReserveBatcher batcher;
     private final int quantity;
 
-    LiveShopGrpc(String target, int quantity, boolean batched) {
+    LiveShopGrpc(String target, int quantity, int batchesInFlight, boolean asyncDriver) {
       this.channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
-      this.inventory = InventoryServiceGrpc.newBlockingStub(channel);
-      this.batcher = batched ? new ReserveBatcher(channel, 256, 4, Duration.ofSeconds(10)) : null;
+      this.blocking = InventoryServiceGrpc.newBlockingStub(channel);
+      this.async = asyncDriver ? InventoryServiceGrpc.newStub(channel).withExecutor(Runnable::run) : null;
+      this.batcher = batchesInFlight > 0
+          ? new ReserveBatcher(channel, 256, batchesInFlight, Duration.ofSeconds(10)) : null;
       this.quantity = quantity;
     }
 
@@ -233,18 +275,42 @@ public final class ReservePeerBench implements Callable<Integer> {
           .setHostId("bench").build());
       String product = catalog.addProduct(AddProductRequest.newBuilder().setStreamId(stream).setName(name)
           .setPriceCents(1900).build()).getProductId();
-      return inventory.createSale(CreateSaleRequest.newBuilder().setStreamId(stream).setProductId(product)
+      return blocking.createSale(CreateSaleRequest.newBuilder().setStreamId(stream).setProductId(product)
           .setQuantity(quantity).setPerViewerLimit(1).setDurationMs(TimeUnit.MINUTES.toMillis(30)).build())
           .getSaleId();
     }
 
     @Override
-    public String reserve(String saleId, String viewerId, String clientOrderId) {
+    public CompletionStage<String> reserve(String saleId, String viewerId, String clientOrderId) {
       ReserveRequest request = ReserveRequest.newBuilder().setSaleId(saleId).setViewerId(viewerId).setQuantity(1)
           .setClientOrderId(clientOrderId).build();
-      var answer = batcher != null ? batcher.reserve(request).join()
-          : inventory.withDeadlineAfter(10, TimeUnit.SECONDS).reserve(request);
-      return answer.getResult().name().replace("RESERVE_RESULT_", "");
+      CompletableFuture<ReserveResponse> answer;
+      if (batcher != null) {
+        answer = batcher.reserve(request);
+      } else if (async != null) {
+        answer = new CompletableFuture<>();
+        async.withDeadlineAfter(10, TimeUnit.SECONDS).reserve(request, completing(answer));
+      } else {
+        answer = CompletableFuture.completedFuture(blocking.withDeadlineAfter(10, TimeUnit.SECONDS).reserve(request));
+      }
+      return answer.thenApply(response -> response.getResult().name().replace("RESERVE_RESULT_", ""));
+    }
+
+    private static StreamObserver<ReserveResponse> completing(CompletableFuture<ReserveResponse> answer) {
+      return new StreamObserver<>() {
+        @Override
+        public void onNext(ReserveResponse response) {
+          answer.complete(response);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          answer.completeExceptionally(t);
+        }
+
+        @Override
+        public void onCompleted() {}
+      };
     }
 
     @Override
@@ -253,7 +319,7 @@ public final class ReservePeerBench implements Callable<Integer> {
     }
   }
 
-  /** The peer: EVALSHA of {@link #LUA} through a pool of one connection per caller (JedisPool). */
+  /** The peer for the thread driver: EVALSHA of {@link #LUA} through a pool of one connection per caller (JedisPool). */
   static final class RedisLua implements Reserver {
     private final JedisPool pool;
     private final String sha;
@@ -281,10 +347,10 @@ public final class ReservePeerBench implements Callable<Integer> {
     }
 
     @Override
-    public String reserve(String saleId, String viewerId, String clientOrderId) {
+    public CompletionStage<String> reserve(String saleId, String viewerId, String clientOrderId) {
       try (Jedis jedis = pool.getResource()) {
-        return (String) jedis.evalsha(sha, List.of("stock:" + saleId, "bought:" + saleId, "answers:" + saleId),
-            List.of(viewerId, clientOrderId, "1", "1"));
+        return CompletableFuture.completedFuture((String) jedis.evalsha(sha, keys(saleId),
+            List.of(viewerId, clientOrderId, "1", "1")));
       }
     }
 
@@ -292,5 +358,48 @@ public final class ReservePeerBench implements Callable<Integer> {
     public void close() {
       pool.close();
     }
+  }
+
+  /**
+   * The peer for the async driver: EVALSHA of {@link #LUA} through Lettuce's asynchronous
+   * API on one connection, as Lettuce is meant to be used (commands in flight are pipelined;
+   * answers complete on its event loop).
+   */
+  static final class RedisLuaPipelined implements Reserver {
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final String sha;
+    private final int quantity;
+
+    RedisLuaPipelined(String address, int quantity) {
+      String[] hostPort = address.split(":");
+      this.client = RedisClient.create(RedisURI.create(hostPort[0], Integer.parseInt(hostPort[1])));
+      this.connection = client.connect();
+      this.sha = connection.sync().scriptLoad(LUA);
+      this.quantity = quantity;
+    }
+
+    @Override
+    public String open(String name) {
+      String saleId = name + "-" + System.nanoTime();
+      connection.sync().set("stock:" + saleId, String.valueOf(quantity));
+      return saleId;
+    }
+
+    @Override
+    public CompletionStage<String> reserve(String saleId, String viewerId, String clientOrderId) {
+      return connection.async().evalsha(sha, ScriptOutputType.VALUE, keys(saleId).toArray(String[]::new),
+          viewerId, clientOrderId, "1", "1");
+    }
+
+    @Override
+    public void close() {
+      connection.close();
+      client.shutdown();
+    }
+  }
+
+  private static List<String> keys(String saleId) {
+    return List.of("stock:" + saleId, "bought:" + saleId, "answers:" + saleId);
   }
 }
