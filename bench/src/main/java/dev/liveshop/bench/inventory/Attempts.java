@@ -1,6 +1,7 @@
 package dev.liveshop.bench.inventory;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -67,18 +68,31 @@ final class Attempts {
     done.await();
   }
 
-  /** Starts the next attempt; its answer starts the one after, until none are left. */
+  /**
+   * Starts the next attempt; its answer starts the one after, until none are left. Answers
+   * given at once (a failure before anything was sent, such as a server that is down) are
+   * followed in this loop rather than deeper in the stack.
+   */
   private void startNext(CountDownLatch done) {
-    long i = next.getAndIncrement();
-    if (i >= count) {
-      done.countDown();
-      return;
+    for (long i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+      long t0 = System.nanoTime();
+      CompletableFuture<String> answer = reserver.reserve(saleId, "b" + (i % buyers), "c" + i).toCompletableFuture();
+      if (!answer.isDone()) {
+        answer.whenComplete((outcome, error) -> {
+          record(t0, error == null ? outcome : failure(error));
+          startNext(done);
+        });
+        return;
+      }
+      String outcome;
+      try {
+        outcome = answer.join();
+      } catch (RuntimeException e) {
+        outcome = failure(e);
+      }
+      record(t0, outcome);
     }
-    long t0 = System.nanoTime();
-    reserver.reserve(saleId, "b" + (i % buyers), "c" + i).whenComplete((answer, error) -> {
-      record(t0, error == null ? answer : failure(error));
-      startNext(done);
-    });
+    done.countDown();
   }
 
   private void record(long t0, String answer) {

@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -163,14 +164,25 @@ public final class ReservePeerBench implements Callable<Integer> {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, new GsonBuilder().setPrettyPrinting().create().toJson(result));
       }
-      long reserved = ((Map<?, ?>) result.get("outcomes")).entrySet().stream()
-          .filter(e -> e.getKey().toString().endsWith("RESERVED")).mapToLong(e -> (Long) e.getValue()).sum();
+      long reserved = outcomes(result, kind -> kind.endsWith("RESERVED"));
       if (reserved > quantity) {
         System.err.println("OVERSOLD: " + reserved + " reserved of " + quantity);
         return 1;
       }
+      long failed = outcomes(result, kind -> kind.startsWith("ERROR"));
+      if (failed > 0) {
+        System.err.println(failed + " attempts failed (see the ERROR outcomes): these figures do not measure a "
+            + "healthy server; check that it stayed up and rerun");
+        return 2;
+      }
       return 0;
     }
+  }
+
+  /** How many attempts of {@code result} had an outcome of the kinds chosen. */
+  private static long outcomes(Map<String, Object> result, Predicate<String> kinds) {
+    return ((Map<?, ?>) result.get("outcomes")).entrySet().stream().filter(e -> kinds.test(e.getKey().toString()))
+        .mapToLong(e -> (Long) e.getValue()).sum();
   }
 
   /**
@@ -239,9 +251,11 @@ public final class ReservePeerBench implements Callable<Integer> {
     Map<String, Long> counted = new TreeMap<>();
     outcomes.forEach((k, v) -> counted.put(k, v.sum()));
     result.put("outcomes", counted);
-    System.err.printf(Locale.ROOT, "%s (%s) %s: %.0f attempts/s, p50 %.0f us, p99 %.0f us, server CPU %s us/attempt,"
-        + " %s%n", target, driver, phase, count / seconds, h.getValueAtPercentile(50) / 1e3,
-        h.getValueAtPercentile(99) / 1e3, result.getOrDefault("serverCpuMicrosPerAttempt", "?"), counted);
+    Object serverCpu = result.get("serverCpuMicrosPerAttempt");
+    System.err.printf(Locale.ROOT, "%s (%s) %s: %.0f attempts/s, p50 %.0f us, p99 %.0f us,%s %s%n", target, driver,
+        phase, count / seconds, h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
+        serverCpu == null ? "" : String.format(Locale.ROOT, " server CPU %.1f us/attempt,", (Double) serverCpu),
+        counted);
     return result;
   }
 
