@@ -58,8 +58,11 @@ public final class PeerTable {
       String room = gateway.get("viewers") + " viewers";
       row(table, "chat deliveries/s, " + room + " (peer: Node ws)", perSecond(gateway, "chatDelivered"),
           perSecond(ws, "chatDelivered"), true);
-      for (String name : List.of("publish -> deliver", "publish -> last viewer")) {
-        row(table, name + " p99 ms (lower is better)", latency(gateway, name, "p99"), latency(ws, name, "p99"), false);
+      for (String name : List.of("publish -> deliver", "publish -> last viewer", "first viewer -> last viewer")) {
+        if (gateway.getAsJsonObject("latenciesMs").has(name) && ws.getAsJsonObject("latenciesMs").has(name)) {
+          row(table, name + " p99 ms (lower is better)", latency(gateway, name, "p99"), latency(ws, name, "p99"),
+              false);
+        }
       }
     }
     JsonObject storage = read(dir.resolve("storage.json"));

@@ -279,6 +279,7 @@ public final class LoadGenerator implements Callable<Integer> {
     histograms.put("tap -> answer", stats.tapToAck.getIntervalHistogram());
     histograms.put("publish -> deliver", stats.publishToDeliver.getIntervalHistogram());
     histograms.put("publish -> last viewer", stats.publishToLastViewer());
+    histograms.put("first viewer -> last viewer", stats.firstToLastViewer());
     Map<String, Map<String, Double>> latencies = new LinkedHashMap<>();
     histograms.forEach((name, h) -> latencies.put(name, LoadReport.percentilesMs(h)));
     return new LoadReport(target, scenario, viewers, elapsed, stats.connected.sum(), stats.connectFailures.sum(),

@@ -45,6 +45,8 @@ final class LoadStats {
   private final AtomicLong chatSequence = new AtomicLong();
   private volatile long firstMeasuredChat;
   private final AtomicLongArray lastDeliveryNanos = new AtomicLongArray(MAX_TRACKED_MESSAGES);
+  /** Publish to the first viewer, plus one (0: not delivered yet). */
+  private final AtomicLongArray firstDeliveryNanos = new AtomicLongArray(MAX_TRACKED_MESSAGES);
   private final AtomicLongArray framesInPerSecond = new AtomicLongArray(MAX_SECONDS);
   private final AtomicLongArray framesOutPerSecond = new AtomicLongArray(MAX_SECONDS);
   private final AtomicLongArray answersPerSecond = new AtomicLongArray(MAX_SECONDS);
@@ -115,6 +117,8 @@ final class LoadStats {
     publishToDeliver.recordValue(Math.min(latency, MAX_LATENCY_NANOS));
     if (sequence >= 0 && sequence < MAX_TRACKED_MESSAGES) {
       lastDeliveryNanos.accumulateAndGet((int) sequence, latency, Math::max);
+      firstDeliveryNanos.accumulateAndGet((int) sequence, latency + 1,
+          (first, now) -> first == 0 ? now : Math.min(first, now));
     }
   }
 
@@ -126,6 +130,24 @@ final class LoadStats {
       long latency = lastDeliveryNanos.get(i);
       if (latency > 0) {
         h.recordValue(Math.min(latency, MAX_LATENCY_NANOS));
+      }
+    }
+    return h;
+  }
+
+  /**
+   * The first viewer to the last that got each message: how long the server took to reach
+   * the whole room once it sent the message anywhere (its fan-out, without the time the
+   * message took to get there and waited for a tick). Messages that reached one viewer only
+   * count as 0.
+   */
+  Histogram firstToLastViewer() {
+    Histogram h = new Histogram(MAX_LATENCY_NANOS, 3);
+    long end = Math.min(chatSequence.get(), MAX_TRACKED_MESSAGES);
+    for (int i = (int) Math.min(firstMeasuredChat, end); i < end; i++) {
+      long first = firstDeliveryNanos.get(i);
+      if (first > 0) {
+        h.recordValue(Math.min(lastDeliveryNanos.get(i) - (first - 1), MAX_LATENCY_NANOS));
       }
     }
     return h;
