@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -122,15 +123,24 @@ final class RoomChannels {
         ByteBuf[] sharedJson = retainAll(json);
         ByteBuf[] sharedProto = retainAll(proto);
         writing.incrementAndGet();
-        entry.getKey().execute(() -> {
-          try {
-            writeAll(members, sharedJson, sharedProto, kinds);
-          } finally {
-            releaseAll(sharedJson);
-            releaseAll(sharedProto);
-            writing.decrementAndGet();
-          }
-        });
+        Runnable done = () -> {
+          releaseAll(sharedJson);
+          releaseAll(sharedProto);
+          writing.decrementAndGet();
+        };
+        try {
+          entry.getKey().execute(() -> {
+            try {
+              writeAll(members, sharedJson, sharedProto, kinds);
+            } finally {
+              done.run();
+            }
+          });
+        } catch (RejectedExecutionException e) {
+          // The loop has shut down, its channels with it: nothing to write there, and the
+          // room's later ticks must not wait for this broadcast.
+          done.run();
+        }
       }
     } finally {
       releaseAll(json);
