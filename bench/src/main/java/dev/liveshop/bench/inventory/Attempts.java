@@ -43,13 +43,7 @@ final class Attempts {
       threads[t] = new Thread(() -> {
         for (long i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
           long t0 = System.nanoTime();
-          String answer;
-          try {
-            answer = reserver.reserve(saleId, "b" + (i % buyers), "c" + i).toCompletableFuture().join();
-          } catch (RuntimeException e) {
-            answer = failure(e);
-          }
-          record(t0, answer);
+          record(t0, outcome(reserver.reserve(saleId, "b" + (i % buyers), "c" + i).toCompletableFuture()));
         }
       }, "caller-" + t);
       threads[t].start();
@@ -84,13 +78,7 @@ final class Attempts {
         });
         return;
       }
-      String outcome;
-      try {
-        outcome = answer.join();
-      } catch (RuntimeException e) {
-        outcome = failure(e);
-      }
-      record(t0, outcome);
+      record(t0, outcome(answer));
     }
     done.countDown();
   }
@@ -98,6 +86,15 @@ final class Attempts {
   private void record(long t0, String answer) {
     latency.recordValue(Math.min(System.nanoTime() - t0, MAX_NANOS));
     outcomes.computeIfAbsent(answer, a -> new LongAdder()).increment();
+  }
+
+  /** The answer's name, or its failure's; waits for it if need be. */
+  private static String outcome(CompletableFuture<String> answer) {
+    try {
+      return answer.join();
+    } catch (RuntimeException e) {
+      return failure(e);
+    }
   }
 
   private static String failure(Throwable error) {
