@@ -1,11 +1,14 @@
 #!/bin/bash
-# usage: ab.sh PORT PID LABEL [viewers] [rate]
+# One chat storm against a running server, with that server's CPU per delivered frame and the
+# box's busy time over 10 s of the measured part (the io_uring and fan-out spread comparisons
+# of 2026-11-29 in bench/RESULTS.md).
+# usage: [TARGET=ws-peer] ab.sh PORT SERVER_PID LABEL [viewers] [rate]   (reports in /tmp/ab/)
 port=$1; pid=$2; label=$3; viewers=${4:-5000}; rate=${5:-50}
 out=/tmp/ab/$label-$(date +%H%M%S); mkdir -p $out
 cpu(){ awk '{print $14+$15}' /proc/$pid/stat; }
 busy(){ awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; }
 start=$(date +%s)
-java -cp /work/main/bench/target/benchmarks.jar dev.liveshop.bench.load.LoadGenerator --gateway http://127.0.0.1:$port ${TARGET:+--target $TARGET} --scenario chat-storm --viewers $viewers --chat-rate $rate --seconds 15 --warmup-seconds 10 --connect-parallel 500 --out $out > $out/stdout 2> $out/stderr &
+java -cp "$(cd "$(dirname "$0")/../../../.." && pwd)/bench/target/benchmarks.jar" dev.liveshop.bench.load.LoadGenerator --gateway http://127.0.0.1:$port ${TARGET:+--target $TARGET} --scenario chat-storm --viewers $viewers --chat-rate $rate --seconds 15 --warmup-seconds 10 --connect-parallel 500 --out $out > $out/stdout 2> $out/stderr &
 lg=$!
 for i in $(seq 1 240); do grep -q "warming up" $out/stderr 2>/dev/null && break; sleep 0.25; done
 sleep 10; s0=$(( $(date +%s) - start )); c0=$(cpu); b0=$(busy); sleep 10; c1=$(cpu); b1=$(busy)
