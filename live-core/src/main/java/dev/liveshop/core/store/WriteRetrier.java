@@ -40,7 +40,8 @@ final class WriteRetrier implements AutoCloseable {
 
   /**
    * Sends the write until it is known to be applied or known not to be: the stage fails
-   * only when no replica can have applied it.
+   * only when no replica can have applied it, by any of the attempts. Once one attempt's
+   * fate was unknown, only success (or a rejected statement) ends the retries.
    */
   CompletionStage<Void> untilKnown(String what, Supplier<CompletionStage<?>> write) {
     CompletableFuture<Void> outcome = new CompletableFuture<>();
@@ -55,7 +56,7 @@ final class WriteRetrier implements AutoCloseable {
    */
   CompletionStage<Void> untilWritten(String what, Supplier<CompletionStage<?>> write) {
     CompletableFuture<Void> outcome = new CompletableFuture<>();
-    attempt(what, write, e -> e instanceof QueryValidationException, outcome, 1, FIRST_BACKOFF_MILLIS);
+    attempt(what, write, WriteRetrier::rejectedStatement, outcome, 1, FIRST_BACKOFF_MILLIS);
     return outcome;
   }
 
@@ -75,13 +76,20 @@ final class WriteRetrier implements AutoCloseable {
         log.warn("{}: not known to be written after attempt {} ({}); sending it again", what, attempt,
             cause.toString());
       }
+      // This attempt may have been applied: from now on only a rejected statement is final.
+      // A later "never sent" (the node gone) says nothing of this one, so it is retried too.
       try {
-        retries.schedule(() -> attempt(what, write, isFinal, outcome, attempt + 1,
+        retries.schedule(() -> attempt(what, write, WriteRetrier::rejectedStatement, outcome, attempt + 1,
             Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS)), backoffMillis, TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException shuttingDown) {
         outcome.completeExceptionally(cause);
       }
     });
+  }
+
+  /** True when Cassandra refused the statement itself: sending it again cannot help. */
+  static boolean rejectedStatement(Throwable e) {
+    return e instanceof QueryValidationException;
   }
 
   /** True when no replica can have applied the write, so giving up loses nothing. */
