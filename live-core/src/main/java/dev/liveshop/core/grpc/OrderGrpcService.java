@@ -187,6 +187,11 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
             + "shard; send the same request again in a moment").asRuntimeException());
         return;
       }
+      if (result.outcome() == OrderChange.Outcome.CHANGE_IN_FLIGHT) {
+        observer.onError(Status.UNAVAILABLE.withDescription("the order is being given up and that is being "
+            + "stored; send the same request again in a moment").asRuntimeException());
+        return;
+      }
       OrderStatus status = result.status() != null ? result.status() : order.status();
       observer.onNext(OrderChangeResponse.newBuilder()
           .setResult(OrderChangeResult.valueOf("ORDER_CHANGE_RESULT_" + result.outcome().name()))

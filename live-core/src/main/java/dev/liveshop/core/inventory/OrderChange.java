@@ -16,6 +16,8 @@ public record OrderChange(Outcome outcome, OrderStatus status) {
     NOT_YOURS,
     /** A payment is in flight: cancelling must wait for its outcome. */
     PAYMENT_IN_FLIGHT,
+    /** The order is being given up and that is being written: ask again in a moment. */
+    CHANGE_IN_FLIGHT,
     /** The sale is leaving, or has left, this live-core for another shard: ask again there. */
     MOVED
   }

@@ -3,8 +3,9 @@ package dev.liveshop.core.inventory;
 import dev.liveshop.core.order.OrderStatus;
 
 /**
- * An order read back from the store at start that still counts against its sale's stock:
- * a hold ({@code RESERVED}, inside its window), a hold being paid ({@code PAYING}), or
- * units sold ({@code PAID} or {@code FULFILLED}).
+ * An order read back from the store at start: one that still counts against its sale's
+ * stock (a hold {@code RESERVED} inside its window, a hold being paid {@code PAYING}, units
+ * sold {@code PAID} or {@code FULFILLED}), or one that lapsed ({@code EXPIRED}), which
+ * counts nothing but whose retries get their first answer.
  */
 public record RecoveredOrder(Hold hold, OrderStatus status) {}

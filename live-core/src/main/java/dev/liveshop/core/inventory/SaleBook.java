@@ -45,6 +45,12 @@ final class SaleBook {
   private final Map<UUID, Hold> liveHolds = new HashMap<>();
   /** Live holds whose payment is in flight: they do not lapse. */
   private final Set<UUID> paying = new HashSet<>();
+  /**
+   * Live holds being given up (a cancel, a failed payment) whose new status is being
+   * written: their units return only once it is durable, so that a failed write leaves the
+   * order as it was (its retry finds it) rather than stock resold under a RESERVED row.
+   */
+  private final Set<UUID> closing = new HashSet<>();
   /** Holds sold, by order id: a repeated payment notification gets the same answer. */
   private final Map<UUID, Hold> paid = new HashMap<>();
   /**
@@ -62,7 +68,10 @@ final class SaleBook {
     this.maxRememberedRefusals = maxRememberedRefusals;
     this.available = sale.quantity();
     this.lastState = sale.stateAt(nowMs);
-    this.sequence = 1;
+    // Numbered from the opening time in microseconds, so that a book opened again for the
+    // same sale (a restart, a hand-over) numbers after the one before it: gateways and
+    // pages drop a stock update whose sequence is not newer than the last they saw.
+    this.sequence = Math.multiplyExact(nowMs, 1000L);
   }
 
   void writeStarted() {
@@ -228,12 +237,22 @@ final class SaleBook {
     holdsByExpiry.addLast(hold);
   }
 
-  /** Releases every live hold whose payment window closed at or before {@code nowMs}. */
+  /**
+   * Releases every live hold whose payment window closed at or before {@code nowMs}. A hold
+   * being given up stops the walk until its write is known (milliseconds): it is released
+   * by that write, or lapses after it.
+   */
   List<Hold> expire(long nowMs) {
     List<Hold> expired = List.of();
     while (!holdsByExpiry.isEmpty() && holdsByExpiry.peekFirst().expiresAtMs() <= nowMs) {
+      if (closing.contains(holdsByExpiry.peekFirst().orderId())) {
+        break;
+      }
       Hold hold = holdsByExpiry.pollFirst();
-      if (!paying.contains(hold.orderId()) && liveHolds.remove(hold.orderId()) != null) {
+      // The same object, not only the same order id: a refused bundle's retry holds its
+      // order again under the same id, with its own entry further back.
+      if (!paying.contains(hold.orderId()) && liveHolds.get(hold.orderId()) == hold) {
+        liveHolds.remove(hold.orderId());
         release(hold.viewerId(), hold.quantity());
         if (expired.isEmpty()) {
           expired = new ArrayList<>();
@@ -244,36 +263,50 @@ final class SaleBook {
     return expired;
   }
 
-  /** The buyer starts paying: the hold stops lapsing until {@link #settle}. */
-  OrderChange startPayment(UUID orderId, String viewerId) {
+  /**
+   * The buyer starts paying: the hold stops lapsing until {@link #settle}. A hold whose
+   * window closed is refused even before the tick releases it.
+   */
+  OrderChange startPayment(UUID orderId, String viewerId, long nowMs) {
     if (paid.containsKey(orderId)) {
       return OrderChange.applied(OrderStatus.PAID);
     }
     Hold hold = liveHolds.get(orderId);
-    if (hold == null) {
+    if (hold == null || lapsed(hold, nowMs)) {
       return OrderChange.refused(OrderChange.Outcome.NOT_HELD);
     }
     if (!hold.viewerId().equals(viewerId)) {
       return OrderChange.refused(OrderChange.Outcome.NOT_YOURS);
     }
+    if (closing.contains(orderId)) {
+      return OrderChange.refused(OrderChange.Outcome.CHANGE_IN_FLIGHT);
+    }
     paying.add(orderId);
     return OrderChange.applied(OrderStatus.PAYING);
   }
 
-  /** The payment's outcome: sold, or released. Repeating it repeats the first answer. */
-  OrderChange settle(UUID orderId, boolean succeeded) {
+  /**
+   * The payment's outcome: sold, or given up (the units return once that is written, see
+   * {@link #statusWritten}). Repeating it repeats the first answer. A payment for a hold
+   * whose window closed, and that was not being paid, is refused.
+   */
+  OrderChange settle(UUID orderId, boolean succeeded, long nowMs) {
     if (paid.containsKey(orderId)) {
       return OrderChange.applied(OrderStatus.PAID);
     }
-    Hold hold = liveHolds.remove(orderId);
-    if (hold == null) {
+    Hold hold = liveHolds.get(orderId);
+    if (hold == null || lapsed(hold, nowMs)) {
       return OrderChange.refused(OrderChange.Outcome.NOT_HELD);
     }
-    paying.remove(orderId);
+    if (closing.contains(orderId)) {
+      return OrderChange.refused(OrderChange.Outcome.CHANGE_IN_FLIGHT);
+    }
     if (!succeeded) {
-      release(hold.viewerId(), hold.quantity());
+      closing.add(orderId);
       return OrderChange.applied(OrderStatus.CANCELLED);
     }
+    liveHolds.remove(orderId);
+    paying.remove(orderId);
     held -= hold.quantity();
     sold += hold.quantity();
     paid.put(orderId, hold);
@@ -291,6 +324,7 @@ final class SaleBook {
     Hold hold = liveHolds.remove(orderId);
     if (hold != null) {
       paying.remove(orderId);
+      closing.remove(orderId);
       release(hold.viewerId(), hold.quantity());
     }
     return hold;
@@ -308,9 +342,31 @@ final class SaleBook {
     if (paying.contains(orderId)) {
       return OrderChange.refused(OrderChange.Outcome.PAYMENT_IN_FLIGHT);
     }
-    liveHolds.remove(orderId);
-    release(hold.viewerId(), hold.quantity());
+    if (closing.contains(orderId)) {
+      return OrderChange.refused(OrderChange.Outcome.CHANGE_IN_FLIGHT);
+    }
+    closing.add(orderId);
     return OrderChange.applied(OrderStatus.CANCELLED);
+  }
+
+  /**
+   * The write of an applied change ended: a hold given up returns its units once that is
+   * durable; if the write failed it stays as it was, for the caller's retry.
+   */
+  void statusWritten(UUID orderId, OrderStatus status, boolean durable) {
+    if (status != OrderStatus.CANCELLED || !closing.remove(orderId) || !durable) {
+      return;
+    }
+    Hold hold = liveHolds.remove(orderId);
+    if (hold != null) {
+      paying.remove(orderId);
+      release(hold.viewerId(), hold.quantity());
+    }
+  }
+
+  /** Whether the hold's payment window closed (it lapses at the next tick) and no payment holds it. */
+  private boolean lapsed(Hold hold, long nowMs) {
+    return hold.expiresAtMs() <= nowMs && !paying.contains(hold.orderId());
   }
 
   /** The hold behind an order of this sale that still counts (held, paying or sold), or null. */
@@ -320,10 +376,17 @@ final class SaleBook {
   }
 
   /**
-   * Counts a recovered order: a hold, a hold being paid, or a sale made before a restart.
-   * Recovered holds must come in order of expiry.
+   * Counts a recovered order: a hold, a hold being paid, or a sale made before a restart;
+   * an expired order only keeps its answer. Recovered holds must come in order of expiry.
    */
   void restore(Hold hold, OrderStatus status) {
+    ReserveAnswer firstAnswer = ReserveAnswer.reserved(hold);
+    if (status == OrderStatus.EXPIRED) {
+      // Counts nothing, but a retry of its purchase intent gets its first answer again,
+      // as before the restart, instead of holding the units anew under the same order id.
+      answersByIntent.put(hold.viewerId(), hold.clientOrderId(), CompletableFuture.completedFuture(firstAnswer));
+      return;
+    }
     boolean isSold = status == OrderStatus.PAID || status == OrderStatus.FULFILLED;
     int quantity = hold.quantity();
     if (quantity > available) {
@@ -342,8 +405,7 @@ final class SaleBook {
       }
     }
     unitsByViewer.addTo(hold.viewerId(), quantity);
-    answersByIntent.put(hold.viewerId(), hold.clientOrderId(),
-        CompletableFuture.completedFuture(ReserveAnswer.reserved(hold)));
+    answersByIntent.put(hold.viewerId(), hold.clientOrderId(), CompletableFuture.completedFuture(firstAnswer));
     sequence++;
   }
 

@@ -154,11 +154,11 @@ final class SaleShard implements AutoCloseable {
   }
 
   CompletableFuture<OrderChange> startPayment(String saleId, UUID orderId, String viewerId) {
-    return changeOrder(saleId, orderId, book -> book.startPayment(orderId, viewerId));
+    return changeOrder(saleId, orderId, book -> book.startPayment(orderId, viewerId, clock.millis()));
   }
 
   CompletableFuture<OrderChange> settle(String saleId, UUID orderId, boolean paid) {
-    return changeOrder(saleId, orderId, book -> book.settle(orderId, paid));
+    return changeOrder(saleId, orderId, book -> book.settle(orderId, paid, clock.millis()));
   }
 
   CompletableFuture<OrderChange> cancel(String saleId, UUID orderId, String viewerId) {
@@ -167,7 +167,9 @@ final class SaleShard implements AutoCloseable {
 
   /**
    * Applies a change to an order's hold on this thread, then answers once its new status is
-   * durable. A failed write fails the answer; the caller retries (every change is idempotent).
+   * durable; a hold given up returns its units only then. A failed write fails the answer
+   * and leaves the hold as it was; the caller retries (every change is idempotent). The
+   * answer completes on this thread.
    */
   private CompletableFuture<OrderChange> changeOrder(String saleId, UUID orderId,
       Function<SaleBook, OrderChange> change) {
@@ -189,17 +191,16 @@ final class SaleShard implements AutoCloseable {
         return;
       }
       book.writeStarted();
-      journal.updateStatus(hold, result.status()).whenComplete((ok, failure) -> {
-        thread.execute(() -> {
-          book.writeEnded();
-          releaseIfDrained(saleId);
-        });
+      journal.updateStatus(hold, result.status()).whenComplete((ok, failure) -> thread.execute(() -> {
+        book.writeEnded();
+        book.statusWritten(orderId, result.status(), failure == null);
+        releaseIfDrained(saleId);
         if (failure != null) {
           answer.completeExceptionally(failure);
         } else {
           answer.complete(result);
         }
-      });
+      }));
     });
     return answer;
   }

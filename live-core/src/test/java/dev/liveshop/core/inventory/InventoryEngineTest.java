@@ -2,6 +2,7 @@ package dev.liveshop.core.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.liveshop.core.order.OrderStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -298,6 +299,22 @@ class InventoryEngineTest {
     } finally {
       failing.close();
     }
+  }
+
+  @Test
+  void cancel_whoseStatusWriteFails_keepsTheUnitsForTheRetry_soTheRowsNeverCountMoreThanTheStock() {
+    open(sale("s1", 1, 1));
+    ReserveAnswer alice = engine.reserve(new ReserveCommand("s1", "alice", 1, "c1")).join();
+    journal.statusWritesToFail.set(1);
+
+    assertThat(engine.cancel("s1", alice.orderId(), "alice")).failsWithin(5, TimeUnit.SECONDS);
+    assertThat(engine.reserve(new ReserveCommand("s1", "bob", 1, "c2")).join().result())
+        .as("the unit is still alice's: her row says RESERVED").isEqualTo(ReserveResult.SOLD_OUT);
+
+    assertThat(engine.cancel("s1", alice.orderId(), "alice").join().status()).isEqualTo(OrderStatus.CANCELLED);
+    assertThat(journal.statuses).containsEntry(alice.orderId(), OrderStatus.CANCELLED);
+    assertThat(engine.reserve(new ReserveCommand("s1", "bob", 1, "c3")).join().result())
+        .isEqualTo(ReserveResult.RESERVED);
   }
 
   @Test

@@ -9,11 +9,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An {@link OrderJournal} for engine tests: records every append and completes it at once
- * (or when the test opens its gate), or fails a given share of them to play a store that
- * drops writes. (The real journal,
+ * (or when the test opens its gate), or fails a given share of them (and status writes
+ * when told) to play a store that drops writes. (The real journal,
  * against a real Cassandra node, is exercised by the *IT tests.)
  */
 final class RecordingJournal implements OrderJournal {
@@ -30,6 +31,8 @@ final class RecordingJournal implements OrderJournal {
   volatile CompletableFuture<Void> lookupGate;
   /** When set, lookups fail: a store that cannot be read. */
   volatile boolean unreadable;
+  /** Status writes still to fail: a store that drops them. */
+  final AtomicInteger statusWritesToFail = new AtomicInteger();
 
   RecordingJournal(double failureRate) {
     this.failureRate = failureRate;
@@ -48,6 +51,9 @@ final class RecordingJournal implements OrderJournal {
 
   @Override
   public CompletionStage<Void> updateStatus(Hold hold, OrderStatus status) {
+    if (statusWritesToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return CompletableFuture.failedFuture(new IllegalStateException("injected status write failure"));
+    }
     if (status == OrderStatus.EXPIRED) {
       expired.add(hold);
     }

@@ -131,12 +131,12 @@ class SaleBookTest {
   @Test
   void payment_heldThenPayingThenPaid_movesUnitsToSoldAndNeverLapses() {
     Hold hold = confirmedHold("alice", 2);
-    assertThat(book.startPayment(hold.orderId(), "bob").outcome()).isEqualTo(OrderChange.Outcome.NOT_YOURS);
-    assertThat(book.startPayment(hold.orderId(), "alice").status()).isEqualTo(OrderStatus.PAYING);
+    assertThat(book.startPayment(hold.orderId(), "bob", START).outcome()).isEqualTo(OrderChange.Outcome.NOT_YOURS);
+    assertThat(book.startPayment(hold.orderId(), "alice", START).status()).isEqualTo(OrderStatus.PAYING);
     assertThat(book.expire(START + 90_000)).isEmpty();
     assertThat(book.cancel(hold.orderId(), "alice").outcome()).isEqualTo(OrderChange.Outcome.PAYMENT_IN_FLIGHT);
-    assertThat(book.settle(hold.orderId(), true).status()).isEqualTo(OrderStatus.PAID);
-    assertThat(book.settle(hold.orderId(), true).status()).isEqualTo(OrderStatus.PAID);
+    assertThat(book.settle(hold.orderId(), true, START).status()).isEqualTo(OrderStatus.PAID);
+    assertThat(book.settle(hold.orderId(), true, START).status()).isEqualTo(OrderStatus.PAID);
     assertThat(book.held()).isZero();
     assertThat(book.sold()).isEqualTo(2);
     assertThat(book.available()).isEqualTo(3);
@@ -144,12 +144,14 @@ class SaleBookTest {
   }
 
   @Test
-  void payment_failed_releasesTheUnits() {
+  void payment_failed_releasesTheUnitsOnceThatIsWritten() {
     Hold hold = confirmedHold("alice", 2);
-    book.startPayment(hold.orderId(), "alice");
-    assertThat(book.settle(hold.orderId(), false).status()).isEqualTo(OrderStatus.CANCELLED);
+    book.startPayment(hold.orderId(), "alice", START);
+    assertThat(book.settle(hold.orderId(), false, START).status()).isEqualTo(OrderStatus.CANCELLED);
+    assertThat(book.available()).as("not yet written").isEqualTo(3);
+    book.statusWritten(hold.orderId(), OrderStatus.CANCELLED, true);
     assertThat(book.available()).isEqualTo(5);
-    assertThat(book.settle(hold.orderId(), true).outcome()).isEqualTo(OrderChange.Outcome.NOT_HELD);
+    assertThat(book.settle(hold.orderId(), true, START).outcome()).isEqualTo(OrderChange.Outcome.NOT_HELD);
     assertThat(book.sold()).isZero();
   }
 
@@ -157,18 +159,73 @@ class SaleBookTest {
   void payment_afterTheHoldLapsed_isNotHeld() {
     Hold hold = confirmedHold("alice", 1);
     book.expire(START + 30_000);
-    assertThat(book.startPayment(hold.orderId(), "alice").outcome()).isEqualTo(OrderChange.Outcome.NOT_HELD);
-    assertThat(book.settle(hold.orderId(), true).outcome()).isEqualTo(OrderChange.Outcome.NOT_HELD);
+    assertThat(book.startPayment(hold.orderId(), "alice", START).outcome()).isEqualTo(OrderChange.Outcome.NOT_HELD);
+    assertThat(book.settle(hold.orderId(), true, START).outcome()).isEqualTo(OrderChange.Outcome.NOT_HELD);
     assertThat(book.sold()).isZero();
   }
 
   @Test
-  void cancel_byTheBuyer_returnsUnits_byOthersIsRefused() {
+  void cancel_byTheBuyer_returnsUnitsOnceWritten_byOthersIsRefused() {
     Hold hold = confirmedHold("alice", 2);
     assertThat(book.cancel(hold.orderId(), "mallory").outcome()).isEqualTo(OrderChange.Outcome.NOT_YOURS);
     assertThat(book.cancel(hold.orderId(), "alice").status()).isEqualTo(OrderStatus.CANCELLED);
+    assertThat(book.cancel(hold.orderId(), "alice").outcome()).as("while it is written")
+        .isEqualTo(OrderChange.Outcome.CHANGE_IN_FLIGHT);
+    book.statusWritten(hold.orderId(), OrderStatus.CANCELLED, true);
     assertThat(book.available()).isEqualTo(5);
     assertThat(book.cancel(hold.orderId(), "alice").outcome()).isEqualTo(OrderChange.Outcome.NOT_HELD);
+  }
+
+  @Test
+  void cancel_whoseWriteFailed_keepsTheHoldForTheRetry() {
+    Hold hold = confirmedHold("alice", 2);
+    book.cancel(hold.orderId(), "alice");
+    book.statusWritten(hold.orderId(), OrderStatus.CANCELLED, false);
+
+    assertThat(book.available()).as("no units back under a row that still says RESERVED").isEqualTo(3);
+    assertThat(book.cancel(hold.orderId(), "alice").status()).as("the retry").isEqualTo(OrderStatus.CANCELLED);
+    book.statusWritten(hold.orderId(), OrderStatus.CANCELLED, true);
+    assertThat(book.available()).isEqualTo(5);
+    assertThat(book.held()).isZero();
+  }
+
+  @Test
+  void cancel_beingWritten_neitherLapsesNorTakesAPayment() {
+    Hold hold = confirmedHold("alice", 2);
+    book.cancel(hold.orderId(), "alice");
+
+    assertThat(book.expire(START + 90_000)).isEmpty();
+    assertThat(book.settle(hold.orderId(), true, START).outcome()).isEqualTo(OrderChange.Outcome.CHANGE_IN_FLIGHT);
+    book.statusWritten(hold.orderId(), OrderStatus.CANCELLED, false);
+    assertThat(book.expire(START + 90_000)).as("lapses once the failed write is known").containsExactly(hold);
+    assertThat(book.available()).isEqualTo(5);
+  }
+
+  @Test
+  void payment_startedAfterTheWindowClosedButBeforeTheTick_isNotHeld() {
+    Hold hold = confirmedHold("alice", 1);
+    assertThat(book.startPayment(hold.orderId(), "alice", START + 30_000).outcome())
+        .isEqualTo(OrderChange.Outcome.NOT_HELD);
+    assertThat(book.settle(hold.orderId(), true, START + 30_000).outcome()).isEqualTo(OrderChange.Outcome.NOT_HELD);
+    assertThat(book.expire(START + 30_000)).containsExactly(hold);
+    assertThat(book.sold()).isZero();
+  }
+
+  @Test
+  void expire_aStaleEntryOfARolledBackHold_leavesTheHoldMadeAgainAlone() {
+    Hold first = confirmedHold("alice", 1);
+    book.rollback(first.orderId(), "alice", first.clientOrderId());
+    // The bundle's retry holds the same order id again, later and for more.
+    assertThat(book.tryHold(new ReserveCommand("s1", "alice", 2, first.clientOrderId()), START + 10_000))
+        .isEqualTo(ReserveResult.RESERVED);
+    Hold again = new Hold(first.orderId(), "s1", "demo", "p1", "alice", first.clientOrderId(), 2, 1900,
+        START + 10_000, START + 40_000);
+    book.confirm(again);
+
+    assertThat(book.expire(START + 30_000)).isEmpty();
+    assertThat(book.held()).isEqualTo(2);
+    assertThat(book.expire(START + 40_000)).containsExactly(again);
+    assertThat(book.held()).isZero();
   }
 
   private Hold confirmedHold(String viewer, int quantity) {
@@ -196,6 +253,26 @@ class SaleBookTest {
     assertThat(book.held()).isEqualTo(2);
     assertThat(book.sold()).isEqualTo(1);
     assertThat(book.answerFor(hold.viewerId(), hold.clientOrderId()).join()).isEqualTo(ReserveAnswer.reserved(hold));
+  }
+
+  @Test
+  void restore_anExpiredOrder_countsNothingButKeepsItsAnswer() {
+    Hold lapsed = new Hold(OrderIds.of("s1", "alice", "c1"), "s1", "demo", "p1", "alice", "c1", 2, 1900, START,
+        START + 30_000);
+    book.restore(lapsed, OrderStatus.EXPIRED);
+
+    assertThat(book.available()).isEqualTo(5);
+    assertThat(book.unitsOf("alice")).isZero();
+    assertThat(book.answerFor("alice", "c1").join()).isEqualTo(ReserveAnswer.reserved(lapsed));
+  }
+
+  @Test
+  void sequence_ofABookOpenedAgainLater_isNewerThanAnyOfTheFirst() {
+    for (int i = 0; i < 4; i++) {
+      book.tryHold(buy("v" + i, 1), START);
+    }
+    SaleBook reopened = new SaleBook(sale, START + 1, InventoryEngine.DEFAULT_MAX_REMEMBERED_REFUSALS);
+    assertThat(reopened.snapshot().sequence()).isGreaterThan(book.snapshot().sequence());
   }
 
   @Test
