@@ -172,17 +172,43 @@ public final class InventoryEngine implements AutoCloseable {
   /** Most items in one multi-item order. */
   public static final int MAX_BUNDLE_ITEMS = 20;
 
+  private record BundleIntent(String viewerId, String clientOrderId) {}
+
+  /** Bundles being decided, by purchase intent: a retry meanwhile shares the decision. */
+  private final ConcurrentHashMap<BundleIntent, CompletableFuture<BundleAnswer>> bundlesDeciding =
+      new ConcurrentHashMap<>();
+
   /**
    * Reserves several sales' units as one order, all or nothing. Items are decided on their
    * own shards in parallel; if any is refused, the ones granted are rolled back (their
    * units return; other buyers may briefly have seen them held). Each item uses the
-   * bundle's client order id, so a retry finds every item's first answer.
+   * bundle's client order id, so a retry finds every item's first answer; a retry that
+   * arrives while the bundle is being decided gets that decision's answer, since deciding
+   * it twice at once could grant an item in one decision that the other rolls back.
    */
   public CompletableFuture<BundleAnswer> reserveBundle(String viewerId, String clientOrderId, List<BundleItem> items) {
     if (items.isEmpty() || items.size() > MAX_BUNDLE_ITEMS
         || items.stream().map(BundleItem::saleId).distinct().count() != items.size()) {
       return CompletableFuture.completedFuture(BundleAnswer.invalid());
     }
+    BundleIntent intent = new BundleIntent(viewerId, clientOrderId);
+    CompletableFuture<BundleAnswer> answer = new CompletableFuture<>();
+    CompletableFuture<BundleAnswer> deciding = bundlesDeciding.putIfAbsent(intent, answer);
+    if (deciding != null) {
+      return deciding;
+    }
+    decideBundle(viewerId, clientOrderId, items).whenComplete((decided, failure) -> {
+      bundlesDeciding.remove(intent, answer);
+      if (failure != null) {
+        answer.completeExceptionally(failure);
+      } else {
+        answer.complete(decided);
+      }
+    });
+    return answer;
+  }
+
+  private CompletableFuture<BundleAnswer> decideBundle(String viewerId, String clientOrderId, List<BundleItem> items) {
     List<CompletableFuture<ReserveAnswer>> parts = items.stream()
         .map(item -> reserve(new ReserveCommand(item.saleId(), viewerId, item.quantity(), clientOrderId)))
         .toList();

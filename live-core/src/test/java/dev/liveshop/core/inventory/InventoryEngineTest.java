@@ -257,6 +257,29 @@ class InventoryEngineTest {
   }
 
   @Test
+  void reserveBundle_retriedWhileBeingDecided_sharesTheDecision_neverReservesARolledBackItem() throws Exception {
+    open(sale("s1", 10, 2));
+    open(sale("s2", 10, 2));
+    engine.change("s2", new SaleChange(SaleChange.Action.PAUSE, 0)).join();
+    List<BundleItem> items = List.of(new BundleItem("s1", 1), new BundleItem("s2", 1));
+    journal.gate = new CompletableFuture<>();
+    CompletableFuture<BundleAnswer> first = engine.reserveBundle("alice", "b1", items);
+    // s2 refused (paused: not remembered) while s1's write is held open; then s2 resumes
+    // and the buyer's app retries the bundle.
+    waitFor(() -> engine.snapshot("s1").join().orElseThrow().held() == 1);
+    engine.change("s2", new SaleChange(SaleChange.Action.RESUME, 0)).join();
+    CompletableFuture<BundleAnswer> retry = engine.reserveBundle("alice", "b1", items);
+    journal.gate.complete(null);
+
+    assertThat(first.join().result()).isEqualTo(ReserveResult.PAUSED);
+    assertThat(retry.join()).as("the retry's answer").isEqualTo(first.join());
+    assertThat(engine.snapshot("s1").join().orElseThrow().held()).isZero();
+    assertThat(engine.snapshot("s2").join().orElseThrow().held()).isZero();
+    // Decided again once the first decision is over: now both are held.
+    assertThat(engine.reserveBundle("alice", "b1", items).join().result()).isEqualTo(ReserveResult.RESERVED);
+  }
+
+  @Test
   void reserveBundle_emptyTooBigOrRepeatedSale_isInvalid() {
     open(sale("s1", 10, 2));
     assertThat(engine.reserveBundle("alice", "b", List.of()).join().result())
