@@ -4,16 +4,26 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 
 /** The gateway's public HTTP API as the load generator uses it: tokens, setting up a sale, checking orders. */
 final class GatewayApi {
+
+  /** The most orders {@code GET /api/streams/{id}/orders} lists (one page, newest first). */
+  static final int MAX_LISTED_ORDERS = 1000;
+  private static final int VIEWER_PAGE_SIZE = 100;
 
   record Answer(int status, JsonObject body) {}
 
@@ -47,6 +57,64 @@ final class GatewayApi {
       return CompletableFuture.supplyAsync(() -> token(id, "viewer")).whenComplete((t, e) -> slots.release());
     }).toList();
     return tokens.stream().map(CompletableFuture::join).toList();
+  }
+
+  /**
+   * Every order of the stream, as the store holds it. The host's listing has no next page:
+   * when it comes back full some may be cut off, so the orders are then read from every
+   * buyer's own paged listing instead ({@code viewerTokens}: viewerId to token, the viewers
+   * that may have ordered).
+   */
+  List<StoredOrder> storedOrders(String hostToken, String streamId, Map<String, String> viewerTokens,
+      int parallel) {
+    JsonObject listing = ok("GET", "/api/streams/" + streamId + "/orders?limit=" + MAX_LISTED_ORDERS, hostToken,
+        null);
+    List<StoredOrder> listed = orders(listing);
+    if (listed.size() < MAX_LISTED_ORDERS) {
+      return listed;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(parallel);
+    try {
+      List<CompletableFuture<List<StoredOrder>>> perViewer = viewerTokens.values().stream()
+          .map(token -> CompletableFuture.supplyAsync(() -> viewerOrders(token), pool)).toList();
+      return perViewer.stream().flatMap(f -> f.join().stream()).toList();
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /** Every order of the token's viewer, a page at a time. */
+  List<StoredOrder> viewerOrders(String viewerToken) {
+    List<StoredOrder> all = new ArrayList<>();
+    String pageToken = "";
+    do {
+      JsonObject page = ok("GET", "/api/me/orders?pageSize=" + VIEWER_PAGE_SIZE + "&pageToken="
+          + URLEncoder.encode(pageToken, StandardCharsets.UTF_8), viewerToken, null);
+      all.addAll(orders(page));
+      pageToken = page.has("nextPageToken") ? page.get("nextPageToken").getAsString() : "";
+    } while (!pageToken.isEmpty());
+    return all;
+  }
+
+  /** Units of the sale held or sold, by the engine's counters in the stream's snapshot. */
+  int heldOrSold(String streamId, String saleId) {
+    for (var sale : ok("GET", "/api/streams/" + streamId, null, null).getAsJsonArray("sales")) {
+      JsonObject status = sale.getAsJsonObject();
+      if (status.getAsJsonObject("sale").get("saleId").getAsString().equals(saleId)) {
+        JsonObject stock = status.getAsJsonObject("stock");
+        return (stock.has("held") ? stock.get("held").getAsInt() : 0)
+            + (stock.has("sold") ? stock.get("sold").getAsInt() : 0);
+      }
+    }
+    throw new IllegalStateException("sale " + saleId + " is not in stream " + streamId);
+  }
+
+  private static List<StoredOrder> orders(JsonObject listing) {
+    List<StoredOrder> orders = new ArrayList<>();
+    if (listing.has("orders")) {
+      listing.getAsJsonArray("orders").forEach(o -> orders.add(StoredOrder.fromJson(o.getAsJsonObject())));
+    }
+    return orders;
   }
 
   Answer call(String method, String path, String token, String json) {

@@ -26,7 +26,8 @@ import picocli.CommandLine;
  * {@code flash-sale} (a sale with a countdown; every viewer taps buy at zero plus a human
  * reaction time; invariants checked at the end), {@code idle-connections} (hold N sockets)
  * and {@code mixed} (a flash sale during a chat storm). Measuring starts after a warm-up
- * (rehearsal sales, warm-up chat). Exits 1 when an invariant broke.
+ * (rehearsal sales, warm-up chat). Every sale, rehearsals included, is checked against
+ * {@link Invariants} with the orders the store holds; exits 1 when an invariant broke.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.liveshop.bench.load.LoadGenerator \
@@ -100,11 +101,20 @@ public final class LoadGenerator implements Callable<Integer> {
       + "0: none).")
   int rehearsals = 1;
 
+  @Option(names = "--answer-grace-seconds", description = "How long taps still unanswered when a sale's --seconds "
+      + "are up may take to be answered before each counts as a broken invariant (default ${DEFAULT-VALUE}).")
+  int answerGraceSeconds = 10;
+
   @Option(names = "--out", description = "Folder for report.txt, report.json and report.html "
       + "(default bench/results/load/<date>-<target>-<scenario>).")
   Path out;
 
   private final LoadStats stats = new LoadStats();
+  /** Every sale this run tapped, rehearsals first: all are checked at the end. */
+  private final List<SaleRun> salesRun = new ArrayList<>();
+
+  /** A sale as created, what the invariants call it, and the taps scheduled on it. */
+  private record SaleRun(String label, JsonObject sale, long tapsScheduled) {}
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new LoadGenerator()).execute(args));
@@ -165,11 +175,10 @@ public final class LoadGenerator implements Callable<Integer> {
       warmUp(chat, sale, api, hostToken, productId, room);
       if (sale) {
         JsonObject launched = launchSale(api, hostToken, productId);
-        tapAtZero(room, launched);
+        salesRun.add(new SaleRun("", launched, tapAtZero(room, launched)));
         awaitAnswers(launched, 0);
         Thread.sleep(500);
-        checks = Invariants.check(purchases(room, launched.get("saleId").getAsString()), launched, api, hostToken,
-            stream);
+        checks = checkSales(api, hostToken, room, ids, tokens);
       } else {
         Thread.sleep(seconds * 1000L);
       }
@@ -202,7 +211,7 @@ public final class LoadGenerator implements Callable<Integer> {
       progress("rehearsal sale %d/%d (not measured)", i, rehearsals);
       JsonObject rehearsal = launchSale(api, hostToken, productId);
       long tapsBefore = stats.taps.sum();
-      tapAtZero(room, rehearsal);
+      salesRun.add(new SaleRun("rehearsal " + i, rehearsal, tapAtZero(room, rehearsal)));
       awaitAnswers(rehearsal, tapsBefore);
     }
     if (chat && warmupSeconds > 0) {
@@ -214,7 +223,9 @@ public final class LoadGenerator implements Callable<Integer> {
 
   /**
    * Waits until every viewer tapped {@code sale} and every tap got its final answer, or the
-   * sale's time is up; {@code tapsBefore} is the tap count when its taps were scheduled.
+   * sale's time is up; then up to --answer-grace-seconds more for taps still unanswered (a
+   * slow answer is measured, not counted as missing). {@code tapsBefore} is the tap count
+   * when its taps were scheduled.
    */
   private void awaitAnswers(JsonObject sale, long tapsBefore) throws InterruptedException {
     long deadline = sale.get("startsAtMs").getAsLong() + seconds * 1000L;
@@ -222,6 +233,33 @@ public final class LoadGenerator implements Callable<Integer> {
     waitUntil(() -> stats.unanswered.sum() == 0
             && stats.taps.sum() - tapsBefore >= (long) taps * stats.connected.sum(),
         deadline - System.currentTimeMillis());
+    if (stats.unanswered.sum() > 0 && answerGraceSeconds > 0) {
+      progress("%d taps unanswered after %d s; waiting up to %d s more", stats.unanswered.sum(), seconds,
+          answerGraceSeconds);
+      waitUntil(() -> stats.unanswered.sum() == 0, answerGraceSeconds * 1000L);
+    }
+  }
+
+  /**
+   * Checks every sale of the run, rehearsals included, against what its viewers were told
+   * and the orders the store holds (read once, for the whole stream).
+   */
+  private List<Invariants.Check> checkSales(GatewayApi api, String hostToken, List<Viewer> room, List<String> ids,
+      List<String> tokens) {
+    progress("checking %d sales against the stored orders", salesRun.size());
+    List<Viewer.Taps> allTaps = room.stream().map(v -> v.taps().join()).toList();
+    Map<String, String> tokenOfViewer = new LinkedHashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      tokenOfViewer.put(ids.get(i), tokens.get(i));
+    }
+    List<StoredOrder> stored = api.storedOrders(hostToken, stream, tokenOfViewer, 16);
+    List<Invariants.Check> checks = new ArrayList<>();
+    for (SaleRun run : salesRun) {
+      String saleId = run.sale().get("saleId").getAsString();
+      checks.addAll(Invariants.check(SaleEvidence.of(run.label(), run.sale(), run.tapsScheduled(), allTaps, stored,
+          api.heldOrSold(stream, saleId))));
+    }
+    return checks;
   }
 
   private JsonObject launchSale(GatewayApi api, String hostToken, String productId) {
@@ -230,14 +268,19 @@ public final class LoadGenerator implements Callable<Integer> {
         productId, quantity, perViewerLimit, countdownMs, Math.max(60_000, seconds * 2000L)));
   }
 
-  /** Every viewer taps at the sale's zero plus a log-normal reaction time, then again for --taps. */
-  private void tapAtZero(List<Viewer> room, JsonObject sale) {
+  /**
+   * Every viewer taps at the sale's zero plus a log-normal reaction time, then again for
+   * --taps; answers the number of taps scheduled.
+   */
+  private long tapAtZero(List<Viewer> room, JsonObject sale) {
     String saleId = sale.get("saleId").getAsString();
     long zero = sale.get("startsAtMs").getAsLong();
+    long scheduled = 0;
     for (Viewer viewer : room) {
       if (viewer.channel() == null) {
         continue;
       }
+      scheduled += taps;
       long delay = zero - System.currentTimeMillis();
       for (int t = 0; t < taps; t++) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -245,6 +288,7 @@ public final class LoadGenerator implements Callable<Integer> {
         viewer.channel().eventLoop().schedule(() -> viewer.tap(saleId), Math.max(0, delay), TimeUnit.MILLISECONDS);
       }
     }
+    return scheduled;
   }
 
   private void startChat(ScheduledExecutorService clock, List<Viewer> room) {
@@ -261,16 +305,6 @@ public final class LoadGenerator implements Callable<Integer> {
         }
       }
     }, periodMicros, periodMicros, TimeUnit.MICROSECONDS);
-  }
-
-  /** What each viewer was told about its taps on {@code saleId}. */
-  private static Map<String, List<Viewer.Purchase>> purchases(List<Viewer> room, String saleId) {
-    Map<String, List<Viewer.Purchase>> byViewer = new LinkedHashMap<>();
-    for (Viewer viewer : room) {
-      byViewer.put(viewer.viewerId,
-          viewer.purchases().join().stream().filter(p -> saleId.equals(p.saleId())).toList());
-    }
-    return byViewer;
   }
 
   private final Map<String, Histogram> histograms = new LinkedHashMap<>();

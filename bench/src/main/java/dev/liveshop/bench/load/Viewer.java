@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,14 +14,53 @@ import java.util.concurrent.TimeUnit;
 /**
  * One simulated viewer on one WebSocket: sends chat and taps, and reads what the gateway
  * answers. Taps answered BUSY or UNAVAILABLE are retried with the same clientOrderId, as
- * the viewer page does.
+ * the viewer page does. Every tap is remembered with what it was told, so that a second,
+ * different final answer for the same clientOrderId (a retry answered otherwise than the
+ * first attempt) and answers for taps this viewer never made are caught, not dropped.
  *
  * <p>Threading: everything but the constructor runs on the channel's event loop.
  */
 final class Viewer {
 
-  /** What one purchase intent (a clientOrderId) got, as the buyer was told. */
-  record Purchase(String saleId, String clientOrderId, String result, String orderId, int quantity) {}
+  static final String RESERVED = "RESERVE_RESULT_RESERVED";
+  /** The result of a tap that has no final answer (yet). */
+  static final String NO_ANSWER = "NO_ANSWER";
+  /** The result of a tap whose retries ran out before a final answer. */
+  static final String GAVE_UP = "GAVE_UP";
+
+  /**
+   * What one purchase intent (a clientOrderId) got, as the buyer was told: its final answer,
+   * {@link #NO_ANSWER} or {@link #GAVE_UP}. {@code differentAnswer} is a later final answer
+   * that contradicted the first ("result orderId"), or "" when there was none.
+   */
+  record Purchase(String saleId, String clientOrderId, String result, String orderId, int quantity,
+      String differentAnswer) {
+
+    Purchase(String saleId, String clientOrderId, String result, String orderId, int quantity) {
+      this(saleId, clientOrderId, result, orderId, quantity, "");
+    }
+
+    boolean reserved() {
+      return result.equals(RESERVED);
+    }
+
+    boolean answered() {
+      return !result.equals(NO_ANSWER) && !result.equals(GAVE_UP);
+    }
+  }
+
+  /**
+   * A viewer's taps on one sale: every purchase intent, the sale ids of final answers that
+   * matched no tap of this viewer, and whether its connection was gone when asked.
+   */
+  record Taps(String viewerId, boolean connectionLost, List<Purchase> purchases, List<String> answersToNoTap) {
+
+    Taps ofSale(String saleId) {
+      return new Taps(viewerId, connectionLost,
+          purchases.stream().filter(p -> p.saleId().equals(saleId)).toList(),
+          answersToNoTap.stream().filter(saleId::equals).toList());
+    }
+  }
 
   private static final long RETRY_MILLIS = 200;
   private static final int MAX_ATTEMPTS = 50;
@@ -32,8 +72,9 @@ final class Viewer {
   private int tapSequence;
   /** requestId -> [first send nanos, attempts]; one requestId per clientOrderId. */
   private final Map<String, long[]> pending = new HashMap<>();
+  /** clientOrderId -> what the tap was told so far; kept after the final answer, to compare later ones. */
   private final Map<String, Purchase> purchases = new HashMap<>();
-  private final Map<String, String> saleOfTap = new HashMap<>();
+  private final List<String> answersToNoTap = new ArrayList<>();
 
   Viewer(String viewerId, LoadStats stats) {
     this.viewerId = viewerId;
@@ -52,17 +93,16 @@ final class Viewer {
     return joined;
   }
 
-  /** What this viewer was told, read on its event loop (where it is written). */
-  CompletableFuture<List<Purchase>> purchases() {
+  /** What this viewer was told about its taps, read on its event loop (where it is written). */
+  CompletableFuture<Taps> taps() {
     if (channel == null) {
-      return CompletableFuture.completedFuture(List.of());
+      return CompletableFuture.completedFuture(new Taps(viewerId, false, List.of(), List.of()));
     }
-    var copy = new CompletableFuture<List<Purchase>>();
-    channel.eventLoop().execute(() -> copy.complete(List.copyOf(purchases.values())));
+    var copy = new CompletableFuture<Taps>();
+    channel.eventLoop().execute(() -> copy.complete(new Taps(viewerId, !channel.isActive(),
+        List.copyOf(purchases.values()), List.copyOf(answersToNoTap))));
     return copy;
   }
-
-
 
   void send(String json) {
     if (channel != null && channel.isActive()) {
@@ -84,14 +124,14 @@ final class Viewer {
   void tap(String saleId) {
     String clientOrderId = viewerId + "-t" + (++tapSequence);
     pending.put(clientOrderId, new long[] {System.nanoTime(), 1});
-    saleOfTap.put(clientOrderId, saleId);
+    purchases.put(clientOrderId, new Purchase(saleId, clientOrderId, NO_ANSWER, "", 0));
     stats.taps.increment();
     stats.unanswered.increment();
     sendBuy(clientOrderId);
   }
 
   private void sendBuy(String clientOrderId) {
-    send("{\"requestId\":\"" + clientOrderId + "\",\"buy\":{\"saleId\":\"" + saleOfTap.get(clientOrderId)
+    send("{\"requestId\":\"" + clientOrderId + "\",\"buy\":{\"saleId\":\"" + purchases.get(clientOrderId).saleId()
         + "\",\"quantity\":1,\"clientOrderId\":\"" + clientOrderId + "\"}}");
   }
 
@@ -144,25 +184,49 @@ final class Viewer {
     String clientOrderId = ack.get("clientOrderId").getAsString();
     long[] tap = pending.get(clientOrderId);
     String result = ack.get("result").getAsString();
+    boolean retryable = result.equals("RESERVE_RESULT_BUSY") || result.equals("RESERVE_RESULT_STORE_UNAVAILABLE")
+        || result.equals("RESERVE_RESULT_MOVED");
+    Purchase answer = new Purchase(purchases.containsKey(clientOrderId) ? purchases.get(clientOrderId).saleId()
+        : text(ack, "saleId"), clientOrderId, result, text(ack, "orderId"),
+        ack.has("quantity") ? ack.get("quantity").getAsInt() : 0);
     if (tap == null) {
-      stats.error("UNEXPECTED_ACK");
+      onAnswerAfterTheFinalOne(answer, retryable);
       return;
     }
-    if (result.equals("RESERVE_RESULT_BUSY") || result.equals("RESERVE_RESULT_STORE_UNAVAILABLE")
-        || result.equals("RESERVE_RESULT_MOVED")) {
-      stats.answer(result, now - tap[0], now);
+    stats.answer(result, now - tap[0], now);
+    if (retryable) {
       retryLater(clientOrderId);
       return;
     }
     pending.remove(clientOrderId);
     stats.unanswered.decrement();
-    stats.answer(result, now - tap[0], now);
-    Purchase previous = purchases.put(clientOrderId, new Purchase(saleOfTap.get(clientOrderId), clientOrderId,
-        result, ack.has("orderId") ? ack.get("orderId").getAsString() : "",
-        ack.has("quantity") ? ack.get("quantity").getAsInt() : 0));
-    if (previous != null && !previous.orderId().equals(purchases.get(clientOrderId).orderId())) {
+    purchases.put(clientOrderId, answer);
+  }
+
+  /**
+   * An answer for a clientOrderId that is not waiting for one: a retry's answer after an
+   * earlier attempt's final one (fine when it says the same, a breach when it says
+   * otherwise), an answer after this viewer gave up, or one for a tap it never made.
+   */
+  private void onAnswerAfterTheFinalOne(Purchase answer, boolean retryable) {
+    Purchase first = purchases.get(answer.clientOrderId());
+    if (first == null) {
+      stats.error("UNEXPECTED_ACK");
+      if (!retryable) {
+        answersToNoTap.add(answer.saleId());
+      }
+    } else if (first.result().equals(GAVE_UP)) {
+      stats.error("ANSWER_AFTER_GIVING_UP");
+    } else if (!retryable && first.answered() && first.differentAnswer().isEmpty()
+        && (!first.result().equals(answer.result()) || !first.orderId().equals(answer.orderId()))) {
       stats.error("DIFFERENT_ANSWER_ON_RETRY");
+      purchases.put(first.clientOrderId(), new Purchase(first.saleId(), first.clientOrderId(), first.result(),
+          first.orderId(), first.quantity(), answer.result() + " " + answer.orderId()));
     }
+  }
+
+  private static String text(JsonObject json, String field) {
+    return json.has(field) ? json.get(field).getAsString() : "";
   }
 
   private void retryLater(String clientOrderId) {
@@ -171,6 +235,8 @@ final class Viewer {
       pending.remove(clientOrderId);
       stats.unanswered.decrement();
       stats.error("GAVE_UP_AFTER_" + MAX_ATTEMPTS + "_ATTEMPTS");
+      Purchase tapped = purchases.get(clientOrderId);
+      purchases.put(clientOrderId, new Purchase(tapped.saleId(), clientOrderId, GAVE_UP, "", 0));
       return;
     }
     tap[1]++;
