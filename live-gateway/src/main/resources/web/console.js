@@ -12,8 +12,11 @@ const state = {
   products: [],
   pinnedId: '',
   sales: new Map(), // saleId -> { sale, stock }
-  counters: null,
-  chatSamples: [], // [timeMs, chatMessages total]
+  room: null,
+  epoch: '',
+  chatTotal: 0, // chat messages since the room (instance) opened, from its counters
+  chatSamples: [], // [timeMs, chatMessages total], the last minute
+  chatSettings: {},
   unitSamples: [], // units ordered per 5 s bucket, newest last
   lastUnits: null,
   orders: [],
@@ -94,7 +97,7 @@ async function signIn(event) {
   $('console').hidden = false;
   $('error').hidden = true;
   applySnapshot(snapshot);
-  openRoom({ streamId, token: async () => state.token, onFrame, onStatus });
+  state.room = openRoom({ streamId, token: async () => state.token, onFrame, onStatus });
   setInterval(refreshOrders, 2000);
   setInterval(sampleUnits, 5000);
   refreshOrders();
@@ -112,7 +115,14 @@ async function devToken() {
     $('signin-token').value = answer.token;
   } catch (e) {
     showError('No development token: ' + e.message + '. Ask your operator for a host token.');
+    return;
   }
+  $('signin-form').requestSubmit();
+}
+
+/** The gateway's clock (the countdowns are the server's), the page's until the first pong. */
+function now() {
+  return state.room ? state.room.serverNow() : Date.now();
 }
 
 function onStatus(status, reason) {
@@ -127,10 +137,16 @@ function onFrame(frame) {
     const w = frame.welcome;
     state.products = w.products || [];
     state.pinnedId = w.stream.pinnedProductId || '';
-    (w.sales || []).forEach((s) => state.sales.set(s.sale.saleId, s));
+    welcomeSales(w.sales || []);
     $('chat').replaceChildren();
     (w.recentChat || []).forEach(addChat);
     applyChatSettings(w.chatSettings || {});
+    if (w.roomEpoch !== state.epoch) {
+      // Another instance of the room (a reconnect to another gateway, a restart): its
+      // counters start from 0, so the chat rate starts again too.
+      state.epoch = w.roomEpoch;
+      state.chatSamples = [];
+    }
     applyCounters(w.counters || {});
     renderLineup();
     renderSales();
@@ -160,6 +176,41 @@ function onFrame(frame) {
   } else if (frame.error) {
     showError(frame.error.message);
   }
+}
+
+/**
+ * A welcome lists the sales that have not ended. One this console shows as running but the
+ * welcome leaves out ended (or was stopped) while the console was away: it is shown ended
+ * at once, and its final numbers are read from the stream's snapshot.
+ */
+function welcomeSales(sales) {
+  const open = new Set(sales.map((s) => s.sale.saleId));
+  let gone = false;
+  state.sales.forEach((entry, saleId) => {
+    if (!open.has(saleId) && !ended(entry)) {
+      entry.gone = true;
+      gone = true;
+    }
+  });
+  sales.forEach((s) => state.sales.set(s.sale.saleId, s));
+  if (gone) refreshEndedSales();
+}
+
+async function refreshEndedSales() {
+  let snapshot;
+  try {
+    snapshot = await api('GET', '/api/streams/' + encodeURIComponent(state.streamId));
+  } catch (e) {
+    showError('Cannot load the final numbers of the ended sales: ' + e.message);
+    return;
+  }
+  (snapshot.sales || []).forEach((s) => {
+    const entry = state.sales.get(s.sale.saleId);
+    if (entry && entry.gone && Number(s.stock.sequence || 0) >= Number(entry.stock.sequence || 0)) {
+      entry.stock = s.stock;
+    }
+  });
+  renderSales();
 }
 
 function applySnapshot(snapshot) {
@@ -277,13 +328,15 @@ async function changeSale(saleId, action, quantity) {
     action === 'SALE_ACTION_STOP' ? 'Sale stopped.' : 'Sale restocked.');
   if (status) {
     const entry = state.sales.get(saleId);
-    if (!entry || Number(status.stock.sequence) >= Number(entry.stock.sequence || 0)) state.sales.set(saleId, status);
+    if (!entry || Number(status.stock.sequence) >= Number(entry.stock.sequence || 0)) {
+      state.sales.set(saleId, entry && entry.gone ? { ...status, gone: true } : status);
+    }
     renderSales();
   }
 }
 
-function ended({ sale, stock }) {
-  return stock.state === 'SALE_STATE_ENDED' || Date.now() >= Number(sale.endsAtMs);
+function ended({ sale, stock, gone }) {
+  return gone || stock.state === 'SALE_STATE_ENDED' || now() >= Number(sale.endsAtMs);
 }
 
 function renderSales() {
@@ -314,16 +367,17 @@ function renderSales() {
 }
 
 function tickClocks() {
-  const now = Date.now();
+  const at = now();
   document.querySelectorAll('#sales li').forEach((item) => {
     const entry = state.sales.get(item.dataset.saleId);
     if (!entry) return;
     const starts = Number(entry.sale.startsAtMs);
     const ends = Number(entry.sale.endsAtMs);
     item.querySelector('.sale-clock').textContent = ended(entry) ? 'ended'
-      : now < starts ? `starts in ${Math.ceil((starts - now) / 1000)} s`
-        : `ends in ${Math.ceil((ends - now) / 1000)} s`;
+      : at < starts ? `starts in ${Math.ceil((starts - at) / 1000)} s`
+        : `ends in ${Math.ceil((ends - at) / 1000)} s`;
     item.classList.toggle('ended', ended(entry));
+    item.querySelector('.actions').hidden = ended(entry);
   });
 }
 
@@ -349,15 +403,25 @@ function renderTotals() {
 // ---- live numbers and chart ------------------------------------------------------------
 
 function applyCounters(counters) {
-  const now = Date.now();
-  state.chatSamples.push([now, Number(counters.chatMessages || 0)]);
-  state.chatSamples = state.chatSamples.filter(([t]) => t >= now - 60_000);
-  const [firstTime, firstCount] = state.chatSamples[0];
-  const perMinute = now - firstTime >= 1000
-    ? Math.round((Number(counters.chatMessages || 0) - firstCount) * 60_000 / (now - firstTime)) : 0;
+  state.chatTotal = Number(counters.chatMessages || 0);
   $('stat-viewers').textContent = counters.viewers || 0;
   $('stat-likes').textContent = counters.likes || 0;
-  $('stat-chat-rate').textContent = perMinute;
+  renderChatRate();
+}
+
+/**
+ * Chat messages per minute over the last minute. Counters come only when a value changed,
+ * so the rate is sampled on the console's timer too: when chat stops, it falls to 0.
+ */
+function renderChatRate() {
+  const at = Date.now();
+  const samples = state.chatSamples;
+  if (samples.length && state.chatTotal < samples[samples.length - 1][1]) samples.length = 0; // counted afresh
+  samples.push([at, state.chatTotal]);
+  while (samples.length > 1 && samples[0][0] < at - 60_000) samples.shift();
+  const [firstTime, firstCount] = samples[0];
+  const perMinute = at - firstTime >= 1000 ? Math.round((state.chatTotal - firstCount) * 60_000 / (at - firstTime)) : 0;
+  $('stat-chat-rate').textContent = Math.max(0, perMinute);
 }
 
 function sampleUnits() {
@@ -412,7 +476,7 @@ async function refreshOrders() {
     return row;
   });
   $('orders').replaceChildren(...rows);
-  const lastMinute = orders.filter((o) => Number(o.createdAtMs) >= Date.now() - 60_000).length;
+  const lastMinute = orders.filter((o) => Number(o.createdAtMs) >= now() - 60_000).length;
   $('stat-order-rate').textContent = lastMinute;
 }
 
@@ -433,12 +497,24 @@ function addChat(message) {
 }
 
 function applyChatSettings(settings) {
+  state.chatSettings = settings;
   $('chat-enabled').checked = !settings.chatOff;
-  $('slow-mode').value = String(settings.slowModeSeconds || 0);
+  const seconds = String(settings.slowModeSeconds || 0);
+  const select = $('slow-mode');
+  if (![...select.options].some((o) => o.value === seconds)) {
+    // Set elsewhere (the API takes 0..3600): shown as it is, in order.
+    const option = new Option(`${seconds} s`, seconds);
+    const after = [...select.options].find((o) => Number(o.value) > Number(seconds));
+    select.add(option, after || null);
+  }
+  select.value = seconds;
 }
 
-function moderate(action, success) {
-  return act(() => api('POST', `/api/streams/${state.streamId}/moderation`, action), success);
+/** A moderation call; the stream's chat rules as the server answers them, or as they were if it failed. */
+async function moderate(action, success) {
+  const settings = await act(() => api('POST', `/api/streams/${state.streamId}/moderation`, action), success);
+  applyChatSettings(settings || state.chatSettings);
+  return settings;
 }
 
 function parseMoney(text) {
@@ -455,5 +531,6 @@ $('chat-enabled').addEventListener('change', (e) => moderate({ chatEnabled: e.ta
 $('slow-mode').addEventListener('change', (e) => moderate({ slowModeSeconds: Number(e.target.value) },
   Number(e.target.value) ? `Slow mode: one message per ${e.target.value} s.` : 'Slow mode off.'));
 setInterval(() => { if (state.streamId) { tickClocks(); renderTotals(); } }, 500);
+setInterval(() => { if (state.streamId) renderChatRate(); }, 1000);
 const params = new URLSearchParams(location.search);
 if (params.get('stream')) $('signin-stream').value = params.get('stream');

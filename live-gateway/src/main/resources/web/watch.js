@@ -1,6 +1,11 @@
 // The viewer page: joins a stream over the gateway's WebSocket, shows the pinned product,
 // live stock and countdown of each sale, chat, likes and the viewer count, and places
 // orders. Chat text is shown with textContent only: it is data, never markup.
+//
+// The viewer's token: in production the site that embeds or links this page issues it and
+// passes it in the URL's fragment (/watch/{stream}#token=...), which browsers never send to
+// any server; the page takes it out of the address bar at once. Without one, in development
+// mode, the page asks the gateway for a development token.
 
 import { openRoom, money } from './socket.js';
 
@@ -9,6 +14,12 @@ const $ = (id) => document.getElementById(id);
 const sales = new Map(); // saleId -> { sale, stock, element }
 let products = [];
 let currentOrderId = null;
+/** Buys without a final answer: clientOrderId -> { saleId, attempts, timer, gaveUp }. */
+const pendingBuys = new Map();
+const MAX_BUY_ATTEMPTS = 6;
+const BUY_ANSWER_TIMEOUT_MS = 10_000;
+const RETRIED_RESULTS = ['RESERVE_RESULT_BUSY', 'RESERVE_RESULT_STORE_UNAVAILABLE', 'RESERVE_RESULT_MOVED'];
+const givenToken = tokenFromUrl();
 
 const OUTCOMES = {
   RESERVE_RESULT_RESERVED: 'Order placed! Pay before your hold expires.',
@@ -20,6 +31,7 @@ const OUTCOMES = {
   RESERVE_RESULT_BUSY: 'Busy, retrying…',
   RESERVE_RESULT_STORE_UNAVAILABLE: 'Could not save the order, retrying…',
   RESERVE_RESULT_MOVED: 'The sale is moving to another server, retrying…',
+  RESERVE_RESULT_UNKNOWN_SALE: 'The sale is no longer open.',
 };
 const STATUSES = {
   ORDER_STATUS_PAYING: 'Payment started: complete it with your payment provider.',
@@ -27,7 +39,28 @@ const STATUSES = {
   ORDER_STATUS_CANCELLED: 'Order cancelled.',
 };
 
+/** A token passed in the fragment (#token=...), removed from the address bar so it is not shared by copying it. */
+function tokenFromUrl() {
+  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (token) history.replaceState(null, '', location.pathname + location.search);
+  return token || null;
+}
+
+function fatal(message) {
+  const error = new Error(message);
+  error.fatal = true;
+  return error;
+}
+
 async function viewerToken() {
+  if (givenToken) {
+    // Checked first: a browser does not tell the page why a WebSocket handshake failed.
+    const me = await fetch('/api/me', { headers: { Authorization: 'Bearer ' + givenToken } });
+    if (me.status === 401) {
+      throw fatal('your viewing link has expired or is not valid: open this stream again from the shop');
+    }
+    return givenToken;
+  }
   let viewerId = localStorage.getItem('liveshop.viewerId');
   if (!viewerId) {
     viewerId = 'viewer-' + crypto.randomUUID().slice(0, 8);
@@ -36,6 +69,10 @@ async function viewerToken() {
   const response = await fetch('/api/dev/token', {
     method: 'POST', body: JSON.stringify({ viewerId, role: 'viewer' }),
   });
+  if (response.status === 404) {
+    // Production mode: tokens come from the site that sent the viewer here.
+    throw fatal('this page needs a viewer token: open this stream from the shop\'s link (it ends in #token=…)');
+  }
   if (!response.ok) throw new Error('HTTP ' + response.status);
   return (await response.json()).token;
 }
@@ -44,9 +81,14 @@ const room = openRoom({
   streamId,
   token: viewerToken,
   onFrame: handle,
+  onJoined: resendPendingBuys,
   onStatus(status, reason) {
     $('status').textContent = status === 'live' ? 'live' : status + (reason ? ` (${reason})` : '');
     $('status').classList.toggle('online', status === 'live');
+    if (status === 'offline') {
+      $('title').textContent = 'Cannot watch this stream';
+      $('outcome').textContent = 'Cannot connect: ' + reason + '.';
+    }
   },
 });
 
@@ -62,7 +104,7 @@ function handle(frame) {
   else if (frame.saleStarted) addSale(frame.saleStarted.sale);
   else if (frame.orderAck) showAck(frame.orderAck);
   else if (frame.orderUpdate) showOrderUpdate(frame.orderUpdate);
-  else if (frame.error) $('outcome').textContent = frame.error.message;
+  else if (frame.error) showError(frame.error);
 }
 
 function welcome(w) {
@@ -121,13 +163,13 @@ function render(saleId) {
   const left = stock.available || 0;
   element.querySelector('.sale-stock').textContent =
     `${product ? product.name : 'Flash sale'} · ${money(sale.priceCents)} · ${left}/${stock.quantity || sale.quantity} left`;
-  const ended = stock.state === 'SALE_STATE_ENDED' || Date.now() >= Number(sale.endsAtMs);
+  const ended = stock.state === 'SALE_STATE_ENDED' || room.serverNow() >= Number(sale.endsAtMs);
   element.querySelector('.buy').disabled = ended || left === 0;
   element.querySelector('.buy').textContent = ended ? 'Ended' : left === 0 ? 'Sold out' : 'Buy now';
 }
 
 function tickClocks() {
-  const now = Date.now();
+  const now = room.serverNow();
   sales.forEach(({ sale, stock, element }, saleId) => {
     const starts = Number(sale.startsAtMs);
     const ends = Number(sale.endsAtMs);
@@ -138,22 +180,86 @@ function tickClocks() {
   });
 }
 
-function buy(saleId, clientOrderId = crypto.randomUUID()) {
-  $('outcome').textContent = 'Placing your order…';
-  if (!room.send({ requestId: clientOrderId, buy: { saleId, quantity: 1, clientOrderId } })) {
-    $('outcome').textContent = 'Offline: retrying when the connection is back…';
-    setTimeout(() => buy(saleId, clientOrderId), 1000);
+// ---- buying ---------------------------------------------------------------------------
+// A buy is sent with its clientOrderId as requestId and stays pending until a final answer.
+// Until then it is sent again with the same clientOrderId (the gateway and live-core never
+// make a second order of one): after an UNAVAILABLE error or a "try again" ack (with
+// backoff, at most MAX_BUY_ATTEMPTS times), when no answer came in time, and after every
+// welcome or resume (a buy sent just before the connection dropped may never have arrived).
+
+function buy(saleId) {
+  // A tap on a sale whose last buy is still undecided retries that one: never two orders.
+  let clientOrderId = [...pendingBuys].find(([, p]) => p.saleId === saleId)?.[0];
+  if (!clientOrderId) {
+    clientOrderId = crypto.randomUUID();
+    pendingBuys.set(clientOrderId, { saleId, attempts: 0, timer: null, gaveUp: false });
   }
+  const pending = pendingBuys.get(clientOrderId);
+  pending.attempts = 0;
+  pending.gaveUp = false;
+  $('outcome').textContent = 'Placing your order…';
+  sendBuy(clientOrderId);
+}
+
+function sendBuy(clientOrderId) {
+  const pending = pendingBuys.get(clientOrderId);
+  if (!pending || pending.gaveUp) return;
+  clearTimeout(pending.timer);
+  if (!room.isJoined() || !room.send({ requestId: clientOrderId,
+    buy: { saleId: pending.saleId, quantity: 1, clientOrderId } })) {
+    $('outcome').textContent = 'Offline: your order goes out when the connection is back…';
+    return; // resendPendingBuys sends it after the next welcome or resume
+  }
+  pending.attempts++;
+  pending.timer = setTimeout(() => retryBuy(clientOrderId, 'No answer yet:'), BUY_ANSWER_TIMEOUT_MS);
+}
+
+function retryBuy(clientOrderId, why) {
+  const pending = pendingBuys.get(clientOrderId);
+  if (!pending || pending.gaveUp) return;
+  clearTimeout(pending.timer);
+  if (pending.attempts >= MAX_BUY_ATTEMPTS) {
+    pending.gaveUp = true;
+    $('outcome').textContent = `${why} the order could not be confirmed. Tap Buy now to try again (never a second order).`;
+    return;
+  }
+  $('outcome').textContent = `${why} retrying…`;
+  pending.timer = setTimeout(() => sendBuy(clientOrderId), Math.min(1000 * 2 ** (pending.attempts - 1), 8000));
+}
+
+function resendPendingBuys() {
+  pendingBuys.forEach((pending, clientOrderId) => {
+    if (!pending.gaveUp) sendBuy(clientOrderId);
+  });
+}
+
+function showError(error) {
+  const pending = pendingBuys.get(error.requestId || '');
+  if (pending && ['ERROR_CODE_UNAVAILABLE', 'ERROR_CODE_RATE_LIMITED', 'ERROR_CODE_NOT_JOINED'].includes(error.code)) {
+    retryBuy(error.requestId, error.code === 'ERROR_CODE_UNAVAILABLE' ? 'The order service did not answer:'
+      : error.code === 'ERROR_CODE_RATE_LIMITED' ? 'Too many taps:' : 'Reconnecting:');
+    return;
+  }
+  if (pending) {
+    clearTimeout(pending.timer);
+    pendingBuys.delete(error.requestId);
+  }
+  $('outcome').textContent = error.message;
 }
 
 function showAck(ack) {
+  const pending = pendingBuys.get(ack.clientOrderId);
+  if (RETRIED_RESULTS.includes(ack.result) && pending) {
+    retryBuy(ack.clientOrderId, OUTCOMES[ack.result].replace(', retrying…', ':'));
+    return;
+  }
+  if (pending) {
+    clearTimeout(pending.timer);
+    pendingBuys.delete(ack.clientOrderId);
+  }
   $('outcome').textContent = OUTCOMES[ack.result] || ack.result;
   currentOrderId = ack.result === 'RESERVE_RESULT_RESERVED' ? ack.orderId : currentOrderId;
   $('order-actions').hidden = ack.result !== 'RESERVE_RESULT_RESERVED';
-  if (['RESERVE_RESULT_BUSY', 'RESERVE_RESULT_STORE_UNAVAILABLE', 'RESERVE_RESULT_MOVED'].includes(ack.result)) {
-    // The same clientOrderId: a retry can never make a second order.
-    setTimeout(() => buy(ack.saleId, ack.clientOrderId), 1000);
-  }
 }
 
 function showOrderUpdate(update) {

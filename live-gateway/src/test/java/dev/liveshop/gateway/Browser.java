@@ -26,6 +26,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 final class Browser implements AutoCloseable {
 
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  private static final Duration DEFAULT_WAIT = Duration.ofSeconds(15);
   private final ChromeDriver driver;
   private final Path profile;
   private final String baseUrl;
@@ -72,11 +73,16 @@ final class Browser implements AutoCloseable {
 
   /** Waits until the element's text contains {@code text}; answers the whole text. */
   String waitForText(String css, String text) {
+    return waitForText(css, text, DEFAULT_WAIT);
+  }
+
+  /** Waits up to {@code wait} until the element's text contains {@code text}; answers the whole text. */
+  String waitForText(String css, String text, Duration wait) {
     return until(d -> {
       var found = d.findElements(By.cssSelector(css));
       String shown = found.isEmpty() ? "" : found.get(0).getText();
       return shown.contains(text) ? shown : null;
-    }, css + " to show '" + text + "'");
+    }, css + " to show '" + text + "'", wait);
   }
 
   void waitUntilGone(String css) {
@@ -88,7 +94,11 @@ final class Browser implements AutoCloseable {
   }
 
   <T> T until(Function<WebDriver, T> condition, String what) {
-    return new WebDriverWait(driver, Duration.ofSeconds(15)).withMessage("waiting for " + what).until(condition);
+    return until(condition, what, DEFAULT_WAIT);
+  }
+
+  <T> T until(Function<WebDriver, T> condition, String what, Duration wait) {
+    return new WebDriverWait(driver, wait).withMessage("waiting for " + what).until(condition);
   }
 
   /** Saves a PNG under target/screenshots for reviewers; answers its path. */

@@ -2,8 +2,20 @@ package dev.liveshop.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.liveshop.gateway.auth.Principal;
+import dev.liveshop.gateway.auth.TokenService;
 import dev.liveshop.gateway.config.GatewayConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +29,8 @@ class HostConsoleBrowserIT {
 
   private static final int PHONE_WIDTH = 412;
   private static final int PHONE_HEIGHT = 915;
+  /** Gateways started with it accept each other's tokens, as behind a load balancer. */
+  private static final String SHARED_SECRET = "browser-it-shared-signing-key-0123456789";
   private static LiveSystem system;
   private static GatewayServer gateway;
   private static Http http;
@@ -185,6 +199,148 @@ class HostConsoleBrowserIT {
         viewer.waitForText("#pinned-name", "Lamp");
       } finally {
         second.close();
+      }
+    }
+  }
+
+  @Test
+  void console_afterItsGatewayRestarts_showsWhy_andASaleStoppedMeanwhileAsEnded() throws Exception {
+    int port = freePort();
+    GatewayConfig config = system.gatewayConfig().withHttpPort(port).with("auth.secret", SHARED_SECRET);
+    GatewayServer first = GatewayServer.start(config);
+    boolean firstOpen = true;
+    GatewayServer second = null;
+    try (Browser host = new Browser(port, 1100, 1400)) {
+      Http local = new Http(port);
+      String token = local.token("away-host", "host", "away");
+      local.post("/api/streams", token, "{\"streamId\":\"away\",\"title\":\"Away\"}");
+      local.post("/api/streams/away/products", token, "{\"name\":\"Kettle\",\"priceCents\":3900}");
+      signIn(host, "away", token, "");
+      host.type("#sale-quantity", "5");
+      host.type("#sale-countdown", "0");
+      host.click("#sale-launch");
+      host.waitForText("#sales", "left 5/5");
+      String saleId = host.find("#sales li").getAttribute("data-sale-id");
+      String sale = "#sales li[data-sale-id='" + saleId + "']";
+      host.find(sale + " .stop");
+
+      first.close();
+      firstOpen = false;
+      // Why the connection ended stays readable while the console reconnects: the gateway's
+      // close reason ("this gateway is shutting down") or, when the close frame is lost with
+      // the connection (the gateway closes right after sending it), "connection lost".
+      host.waitForText("#status", "reconnecting (");
+      // Stopped through another gateway while this console is away: no frame of it reaches the console.
+      assertThat(http.post("/api/streams/away/sales/" + saleId, http.token("away-host", "host", "away"),
+          "{\"action\":\"SALE_ACTION_STOP\"}").status()).isEqualTo(200);
+      second = GatewayServer.start(config);
+      // A fresh room (another instance): the welcome lists only the sales that have not ended.
+      host.waitForText("#status", "live");
+      host.waitForText(sale + " .sale-clock", "ended");
+      assertThat(host.script("return document.querySelector(\"" + sale + " .actions\").hidden")).isEqualTo(true);
+      host.waitForText("#stat-left", "0");
+      host.screenshot("console-sale-stopped-while-away");
+    } finally {
+      if (firstOpen) {
+        first.close();
+      }
+      if (second != null) {
+        second.close();
+      }
+    }
+  }
+
+  @Test
+  void viewerPage_isNotLive_untilTheRoomOpens_andJoinsAgainByItself() throws Exception {
+    String hostToken = http.token("later-host", "host", "later");
+    http.post("/api/streams", hostToken, "{\"streamId\":\"later\",\"title\":\"Later\"}");
+    int corePort = freePort();
+    // A gateway whose live-core is not there yet: joins are refused with "join again in a moment".
+    GatewayConfig config = system.gatewayConfig().withCoreTarget("127.0.0.1:" + corePort);
+    try (GatewayServer gateway = GatewayServer.start(config);
+        Browser viewer = new Browser(gateway.port(), PHONE_WIDTH, PHONE_HEIGHT)) {
+      viewer.open("/watch/later");
+      String refused = viewer.waitForText("#status", "joining (cannot open the room now");
+      assertThat(refused).doesNotContain("live");
+      assertThat(viewer.find("#title").getText()).isEqualTo("Connecting…");
+      try (Relay core = new Relay(corePort, system.core.grpcPort())) {
+        viewer.waitForText("#status", "live", Duration.ofSeconds(60));
+        viewer.waitForText("#title", "Later");
+      }
+    }
+  }
+
+  @Test
+  void viewerPage_takesItsTokenFromTheLink_andSaysSoWhenThereIsNone() throws Exception {
+    GatewayConfig production = system.gatewayConfig().with("auth.secret", SHARED_SECRET).with("auth.dev-mode", false);
+    http.post("/api/streams", http.token("link-host", "host", "link"), "{\"streamId\":\"link\",\"title\":\"Link\"}");
+    String token = new TokenService(SHARED_SECRET, Clock.systemUTC()).issue("linked-viewer", Principal.Role.VIEWER,
+        Set.of(), Duration.ofHours(1));
+    try (GatewayServer gateway = GatewayServer.start(production);
+        Browser viewer = new Browser(gateway.port(), PHONE_WIDTH, PHONE_HEIGHT)) {
+      viewer.open("/watch/link");
+      viewer.waitForText("#status", "offline (this page needs a viewer token");
+      viewer.waitForText("#outcome", "open this stream from the shop");
+      // Another address (a fragment alone would not load the page again), as the shop's link would be.
+      viewer.open("/watch/link?from=shop#token=" + token);
+      viewer.waitForText("#status", "live");
+      viewer.waitForText("#title", "Link");
+      assertThat(viewer.script("return location.hash")).isEqualTo("");
+      viewer.open("/watch/link?from=elsewhere#token=forged." + token);
+      viewer.waitForText("#status", "offline (your viewing link has expired or is not valid");
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** A TCP relay from {@code port} to a loopback port: until it is made, {@code port} refuses connections. */
+  private static final class Relay implements AutoCloseable {
+
+    private final ServerSocket server;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+    Relay(int port, int targetPort) throws IOException {
+      server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+      daemon("relay-accept", () -> {
+        while (!server.isClosed()) {
+          try {
+            Socket in = server.accept();
+            Socket out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+            sockets.addAll(List.of(in, out));
+            pump(in, out);
+            pump(out, in);
+          } catch (IOException e) {
+            return; // closed
+          }
+        }
+      });
+    }
+
+    private static void pump(Socket from, Socket to) {
+      daemon("relay-pump", () -> {
+        try (InputStream input = from.getInputStream(); OutputStream output = to.getOutputStream()) {
+          input.transferTo(output);
+        } catch (IOException e) {
+          // One side closed: the other pump ends on its own.
+        }
+      });
+    }
+
+    private static void daemon(String name, Runnable task) {
+      Thread thread = new Thread(task, name);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      for (Socket socket : sockets) {
+        socket.close();
       }
     }
   }
