@@ -19,6 +19,9 @@ import dev.liveshop.proto.v1.StartPaymentRequest;
 import io.grpc.Status;
 import io.netty.channel.Channel;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class OrderPlacement {
 
   private static final Logger log = LoggerFactory.getLogger(OrderPlacement.class);
+  /** In a surge live-core cannot keep up with, one warning per interval, not one per tap. */
+  private static final long WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final CoreShards shards;
   /** One batcher per live-core shard, by shard name. */
@@ -41,6 +46,8 @@ public final class OrderPlacement {
 
   /** What to do when a shard says a sale left it: find out where it went (streamId, saleId). */
   private final BiConsumer<String, String> saleMoved;
+  private final LongAdder failedSinceWarning = new LongAdder();
+  private final AtomicLong nextWarningNanos = new AtomicLong(System.nanoTime());
 
   public OrderPlacement(CoreShards shards, Map<String, ReserveBatcher> reservations, GatewayMetrics metrics,
       BiConsumer<String, String> saleMoved) {
@@ -117,9 +124,15 @@ public final class OrderPlacement {
         .setQuantity(answer.getQuantity())).build();
   }
 
-  private static ServerFrame unavailable(String requestId, Buy buy, Throwable failure) {
+  private ServerFrame unavailable(String requestId, Buy buy, Throwable failure) {
     Status status = Status.fromThrowable(failure);
-    log.warn("reserve of sale {} failed: {}: {}", buy.getSaleId(), status.getCode(), status.getDescription());
+    failedSinceWarning.increment();
+    long now = System.nanoTime();
+    long next = nextWarningNanos.get();
+    if (now - next >= 0 && nextWarningNanos.compareAndSet(next, now + WARNING_INTERVAL_NANOS)) {
+      log.warn("{} reserve(s) failed since the last warning (buyers are told to retry); the latest, of sale {}: "
+          + "{}: {}", failedSinceWarning.sumThenReset(), buy.getSaleId(), status.getCode(), status.getDescription());
+    }
     return FrameCodec.error(requestId, ErrorCode.ERROR_CODE_UNAVAILABLE, "the order service did not answer ("
         + status.getCode() + "); retry with the same clientOrderId " + buy.getClientOrderId()
         + ": it never creates a second order");

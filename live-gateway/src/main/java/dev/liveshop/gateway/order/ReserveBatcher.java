@@ -93,13 +93,20 @@ public final class ReserveBatcher {
       if (stream == null && !openStream()) {
         return;
       }
-      ReserveBatch.Builder batch = ReserveBatch.newBuilder().setBatchId(++nextBatchId).setReportDecided(true);
       List<Tap> taps = new ArrayList<>(Math.min(batchSize, queued.size()));
       while (!queued.isEmpty() && taps.size() < batchSize) {
         Tap tap = queued.poll();
-        taps.add(tap);
-        batch.addRequests(tap.request);
+        // Past its deadline while it waited (a surge live-core cannot keep up with): the
+        // buyer was told to retry, so deciding it now would only delay the taps behind it.
+        if (!tap.answer.isDone()) {
+          taps.add(tap);
+        }
       }
+      if (taps.isEmpty()) {
+        return;
+      }
+      ReserveBatch.Builder batch = ReserveBatch.newBuilder().setBatchId(++nextBatchId).setReportDecided(true);
+      taps.forEach(tap -> batch.addRequests(tap.request));
       outstanding.put(batch.getBatchId(), new Sent(taps));
       deciding++;
       stream.onNext(batch.build());

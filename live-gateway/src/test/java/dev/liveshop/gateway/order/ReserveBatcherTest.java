@@ -151,6 +151,28 @@ class ReserveBatcherTest {
   }
 
   @Test
+  void tapsPastTheirDeadlineWhileQueued_areNotSent() throws Exception {
+    ReserveBatcher batcher = start(50, 1, Duration.ofMillis(300));
+    release = new CountDownLatch(1);
+    CompletableFuture<ReserveResponse> first = batcher.reserve(tap("first"));
+    waitFor(() -> received.size() == 1);
+    List<CompletableFuture<ReserveResponse>> late = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      late.add(batcher.reserve(tap("late" + i)));
+    }
+    waitFor(() -> late.stream().allMatch(CompletableFuture::isDone));
+    CompletableFuture<ReserveResponse> fresh = batcher.reserve(tap("fresh"));
+
+    release.countDown();
+    assertThat(fresh.get(10, TimeUnit.SECONDS).getClientOrderId()).isEqualTo("fresh");
+    assertThat(first).isCompletedExceptionally();
+    // The buyers of the late taps were told to retry: live-core decides only the fresh one.
+    waitFor(() -> received.size() == 2);
+    assertThat(received.get(1).getRequestsList()).extracting(ReserveRequest::getClientOrderId)
+        .containsExactly("fresh");
+  }
+
+  @Test
   void answersInParts_eachTapGetsTheAnswerAtItsPosition() throws Exception {
     ReserveBatcher batcher = start(50, 1, Duration.ofSeconds(10));
     partsOf = 2;
