@@ -25,6 +25,9 @@ public final class RoomBusGrpcService extends RoomBusServiceGrpc.RoomBusServiceI
   @Override
   public void watchRoom(WatchRoomRequest request, StreamObserver<RoomEvent> observer) {
     ServerCallStreamObserver<RoomEvent> call = (ServerCallStreamObserver<RoomEvent>) observer;
+    // With a handler set, gRPC drops messages sent after the gateway cancelled instead of
+    // throwing CANCELLED into the publisher's fan-out; the log drops the subscriber.
+    call.setOnCancelHandler(() -> { });
     try {
       bus.subscribe(request.getStreamId(), new Subscriber(call), request.getBusEpoch(), request.getAfterSeq());
     } catch (RuntimeException e) {

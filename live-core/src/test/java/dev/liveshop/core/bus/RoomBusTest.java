@@ -40,10 +40,11 @@ class RoomBusTest {
 
   @Test
   void resubscribe_withEpochAndSeqInTheBuffer_replaysWhatWasMissed() {
+    String epoch = "";
     for (int i = 1; i <= 5; i++) {
-      bus.publish(chat("s", "m" + i));
+      epoch = bus.publish(chat("s", "m" + i)).getBusEpoch();
     }
-    Recorder back = subscribe("s", bus.epoch(), 3);
+    Recorder back = subscribe("s", epoch, 3);
 
     RoomBusState state = back.events.get(0).getState();
     assertThat(state.getReset()).isFalse();
@@ -54,10 +55,11 @@ class RoomBusTest {
 
   @Test
   void resubscribe_tooFarBehindOrFromAnotherEpoch_isToldToReset() {
+    String epoch = "";
     for (int i = 1; i <= 6; i++) {
-      bus.publish(chat("s", "m" + i));
+      epoch = bus.publish(chat("s", "m" + i)).getBusEpoch();
     }
-    Recorder behind = subscribe("s", bus.epoch(), 1); // buffer holds 3..6
+    Recorder behind = subscribe("s", epoch, 1); // buffer holds 3..6
     Recorder stranger = subscribe("s", "older-bus", 6);
 
     for (Recorder r : List.of(behind, stranger)) {
@@ -104,7 +106,7 @@ class RoomBusTest {
   void idleStreams_areDroppedWhenAnotherStarts_watchedOnesStay_andRulesComeBackWithTheStream() {
     RoomBus eager = new RoomBus(new BusSettings(4, 2, 3, Duration.ZERO), rules);
     eager.publish(moderation("old", ModerationRequest.newBuilder().setMuteViewerId("troll")));
-    eager.publish(chat("old", "m1"));
+    String epoch = eager.publish(chat("old", "m1")).getBusEpoch();
     Recorder watching = new Recorder();
     eager.subscribe("watched", watching, "", 0);
     assertThat(eager.streams()).as("'old' was idle: dropped when 'watched' started").isEqualTo(1);
@@ -112,9 +114,28 @@ class RoomBusTest {
     assertThat(eager.streams()).as("'watched' has a subscriber: kept").isEqualTo(2);
 
     Recorder back = new Recorder();
-    eager.subscribe("old", back, eager.epoch(), 2);
+    eager.subscribe("old", back, epoch, 2);
     RoomBusState state = back.events.get(0).getState();
     assertThat(state.getReset()).isTrue();
+    assertThat(state.getMutedViewerIdsList()).containsExactly("troll");
+  }
+
+  @Test
+  void resubscribe_afterTheStreamWasEvictedAndStartedAgain_isToldToReset_notReplayedFromTheMiddle() {
+    RoomBus eager = new RoomBus(new BusSettings(8, 2, 3, Duration.ZERO), rules);
+    String before = eager.publish(chat("s", "m1")).getBusEpoch();
+    eager.publish(chat("s", "m2"));
+    eager.subscribe("other", new Recorder(), "", 0); // 's' idle: evicted
+    // Other gateways go on with the stream's new log while this one is cut off.
+    eager.publish(chat("s", "n1"));
+    eager.publish(moderation("s", ModerationRequest.newBuilder().setMuteViewerId("troll")));
+    eager.publish(chat("s", "n3"));
+
+    Recorder back = new Recorder();
+    eager.subscribe("s", back, before, 2);
+
+    RoomBusState state = back.events.get(0).getState();
+    assertThat(state.getReset()).as("its seq 2 is the old log's").isTrue();
     assertThat(state.getMutedViewerIdsList()).containsExactly("troll");
   }
 
@@ -180,9 +201,24 @@ class RoomBusTest {
   }
 
   /** A subscriber that keeps what it is sent; its readiness is set by the test. */
+  @Test
+  void publish_toASubscriberCancelledBetweenTheCheckAndTheSend_reachesTheOthersAndIsAcked() {
+    Recorder leaving = subscribe("s", "", 0);
+    Recorder staying = subscribe("s", "", 0);
+    leaving.sendFails = true; // as gRPC throws CANCELLED for a call cancelled meanwhile
+
+    assertThat(bus.publish(chat("s", "m1")).getSeq()).isEqualTo(1);
+    assertThat(bus.publish(chat("s", "m2")).getSeq()).isEqualTo(2);
+
+    assertThat(staying.events.subList(1, staying.events.size())).extracting(RoomEvent::getSeq)
+        .containsExactly(1L, 2L);
+    assertThat(bus.subscribers("s")).isEqualTo(1);
+  }
+
   private static final class Recorder implements BusSubscriber {
     final List<RoomEvent> events = new ArrayList<>();
     boolean ready = true;
+    boolean sendFails;
     String cutOff;
 
     @Override
@@ -197,6 +233,9 @@ class RoomBusTest {
 
     @Override
     public void send(RoomEvent event) {
+      if (sendFails) {
+        throw new IllegalStateException("call already cancelled");
+      }
       events.add(event);
     }
 
