@@ -8,18 +8,21 @@ import dev.liveshop.gateway.protocol.FrameCodec;
 import dev.liveshop.gateway.protocol.Wire;
 import dev.liveshop.gateway.protocol.WireOut;
 import dev.liveshop.gateway.room.RoomRegistry;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 
-/** The pipeline of every connection, and nothing else. */
-public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
+/**
+ * The pipeline of every connection, and nothing else. Typed on {@link Channel}, not a socket,
+ * so that tests run the very same pipeline on an EmbeddedChannel.
+ */
+public final class GatewayInitializer extends ChannelInitializer<Channel> {
 
   public static final String WEBSOCKET_PATH = "/ws";
   /** Handlers that serve HTTP only: a connection drops them once it is a WebSocket. */
@@ -60,7 +63,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
   }
 
   @Override
-  protected void initChannel(SocketChannel ch) {
+  protected void initChannel(Channel ch) {
     if (connectionsPerIp != null) {
       ch.pipeline().addLast(connectionsPerIp);
     }
@@ -72,6 +75,8 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         .addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
             .websocketPath(WEBSOCKET_PATH)
             .subprotocols(Wire.JSON.subprotocol() + "," + Wire.PROTO.subprotocol())
+            // The token is in the query string, so the URI only starts with the path. Every
+            // URI this upgrades is one upgrades(uri) names, and WsAuthHandler checks those.
             .checkStartsWith(true)
             // Frames above the limit close the socket with 1009 (message too big).
             .maxFramePayloadLength(maxFrameBytes)
@@ -82,6 +87,15 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
             new FrameRateLimiter(framesPerSecond, frameBurst, System.nanoTime()),
             new FrameRateLimiter(joinsPerMinute / 60.0, Math.max(1, joinsPerMinute / 6), System.nanoTime()),
             metrics));
+  }
+
+  /**
+   * Whether the WebSocket protocol handler would upgrade a request for {@code uri}: what
+   * {@code checkStartsWith(true)} matches, on the raw URI. {@link WsAuthHandler} refuses
+   * every such request that is not {@code /ws} with a valid token, before it gets there.
+   */
+  static boolean upgrades(String uri) {
+    return uri.startsWith(WEBSOCKET_PATH);
   }
 
   /**

@@ -211,6 +211,16 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
       ctx.channel().attr(Wire.OF_CHANNEL).set(Wire.of(handshake.selectedSubprotocol()));
       GatewayInitializer.upgraded(ctx.pipeline());
+      if (ctx.channel().attr(WsAuthHandler.PRINCIPAL).get() == null) {
+        // WsAuthHandler lets no upgrade through without one; should that ever change, no
+        // session runs without a viewer to charge its frames to.
+        log.warn("closing {}: WebSocket {} upgraded without a principal", ctx.channel().remoteAddress(),
+            handshake.requestUri());
+        metrics.closed("unauthenticated");
+        ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, "unauthenticated"))
+            .addListener(f -> ctx.close());
+        return;
+      }
     }
     super.userEventTriggered(ctx, event);
   }

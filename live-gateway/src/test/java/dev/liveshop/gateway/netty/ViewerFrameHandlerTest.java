@@ -279,6 +279,7 @@ class ViewerFrameHandlerTest {
     upgraded.pipeline().addLast(GatewayInitializer.AUTH, new io.netty.channel.ChannelInboundHandlerAdapter())
         .addLast(GatewayInitializer.HOST_API, new io.netty.channel.ChannelInboundHandlerAdapter())
         .addLast("session", handler(new FrameRateLimiter(20, 40, System.nanoTime())));
+    upgraded.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
 
     upgraded.pipeline().fireUserEventTriggered(new io.netty.handler.codec.http.websocketx
         .WebSocketServerProtocolHandler.HandshakeComplete("/ws", new io.netty.handler.codec.http.DefaultHttpHeaders(),
@@ -287,6 +288,22 @@ class ViewerFrameHandlerTest {
     assertThat(upgraded.pipeline().names()).doesNotContain(GatewayInitializer.AUTH, GatewayInitializer.HOST_API)
         .contains("session");
     assertThat(Wire.of(upgraded)).isEqualTo(Wire.PROTO);
+  }
+
+  @Test
+  void handshake_withoutAPrincipal_closesWith1008() {
+    EmbeddedChannel anonymous = new EmbeddedChannel(handler(new FrameRateLimiter(20, 40, System.nanoTime())));
+    otherViewers.add(anonymous);
+
+    anonymous.pipeline().fireUserEventTriggered(new io.netty.handler.codec.http.websocketx
+        .WebSocketServerProtocolHandler.HandshakeComplete("/ws/", new io.netty.handler.codec.http.DefaultHttpHeaders(),
+        Wire.JSON.subprotocol()));
+
+    CloseWebSocketFrame close = anonymous.readOutbound();
+    assertThat(close.statusCode()).isEqualTo(1008);
+    close.release();
+    anonymous.runPendingTasks();
+    assertThat(anonymous.isActive()).isFalse();
   }
 
   @Test

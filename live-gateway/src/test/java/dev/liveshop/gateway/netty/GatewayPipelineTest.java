@@ -1,0 +1,114 @@
+package dev.liveshop.gateway.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.liveshop.gateway.auth.Principal;
+import dev.liveshop.gateway.auth.TokenService;
+import dev.liveshop.gateway.console.HostApiHandler;
+import dev.liveshop.gateway.core.CoreShards;
+import dev.liveshop.gateway.metrics.GatewayMetrics;
+import dev.liveshop.gateway.order.OrderPlacement;
+import dev.liveshop.gateway.protocol.FrameCodec;
+import dev.liveshop.gateway.room.RoomRegistry;
+import dev.liveshop.shard.ShardMap;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole connection pipeline of {@link GatewayInitializer} on EmbeddedChannel, fed raw
+ * HTTP bytes as a socket would be: what the WebSocket handshake lets through. live-core is
+ * an in-process channel to nowhere (these tests never reach it).
+ */
+class GatewayPipelineTest {
+
+  private static final String SECRET = "a-test-secret-of-at-least-32-characters!";
+  private final TokenService tokens = new TokenService(SECRET,
+      Clock.fixed(Instant.now(), ZoneOffset.UTC));
+  private final GatewayMetrics metrics = new GatewayMetrics(() -> 0);
+  private final DefaultEventExecutor ticker = new DefaultEventExecutor();
+  private final CoreShards shards = new CoreShards(ShardMap.single("core-1", "in-process:1"),
+      Map.of("core-1", InProcessChannelBuilder.forName(InProcessServerBuilder.generateName()).build()),
+      Duration.ofSeconds(1));
+  private final RoomRegistry rooms = new RoomRegistry(shards, 10, Duration.ofHours(1), ticker, metrics, 1 << 20, 3,
+      false, Duration.ofMinutes(5));
+  private final GatewayInitializer initializer = new GatewayInitializer(tokens,
+      new HostApiHandler(shards, rooms, tokens, false, Duration.ofHours(1), "", Duration.ofMinutes(5), metrics,
+          () -> null),
+      new FrameCodec(500), rooms, new OrderPlacement(shards, Map.of(), metrics, (stream, sale) -> { }),
+      8192, 65536, 20, 40, metrics, 30, 0);
+
+  @AfterEach
+  void tearDown() {
+    rooms.close();
+    shards.close();
+    ticker.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    metrics.close();
+  }
+
+  @Test
+  void upgrade_onAnyPathButWs_isRefused_neverSwitchesProtocols() {
+    String valid = token("alice");
+    for (String uri : new String[] {"/ws/", "/ws/?x=1", "/ws/anything", "/ws/anything?token=", "/wsx",
+        "/ws/?token=" + valid, "/ws//?token=" + valid}) {
+      EmbeddedChannel channel = new EmbeddedChannel(initializer);
+      String status = statusLine(channel, uri);
+      assertThat(status).as("GET %s", uri).isIn("HTTP/1.1 401 Unauthorized", "HTTP/1.1 404 Not Found");
+      assertThat(channel.attr(WsAuthHandler.PRINCIPAL).get()).as("GET %s", uri).isNull();
+      channel.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void upgrade_onWs_needsAValidToken() {
+    for (String uri : new String[] {"/ws", "/ws?token=", "/ws?token=forged", "/ws?x=1"}) {
+      EmbeddedChannel channel = new EmbeddedChannel(initializer);
+      assertThat(statusLine(channel, uri)).as("GET %s", uri).isEqualTo("HTTP/1.1 401 Unauthorized");
+      channel.finishAndReleaseAll();
+    }
+    EmbeddedChannel channel = new EmbeddedChannel(initializer);
+    assertThat(statusLine(channel, "/ws?token=" + token("alice"))).isEqualTo("HTTP/1.1 101 Switching Protocols");
+    assertThat(channel.attr(WsAuthHandler.PRINCIPAL).get().viewerId()).isEqualTo("alice");
+    channel.finishAndReleaseAll();
+  }
+
+  private String token(String viewerId) {
+    return tokens.issue(viewerId, Principal.Role.VIEWER, Set.of(), Duration.ofHours(1));
+  }
+
+  /** Sends a WebSocket upgrade for {@code uri}; the status line of the answer. */
+  static String statusLine(EmbeddedChannel channel, String uri) {
+    channel.writeInbound(Unpooled.copiedBuffer("GET " + uri + " HTTP/1.1\r\n"
+        + "Host: localhost\r\n"
+        + "Upgrade: websocket\r\n"
+        + "Connection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        + "Sec-WebSocket-Version: 13\r\n"
+        + "Sec-WebSocket-Protocol: liveshop.v1.json\r\n"
+        + "\r\n", StandardCharsets.US_ASCII));
+    channel.runPendingTasks();
+    StringBuilder answer = new StringBuilder();
+    Object out;
+    while ((out = channel.readOutbound()) != null) {
+      if (out instanceof ByteBuf bytes) {
+        answer.append(bytes.toString(StandardCharsets.US_ASCII));
+        bytes.release();
+      }
+    }
+    int end = answer.indexOf("\r\n");
+    return end < 0 ? answer.toString() : answer.substring(0, end);
+  }
+}
