@@ -67,11 +67,15 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
     if (connectionsPerIp != null) {
       ch.pipeline().addLast(connectionsPerIp);
     }
+    // Every frame of the connection, pings and pongs included, counts against one limiter.
+    FrameRateLimiter frames = new FrameRateLimiter(framesPerSecond, frameBurst, System.nanoTime());
     ch.pipeline()
         .addLast(metrics.trafficHandler())
         .addLast(new HttpServerCodec())
         .addLast(new HttpObjectAggregator(maxRequestBytes))
         .addLast(AUTH, new WsAuthHandler(tokens, metrics))
+        // In front of the protocol handler, which answers pings before the session sees them.
+        .addLast(new ControlFrameLimiter(frames, metrics))
         .addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
             .websocketPath(WEBSOCKET_PATH)
             .subprotocols(Wire.JSON.subprotocol() + "," + Wire.PROTO.subprotocol())
@@ -83,8 +87,7 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
             .build()))
         .addLast(frameMeter)
         .addLast(HOST_API, hostApi)
-        .addLast(new ViewerFrameHandler(codec, rooms, orders,
-            new FrameRateLimiter(framesPerSecond, frameBurst, System.nanoTime()),
+        .addLast(new ViewerFrameHandler(codec, rooms, orders, frames,
             new FrameRateLimiter(joinsPerMinute / 60.0, Math.max(1, joinsPerMinute / 6), System.nanoTime()),
             metrics));
   }
