@@ -132,12 +132,13 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
    */
   private void chat(ChannelHandlerContext ctx, Principal principal, ClientFrame f) {
     long now = System.currentTimeMillis();
-    String refusal = room.admitChat(principal.viewerId(), now, principal.hosts(room.streamId()));
+    Room chatRoom = room;
+    String refusal = chatRoom.admitChat(principal.viewerId(), now, principal.hosts(chatRoom.streamId()));
     if (refusal != null) {
       send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_CHAT_REFUSED, refusal));
       return;
     }
-    RoomEvent message = RoomEvent.newBuilder().setStreamId(room.streamId()).setChat(ChatMessage.newBuilder()
+    RoomEvent message = RoomEvent.newBuilder().setStreamId(chatRoom.streamId()).setChat(ChatMessage.newBuilder()
         .setMessageId(MessageIds.next()).setViewerId(principal.viewerId()).setText(f.getChat().getText())
         .setSentAtMs(now)).build();
     // One message at a time per viewer: concurrent unary calls may overtake each other.
@@ -145,8 +146,12 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         .thenCompose(previous -> rooms.publish(message))
         .whenComplete((ack, failure) -> {
           if (failure != null) {
-            ctx.executor().execute(() -> send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_UNAVAILABLE,
-                "chat is unavailable for a moment (" + Status.fromThrowable(failure).getCode() + "); send it again")));
+            ctx.executor().execute(() -> {
+              // Not sent: slow mode must not make the viewer wait to send it again.
+              chatRoom.chatNotSent(principal.viewerId(), now);
+              send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_UNAVAILABLE,
+                  "chat is unavailable for a moment (" + Status.fromThrowable(failure).getCode() + "); send it again"));
+            });
           }
         });
   }

@@ -77,8 +77,8 @@ class ViewerFrameHandlerTest {
   void setUp() throws Exception {
     String name = InProcessServerBuilder.generateName();
     core = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new RoomBusGrpcService(new RoomBus(new BusSettings(64, 10, 1000, Duration.ofMinutes(10)),
-            new MemoryRoomRules())))
+        .addService(io.grpc.ServerInterceptors.intercept(new RoomBusGrpcService(new RoomBus(
+            new BusSettings(64, 10, 1000, Duration.ofMinutes(10)), new MemoryRoomRules())), busDown()))
         .addService(new CatalogServiceGrpc.CatalogServiceImplBase() {
           @Override
           public void getStream(GetStreamRequest r, StreamObserver<StreamSnapshot> out) {
@@ -127,6 +127,23 @@ class ViewerFrameHandlerTest {
     handler = handler(new FrameRateLimiter(20, 40, System.nanoTime()));
     channel = new EmbeddedChannel(handler);
     channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
+  }
+
+  /** Publishes fail with UNAVAILABLE while {@link #busDown} is set; the room's subscription stays. */
+  private final java.util.concurrent.atomic.AtomicBoolean busDown = new java.util.concurrent.atomic.AtomicBoolean();
+
+  private io.grpc.ServerInterceptor busDown() {
+    return new io.grpc.ServerInterceptor() {
+      @Override
+      public <Q, A> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, A> call,
+          io.grpc.Metadata headers, io.grpc.ServerCallHandler<Q, A> next) {
+        if (busDown.get() && call.getMethodDescriptor().getBareMethodName().equals("Publish")) {
+          call.close(Status.UNAVAILABLE.withDescription("bus down (test)"), new io.grpc.Metadata());
+          return new io.grpc.ServerCall.Listener<>() { };
+        }
+        return next.startCall(call, headers);
+      }
+    };
   }
 
   @AfterEach
@@ -445,6 +462,52 @@ class ViewerFrameHandlerTest {
     ServerFrame batch = next();
     assertThat(batch.getChat().getMessagesList()).extracting(m -> m.getText()).containsExactly("<i>one</i>", "two");
     assertThat(batch.getChat().getMessages(0).getViewerId()).isEqualTo("alice");
+  }
+
+  @Test
+  void chatTheBusDidNotTake_inSlowMode_canBeSentAgainAtOnce() throws Exception {
+    join();
+    rooms.publishAndApply(dev.liveshop.proto.v1.RoomEvent.newBuilder().setStreamId("demo")
+        .setModeration(dev.liveshop.proto.v1.ModerationRequest.newBuilder().setSlowModeSeconds(30)).build())
+        .get(5, TimeUnit.SECONDS);
+    assertThat(next().getChatSettings().getSlowModeSeconds()).isEqualTo(30);
+
+    busDown.set(true);
+    channel.writeInbound(text("{\"requestId\":\"c1\",\"chat\":{\"text\":\"hello\"}}"));
+    ServerFrame failed = next();
+    assertThat(failed.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_UNAVAILABLE);
+    assertThat(failed.getError().getMessage()).contains("send it again");
+
+    busDown.set(false);
+    channel.writeInbound(text("{\"requestId\":\"c2\",\"chat\":{\"text\":\"hello\"}}"));
+    ServerFrame retried = nextTicking();
+    assertThat(retried.hasError()).as("the retry was refused: %s", retried).isFalse();
+    assertThat(retried.getChat().getMessages(0).getText()).isEqualTo("hello");
+    channel.writeInbound(text("{\"requestId\":\"c3\",\"chat\":{\"text\":\"again\"}}"));
+    ServerFrame refused = next();
+    assertThat(refused.getError().getCode()).as("the retry that went out counts").isEqualTo(
+        ErrorCode.ERROR_CODE_CHAT_REFUSED);
+  }
+
+  /** The next frame written to the viewer, ticking its room meanwhile (chat comes back from the bus). */
+  private ServerFrame nextTicking() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      handler.room().tick(false);
+      channel.runPendingTasks();
+      TextWebSocketFrame frame = asFrame(channel.readOutbound());
+      if (frame != null) {
+        try {
+          ServerFrame.Builder b = ServerFrame.newBuilder();
+          JsonFormat.parser().merge(frame.text(), b);
+          return b.build();
+        } finally {
+          frame.release();
+        }
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("no frame written within 5 s");
   }
 
   @Test
