@@ -4,7 +4,7 @@ package dev.liveshop.gateway.netty;
  * A token bucket for one connection's frames: {@code framesPerSecond} on average, bursts of
  * {@code burst}. A client that keeps sending into an empty bucket is flooding and gets
  * closed. One per connection, shared by its session (data frames) and its
- * {@link ControlFrameLimiter} (pings and pongs). Confined to the connection's event loop; no
+ * {@link RawFrameLimiter} (pings, pongs and continuation fragments). Confined to the connection's event loop; no
  * synchronisation.
  */
 final class FrameRateLimiter {

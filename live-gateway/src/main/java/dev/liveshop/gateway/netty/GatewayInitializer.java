@@ -75,7 +75,7 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
         .addLast(new HttpObjectAggregator(maxRequestBytes))
         .addLast(AUTH, new WsAuthHandler(tokens, metrics))
         // In front of the protocol handler, which answers pings before the session sees them.
-        .addLast(new ControlFrameLimiter(frames, metrics))
+        .addLast(new RawFrameLimiter(frames, metrics))
         .addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
             .websocketPath(WEBSOCKET_PATH)
             .subprotocols(Wire.JSON.subprotocol() + "," + Wire.PROTO.subprotocol())
@@ -85,6 +85,8 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
             // Frames above the limit close the socket with 1009 (message too big).
             .maxFramePayloadLength(maxFrameBytes)
             .build()))
+        // A fragmented message reaches the session whole, held to the same limit (1009 above it).
+        .addLast(new FragmentAggregator(maxFrameBytes, metrics))
         .addLast(frameMeter)
         .addLast(HOST_API, hostApi)
         .addLast(new ViewerFrameHandler(codec, rooms, orders, frames,
@@ -112,8 +114,9 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
         pipeline.remove(name);
       }
     }
-    // The frame meter sits right above the protocol handler: writing from its context
-    // enters there. Broadcasts count their frames themselves.
+    // The frame meter sits above the protocol handler with only inbound handlers (the
+    // fragment aggregator) between: writing from its context enters the protocol handler.
+    // Broadcasts count their frames themselves.
     ChannelHandlerContext aboveProtocol = pipeline.context(FrameMeter.class);
     ChannelHandlerContext encoder = pipeline.context(WebSocketFrameEncoder.class);
     if (aboveProtocol != null && encoder != null) {

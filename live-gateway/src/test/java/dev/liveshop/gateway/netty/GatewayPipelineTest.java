@@ -17,8 +17,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -122,6 +124,65 @@ class GatewayPipelineTest {
     assertThat(channel.isActive()).isFalse();
     answers.forEach(WebSocketFrame::release);
     assertThat(metrics.scrape()).contains("liveshop_gateway_closes_total{reason=\"flood\"} 1.0");
+    channel.finishAndReleaseAll();
+  }
+
+  /** A client may split a message into fragments (RFC 6455 5.4): the session gets it whole. */
+  @Test
+  void fragmentedMessage_isActedOnWhole() {
+    EmbeddedChannel channel = new EmbeddedChannel(initializer);
+    assertThat(statusLine(channel, "/ws?token=" + token("alice"))).isEqualTo("HTTP/1.1 101 Switching Protocols");
+    channel.writeInbound(masked(new TextWebSocketFrame(false, 0, "{\"ping\":{\"clientTi")));
+    channel.writeInbound(masked(new ContinuationWebSocketFrame(false, 0, "meMs\":")));
+    channel.writeInbound(masked(new ContinuationWebSocketFrame(true, 0, "\"7\"}}")));
+    channel.runPendingTasks();
+
+    List<WebSocketFrame> answers = serverFrames(channel);
+    assertThat(answers).singleElement().isInstanceOf(TextWebSocketFrame.class);
+    assertThat(((TextWebSocketFrame) answers.get(0)).text()).contains("\"pong\"").contains("\"clientTimeMs\":\"7\"");
+    answers.forEach(WebSocketFrame::release);
+    assertThat(channel.isActive()).isTrue();
+    channel.finishAndReleaseAll();
+  }
+
+  /** The frame size limit (8 KiB here) holds for the whole message, each fragment below it. */
+  @Test
+  void fragmentedMessage_overTheFrameLimit_closesWith1009() {
+    EmbeddedChannel channel = new EmbeddedChannel(initializer);
+    assertThat(statusLine(channel, "/ws?token=" + token("alice"))).isEqualTo("HTTP/1.1 101 Switching Protocols");
+    String half = "{\"chat\":{\"text\":\"" + "x".repeat(5000);
+    channel.writeInbound(masked(new TextWebSocketFrame(false, 0, half)));
+    channel.writeInbound(masked(new ContinuationWebSocketFrame(true, 0, "y".repeat(5000) + "\"}}")));
+    channel.runPendingTasks();
+
+    List<WebSocketFrame> answers = serverFrames(channel);
+    assertThat(answers).singleElement().isInstanceOf(CloseWebSocketFrame.class);
+    assertThat(((CloseWebSocketFrame) answers.get(0)).statusCode()).isEqualTo(1009);
+    answers.forEach(WebSocketFrame::release);
+    assertThat(channel.isActive()).isFalse();
+    assertThat(metrics.scrape()).contains("liveshop_gateway_closes_total{reason=\"message-too-big\"} 1.0");
+    channel.finishAndReleaseAll();
+  }
+
+  /** Each fragment is a frame on the wire: a flood of tiny ones is a flood. */
+  @Test
+  void fragmentFlood_isClosedWith1008() {
+    EmbeddedChannel channel = new EmbeddedChannel(initializer);
+    assertThat(statusLine(channel, "/ws?token=" + token("alice"))).isEqualTo("HTTP/1.1 101 Switching Protocols");
+    ByteBuf flood = masked(new TextWebSocketFrame(false, 0, "{"));
+    for (int i = 0; i < 1000; i++) {
+      ByteBuf fragment = masked(new ContinuationWebSocketFrame(false, 0, " "));
+      flood.writeBytes(fragment);
+      fragment.release();
+    }
+    channel.writeInbound(flood);
+    channel.runPendingTasks();
+
+    List<WebSocketFrame> answers = serverFrames(channel);
+    assertThat(answers).singleElement().isInstanceOf(CloseWebSocketFrame.class);
+    assertThat(((CloseWebSocketFrame) answers.get(0)).statusCode()).isEqualTo(1008);
+    answers.forEach(WebSocketFrame::release);
+    assertThat(channel.isActive()).isFalse();
     channel.finishAndReleaseAll();
   }
 

@@ -4,39 +4,50 @@ import dev.liveshop.gateway.metrics.GatewayMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Charges ping and pong frames to the connection's frame limiter. Netty's protocol handler
- * answers a ping with a pong itself, below the session, so this sits in front of it: a
- * ping over the rate is dropped unanswered, and a client that keeps flooding is closed with
- * 1008, as for data frames. A client that never reads so queues at most a burst of pongs.
- * Data frames pass; the session charges them to the same limiter.
+ * Charges to the connection's frame limiter the frames its session never sees one by one:
+ * pings and pongs, which Netty's protocol handler answers or drops itself, and the
+ * continuation fragments the aggregator joins to the frame that starts a message (the
+ * session charges that one). It sits in front of the protocol handler. A ping over the rate
+ * is dropped unanswered, so a client that never reads queues at most a burst of pongs; a
+ * fragment over the rate still passes (dropping it would corrupt its message) but counts
+ * toward the run of refusals; either way a client that keeps flooding is closed with 1008,
+ * as for data frames.
  *
  * <p>Threading: one instance per channel (it shares the session's limiter), on its event loop.
  */
-final class ControlFrameLimiter extends ChannelInboundHandlerAdapter {
+final class RawFrameLimiter extends ChannelInboundHandlerAdapter {
 
   private final FrameRateLimiter limiter;
   private final GatewayMetrics metrics;
 
-  ControlFrameLimiter(FrameRateLimiter limiter, GatewayMetrics metrics) {
+  RawFrameLimiter(FrameRateLimiter limiter, GatewayMetrics metrics) {
     this.limiter = limiter;
     this.metrics = metrics;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof PingWebSocketFrame || msg instanceof PongWebSocketFrame)) {
+    boolean control = msg instanceof PingWebSocketFrame || msg instanceof PongWebSocketFrame;
+    if (!control && !(msg instanceof ContinuationWebSocketFrame)) {
       ctx.fireChannelRead(msg);
       return;
     }
     switch (limiter.onFrame(System.nanoTime())) {
       case ALLOW -> ctx.fireChannelRead(msg);
-      case REFUSE -> ReferenceCountUtil.release(msg);
+      case REFUSE -> {
+        if (control) {
+          ReferenceCountUtil.release(msg);
+        } else {
+          ctx.fireChannelRead(msg);
+        }
+      }
       case CLOSE -> {
         ReferenceCountUtil.release(msg);
         metrics.closed("flood");
