@@ -1,6 +1,7 @@
 package dev.liveshop.gateway.netty;
 
 import dev.liveshop.gateway.auth.TokenService;
+import dev.liveshop.gateway.auth.ViewerRateLimits;
 import dev.liveshop.gateway.console.HostApiHandler;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.order.OrderPlacement;
@@ -43,11 +44,13 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
   private final FrameMeter frameMeter;
   private final ConnectionsPerIp connectionsPerIp;
   private final int joinsPerMinute;
+  private final ViewerRateLimits viewerLimits;
 
   public GatewayInitializer(TokenService tokens, HostApiHandler hostApi, FrameCodec codec, RoomRegistry rooms,
       OrderPlacement orders, int maxFrameBytes, int maxRequestBytes, int framesPerSecond, int frameBurst,
-      GatewayMetrics metrics, int joinsPerMinute, int connectionsPerIp) {
+      GatewayMetrics metrics, int joinsPerMinute, int connectionsPerIp, ViewerRateLimits viewerLimits) {
     this.metrics = metrics;
+    this.viewerLimits = viewerLimits;
     this.joinsPerMinute = joinsPerMinute;
     this.connectionsPerIp = connectionsPerIp > 0 ? new ConnectionsPerIp(connectionsPerIp, metrics) : null;
     this.frameMeter = new FrameMeter(metrics);
@@ -91,7 +94,7 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
         .addLast(HOST_API, hostApi)
         .addLast(new ViewerFrameHandler(codec, rooms, orders, frames,
             new FrameRateLimiter(joinsPerMinute / 60.0, Math.max(1, joinsPerMinute / 6), System.nanoTime()),
-            metrics));
+            viewerLimits, metrics));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.liveshop.gateway.netty;
 
 import dev.liveshop.gateway.auth.Principal;
+import dev.liveshop.gateway.auth.ViewerRateLimits;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.order.OrderPlacement;
 import dev.liveshop.gateway.protocol.DecodedFrame;
@@ -49,13 +50,16 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
   private final GatewayMetrics metrics;
   /** Joins of this connection: each costs a room a welcome (or opening). */
   private final FrameRateLimiter joins;
+  /** The viewer's chat and joins over all its connections (shared by every session). */
+  private final ViewerRateLimits viewerLimits;
   private Room room;
   /** This viewer's last chat message on its way to the room bus; the next one waits for it. */
   private CompletableFuture<?> lastChat = CompletableFuture.completedFuture(null);
 
   ViewerFrameHandler(FrameCodec codec, RoomRegistry rooms, OrderPlacement orders, FrameRateLimiter limiter,
-      FrameRateLimiter joins, GatewayMetrics metrics) {
+      FrameRateLimiter joins, ViewerRateLimits viewerLimits, GatewayMetrics metrics) {
     this.metrics = metrics;
+    this.viewerLimits = viewerLimits;
     this.joins = joins;
     this.codec = codec;
     this.rooms = rooms;
@@ -131,6 +135,12 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
    * publishes the message on the room bus, which brings it to every gateway's room.
    */
   private void chat(ChannelHandlerContext ctx, Principal principal, ClientFrame f) {
+    // Before the chat rules: a message refused here must not count for slow mode.
+    if (!viewerLimits.tryChat(principal.viewerId())) {
+      send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_RATE_LIMITED,
+          "too many chat messages from your account: slow down"));
+      return;
+    }
     long now = System.currentTimeMillis();
     Room chatRoom = room;
     String refusal = chatRoom.admitChat(principal.viewerId(), now, principal.hosts(chatRoom.streamId()));
@@ -157,7 +167,8 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
   }
 
   private void join(ChannelHandlerContext ctx, Principal principal, ClientFrame f) {
-    if (joins.onFrame(System.nanoTime()) != FrameRateLimiter.Decision.ALLOW) {
+    if (joins.onFrame(System.nanoTime()) != FrameRateLimiter.Decision.ALLOW
+        || !viewerLimits.tryJoin(principal.viewerId())) {
       send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_RATE_LIMITED,
           "joining too often: wait a few seconds before joining again"));
       return;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.liveshop.gateway.auth.Principal;
 import dev.liveshop.gateway.auth.TokenService;
+import dev.liveshop.gateway.auth.ViewerRateLimits;
 import dev.liveshop.gateway.console.HostApiHandler;
 import dev.liveshop.gateway.core.CoreShards;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
@@ -60,7 +61,7 @@ class GatewayPipelineTest {
       new HostApiHandler(shards, rooms, tokens, false, Duration.ofHours(1), "", Duration.ofMinutes(5), metrics,
           () -> null),
       new FrameCodec(500), rooms, new OrderPlacement(shards, Map.of(), metrics, (stream, sale) -> { }),
-      8192, 65536, 20, 40, metrics, 30, 0);
+      8192, 65536, 20, 40, metrics, 30, 0, new ViewerRateLimits(5, 40, 60));
 
   @AfterEach
   void tearDown() {

@@ -8,6 +8,7 @@ import dev.liveshop.core.bus.RoomBus;
 import dev.liveshop.core.config.BusSettings;
 import dev.liveshop.core.grpc.RoomBusGrpcService;
 import dev.liveshop.gateway.auth.Principal;
+import dev.liveshop.gateway.auth.ViewerRateLimits;
 import dev.liveshop.gateway.core.CoreShards;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.order.OrderPlacement;
@@ -71,6 +72,8 @@ class ViewerFrameHandlerTest {
   /** Viewers a test adds beside {@link #channel}. */
   private final List<EmbeddedChannel> otherViewers = new ArrayList<>();
   private ViewerFrameHandler handler;
+  /** Per-viewer limits shared by every session the test makes (reference.conf's defaults). */
+  private ViewerRateLimits viewerLimits = new ViewerRateLimits(5, 40, 60);
   private GatewayMetrics metrics;
 
   @BeforeEach
@@ -286,7 +289,7 @@ class ViewerFrameHandlerTest {
   private ViewerFrameHandler handler(FrameRateLimiter frames) {
     return new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(shards,
         Map.of("core-1", new ReserveBatcher(coreChannel, 16, 2, Duration.ofSeconds(5))), metrics,
-        (stream, sale) -> { }), frames, new FrameRateLimiter(0.5, 5, System.nanoTime()), metrics);
+        (stream, sale) -> { }), frames, new FrameRateLimiter(0.5, 5, System.nanoTime()), viewerLimits, metrics);
   }
 
   @Test
@@ -508,6 +511,48 @@ class ViewerFrameHandlerTest {
       Thread.sleep(5);
     }
     throw new AssertionError("no frame written within 5 s");
+  }
+
+  @Test
+  void twoConnectionsOfOneViewer_shareItsChatBudget_anotherViewerHasItsOwn() throws Exception {
+    viewerLimits = new ViewerRateLimits(0.001, 4, 60); // 4 messages at once, then hardly any
+    EmbeddedChannel first = viewer("carol");
+    EmbeddedChannel second = viewer("carol");
+    EmbeddedChannel dave = viewer("dave");
+    for (EmbeddedChannel viewer : List.of(first, second, dave)) {
+      viewer.writeInbound(text("{\"join\":{\"streamId\":\"demo\"}}"));
+      assertThat(next(viewer).hasWelcome()).isTrue();
+    }
+    for (int i = 0; i < 3; i++) {
+      first.writeInbound(text("{\"requestId\":\"a" + i + "\",\"chat\":{\"text\":\"one\"}}"));
+      second.writeInbound(text("{\"requestId\":\"b" + i + "\",\"chat\":{\"text\":\"two\"}}"));
+    }
+    dave.writeInbound(text("{\"requestId\":\"d\",\"chat\":{\"text\":\"mine\"}}"));
+
+    List<String> refused = new ArrayList<>();
+    for (EmbeddedChannel viewer : List.of(first, second, dave)) {
+      viewer.runPendingTasks();
+      Object out;
+      while ((out = viewer.readOutbound()) != null) {
+        ServerFrame frame = parse(asFrame(out));
+        if (frame.getError().getCode() == ErrorCode.ERROR_CODE_RATE_LIMITED) {
+          refused.add(frame.getError().getRequestId());
+        }
+      }
+    }
+    // Six messages from carol's two sockets against her budget of four; none of dave's.
+    assertThat(refused).containsExactly("a2", "b2");
+    assertThat(first.isActive() && second.isActive()).isTrue();
+  }
+
+  private static ServerFrame parse(TextWebSocketFrame frame) throws Exception {
+    try {
+      ServerFrame.Builder b = ServerFrame.newBuilder();
+      JsonFormat.parser().merge(frame.text(), b);
+      return b.build();
+    } finally {
+      frame.release();
+    }
   }
 
   @Test
