@@ -1,6 +1,7 @@
 package dev.liveshop.gateway;
 
 import dev.liveshop.gateway.auth.TokenService;
+import dev.liveshop.gateway.auth.ViewerRateLimits;
 import dev.liveshop.gateway.config.GatewayConfig;
 import dev.liveshop.gateway.console.HostApiHandler;
 import dev.liveshop.gateway.core.CoreShards;
@@ -108,7 +109,8 @@ public final class GatewayServer implements AutoCloseable {
     GatewayInitializer initializer = new GatewayInitializer(tokens, hostApi, new FrameCodec(config.maxChatChars()),
         rooms, new OrderPlacement(core, batchers, metrics, rooms::findMovedSale), config.maxFrameBytes(),
         config.maxRequestBytes(), config.framesPerSecond(), config.frameBurst(), metrics, config.joinsPerMinute(),
-        config.connectionsPerIp());
+        config.connectionsPerIp(), new ViewerRateLimits(config.viewerChatsPerSecond(), config.viewerChatBurst(),
+            config.viewerJoinsPerMinute()));
     try {
       ServerBootstrap bootstrap = new ServerBootstrap()
           .group(group)

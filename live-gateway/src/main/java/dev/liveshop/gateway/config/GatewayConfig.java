@@ -36,6 +36,9 @@ public record GatewayConfig(
     int resumeFrames,
     int joinsPerMinute,
     int connectionsPerIp,
+    double viewerChatsPerSecond,
+    int viewerChatBurst,
+    int viewerJoinsPerMinute,
     boolean perViewerFanOut,
     Duration roomIdleClose,
     Config source) {
@@ -55,6 +58,11 @@ public record GatewayConfig(
     if (joinsPerMinute < 1 || connectionsPerIp < 0) {
       throw new IllegalArgumentException("liveshop.gateway.limits.joins-per-minute must be >= 1 and "
           + "connections-per-ip >= 0 (0 is off)");
+    }
+    if (!(viewerChatsPerSecond > 0) || viewerChatBurst < 1 || viewerJoinsPerMinute < 1) {
+      throw new IllegalArgumentException("liveshop.gateway.limits.viewer-chats-per-second must be > 0, "
+          + "viewer-chat-burst >= 1 and viewer-joins-per-minute >= 1, got " + viewerChatsPerSecond + ", "
+          + viewerChatBurst + " and " + viewerJoinsPerMinute);
     }
     if (roomIdleClose.toSeconds() < 1) {
       throw new IllegalArgumentException("liveshop.gateway.room.idle-close must be at least 1s, got " + roomIdleClose);
@@ -114,6 +122,9 @@ public record GatewayConfig(
         c.getInt("room.resume-frames"),
         c.getInt("limits.joins-per-minute"),
         c.getInt("limits.connections-per-ip"),
+        c.getDouble("limits.viewer-chats-per-second"),
+        c.getInt("limits.viewer-chat-burst"),
+        c.getInt("limits.viewer-joins-per-minute"),
         fanOut(c.getString("room.fan-out")),
         c.getDuration("room.idle-close"),
         root);

@@ -3,7 +3,9 @@ package dev.liveshop.gateway.netty;
 /**
  * A token bucket for one connection's frames: {@code framesPerSecond} on average, bursts of
  * {@code burst}. A client that keeps sending into an empty bucket is flooding and gets
- * closed. Confined to the connection's event loop; no synchronisation.
+ * closed. One per connection, shared by its session (data frames) and its
+ * {@link RawFrameLimiter} (pings, pongs and continuation fragments). Confined to the connection's event loop; no
+ * synchronisation.
  */
 final class FrameRateLimiter {
 
@@ -11,7 +13,10 @@ final class FrameRateLimiter {
     ALLOW,
     /** Over the rate: drop this frame (tell the client once per run of refusals). */
     REFUSE,
-    /** Refused frames keep coming: close the connection (1008). */
+    /**
+     * Refused frames keep coming: close the connection (1008). Decided once; every later
+     * frame is refused (dropped, no more words) while the connection closes.
+     */
     CLOSE
   }
 
@@ -21,6 +26,7 @@ final class FrameRateLimiter {
   private double tokens;
   private long lastNanos;
   private int refusedInARow;
+  private boolean closing;
 
   FrameRateLimiter(double framesPerSecond, int burst, long nowNanos) {
     this.tokensPerNano = framesPerSecond / 1e9;
@@ -31,6 +37,10 @@ final class FrameRateLimiter {
   }
 
   Decision onFrame(long nowNanos) {
+    if (closing) {
+      refusedInARow++;
+      return Decision.REFUSE;
+    }
     tokens = Math.min(burst, tokens + (nowNanos - lastNanos) * tokensPerNano);
     lastNanos = nowNanos;
     if (tokens >= 1) {
@@ -39,7 +49,8 @@ final class FrameRateLimiter {
       return Decision.ALLOW;
     }
     refusedInARow++;
-    return refusedInARow > refusalsBeforeClose ? Decision.CLOSE : Decision.REFUSE;
+    closing = refusedInARow > refusalsBeforeClose;
+    return closing ? Decision.CLOSE : Decision.REFUSE;
   }
 
   /** True for the first refusal of a run: the one worth telling the client about. */

@@ -1,6 +1,7 @@
 package dev.liveshop.gateway.netty;
 
 import dev.liveshop.gateway.auth.Principal;
+import dev.liveshop.gateway.auth.ViewerRateLimits;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.order.OrderPlacement;
 import dev.liveshop.gateway.protocol.DecodedFrame;
@@ -49,13 +50,16 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
   private final GatewayMetrics metrics;
   /** Joins of this connection: each costs a room a welcome (or opening). */
   private final FrameRateLimiter joins;
+  /** The viewer's chat and joins over all its connections (shared by every session). */
+  private final ViewerRateLimits viewerLimits;
   private Room room;
   /** This viewer's last chat message on its way to the room bus; the next one waits for it. */
   private CompletableFuture<?> lastChat = CompletableFuture.completedFuture(null);
 
   ViewerFrameHandler(FrameCodec codec, RoomRegistry rooms, OrderPlacement orders, FrameRateLimiter limiter,
-      FrameRateLimiter joins, GatewayMetrics metrics) {
+      FrameRateLimiter joins, ViewerRateLimits viewerLimits, GatewayMetrics metrics) {
     this.metrics = metrics;
+    this.viewerLimits = viewerLimits;
     this.joins = joins;
     this.codec = codec;
     this.rooms = rooms;
@@ -131,13 +135,20 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
    * publishes the message on the room bus, which brings it to every gateway's room.
    */
   private void chat(ChannelHandlerContext ctx, Principal principal, ClientFrame f) {
+    // Before the chat rules: a message refused here must not count for slow mode.
+    if (!viewerLimits.tryChat(principal.viewerId())) {
+      send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_RATE_LIMITED,
+          "too many chat messages from your account: slow down"));
+      return;
+    }
     long now = System.currentTimeMillis();
-    String refusal = room.admitChat(principal.viewerId(), now, principal.hosts(room.streamId()));
+    Room chatRoom = room;
+    String refusal = chatRoom.admitChat(principal.viewerId(), now, principal.hosts(chatRoom.streamId()));
     if (refusal != null) {
       send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_CHAT_REFUSED, refusal));
       return;
     }
-    RoomEvent message = RoomEvent.newBuilder().setStreamId(room.streamId()).setChat(ChatMessage.newBuilder()
+    RoomEvent message = RoomEvent.newBuilder().setStreamId(chatRoom.streamId()).setChat(ChatMessage.newBuilder()
         .setMessageId(MessageIds.next()).setViewerId(principal.viewerId()).setText(f.getChat().getText())
         .setSentAtMs(now)).build();
     // One message at a time per viewer: concurrent unary calls may overtake each other.
@@ -145,14 +156,19 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         .thenCompose(previous -> rooms.publish(message))
         .whenComplete((ack, failure) -> {
           if (failure != null) {
-            ctx.executor().execute(() -> send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_UNAVAILABLE,
-                "chat is unavailable for a moment (" + Status.fromThrowable(failure).getCode() + "); send it again")));
+            ctx.executor().execute(() -> {
+              // Not sent: slow mode must not make the viewer wait to send it again.
+              chatRoom.chatNotSent(principal.viewerId(), now);
+              send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_UNAVAILABLE,
+                  "chat is unavailable for a moment (" + Status.fromThrowable(failure).getCode() + "); send it again"));
+            });
           }
         });
   }
 
   private void join(ChannelHandlerContext ctx, Principal principal, ClientFrame f) {
-    if (joins.onFrame(System.nanoTime()) != FrameRateLimiter.Decision.ALLOW) {
+    if (joins.onFrame(System.nanoTime()) != FrameRateLimiter.Decision.ALLOW
+        || !viewerLimits.tryJoin(principal.viewerId())) {
       send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_RATE_LIMITED,
           "joining too often: wait a few seconds before joining again"));
       return;
@@ -211,6 +227,16 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
       ctx.channel().attr(Wire.OF_CHANNEL).set(Wire.of(handshake.selectedSubprotocol()));
       GatewayInitializer.upgraded(ctx.pipeline());
+      if (ctx.channel().attr(WsAuthHandler.PRINCIPAL).get() == null) {
+        // WsAuthHandler lets no upgrade through without one; should that ever change, no
+        // session runs without a viewer to charge its frames to.
+        log.warn("closing {}: WebSocket {} upgraded without a principal", ctx.channel().remoteAddress(),
+            handshake.requestUri());
+        metrics.closed("unauthenticated");
+        ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, "unauthenticated"))
+            .addListener(f -> ctx.close());
+        return;
+      }
     }
     super.userEventTriggered(ctx, event);
   }

@@ -14,9 +14,11 @@ import io.netty.util.AttributeKey;
 import java.util.List;
 
 /**
- * Authenticates a WebSocket upgrade before the handshake: {@code /ws?token=...} must carry
- * a valid token, else the request gets 401 and the connection closes. The principal is
- * kept on the channel for the session. Other requests pass through untouched.
+ * Authenticates a WebSocket upgrade before the handshake. Every request the protocol
+ * handler would upgrade ({@link GatewayInitializer#upgrades}) is checked here: its path must
+ * be exactly {@code /ws} (else 404) and its {@code ?token=...} valid (else 401); either way
+ * the connection closes and no handshake happens. The principal is kept on the channel for
+ * the session. Other requests pass through untouched.
  */
 final class WsAuthHandler extends ChannelInboundHandlerAdapter {
 
@@ -32,18 +34,24 @@ final class WsAuthHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof FullHttpRequest request) {
+    if (msg instanceof FullHttpRequest request && GatewayInitializer.upgrades(request.uri())) {
       QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-      if (uri.path().equals(GatewayInitializer.WEBSOCKET_PATH)) {
-        List<String> token = uri.parameters().getOrDefault("token", List.of());
-        try {
-          ctx.channel().attr(PRINCIPAL).set(tokens.verify(token.isEmpty() ? null : token.get(0)));
-        } catch (TokenException e) {
-          request.release();
-          metrics.closed("unauthenticated");
-          HttpResponses.sendError(ctx, HttpResponseStatus.UNAUTHORIZED, "UNAUTHENTICATED", e.getMessage(), false);
-          return;
-        }
+      if (!uri.path().equals(GatewayInitializer.WEBSOCKET_PATH)) {
+        request.release();
+        metrics.closed("not-a-websocket-path");
+        HttpResponses.sendError(ctx, HttpResponseStatus.NOT_FOUND, "NOT_FOUND",
+            "no WebSocket at " + uri.path() + ": connect to " + GatewayInitializer.WEBSOCKET_PATH + "?token=...",
+            false);
+        return;
+      }
+      List<String> token = uri.parameters().getOrDefault("token", List.of());
+      try {
+        ctx.channel().attr(PRINCIPAL).set(tokens.verify(token.isEmpty() ? null : token.get(0)));
+      } catch (TokenException e) {
+        request.release();
+        metrics.closed("unauthenticated");
+        HttpResponses.sendError(ctx, HttpResponseStatus.UNAUTHORIZED, "UNAUTHENTICATED", e.getMessage(), false);
+        return;
       }
     }
     ctx.fireChannelRead(msg);

@@ -56,6 +56,15 @@ final class ChatRules {
     return null;
   }
 
+  /**
+   * The message {@code viewerId} was let send at {@code sentMs} did not go out (the bus
+   * refused it or could not be reached): it no longer counts for slow mode, so the viewer's
+   * retry is not refused. A later message's record stays.
+   */
+  void notSent(String viewerId, long sentMs) {
+    lastSentMs.remove(viewerId, sentMs);
+  }
+
   /** Takes the rules the bus knows (a new room, or a room catching up after a bus reset). */
   void reset(ChatSettings settings, Collection<String> mutedViewers) {
     enabled = !settings.getChatOff();

@@ -167,6 +167,14 @@ public final class Room {
     return fromHost ? null : rules.refusal(viewerId, nowMs);
   }
 
+  /**
+   * The message {@link #admitChat} let {@code viewerId} send at {@code nowMs} never reached
+   * the bus: slow mode forgets it, so the retry the viewer is asked for is not refused.
+   */
+  public synchronized void chatNotSent(String viewerId, long nowMs) {
+    rules.notSent(viewerId, nowMs);
+  }
+
   /** A chat message from the bus: queued for the next tick's batch. */
   synchronized void onChat(ChatMessage message) {
     pendingChat.add(message);

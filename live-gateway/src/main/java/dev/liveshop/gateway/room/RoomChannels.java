@@ -30,13 +30,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * costs 4 task hand-offs and wake-ups instead of 10,000.
  *
  * <p>Threading: not thread-safe; the owning {@link Room} calls it under its monitor. The
- * tasks it submits read only the arrays copied for them.
+ * tasks it submits read only the arrays copied for them, and each channel's membership
+ * attribute, which its joins and leaves set on the same event loop the task runs on.
  */
 final class RoomChannels {
 
   /** How long a viewer cut off for its backlog has to read the close frame queued behind it. */
   static final long CUT_OFF_GRACE_SECONDS = 5;
   private static final AttributeKey<Boolean> CUT_OFF = AttributeKey.valueOf("liveshop.cut-off");
+  /**
+   * The channel's current membership: the {@link Member} its last {@code add} made, until
+   * its {@code remove}. A broadcast task writes to a member only if it still is this one: a
+   * viewer that left (for another room, or to rejoin this one with a fresh welcome) after
+   * the broadcast copied the members and before its loop ran the task gets nothing of it.
+   */
+  private static final AttributeKey<Member> MEMBERSHIP = AttributeKey.valueOf("liveshop.room-membership");
 
   /** Insertion-ordered maps: joining and leaving stay O(1) in a room of 10,000. */
   private final Map<EventLoop, Map<Channel, Member>> byLoop = new HashMap<>();
@@ -62,6 +70,7 @@ final class RoomChannels {
     if (!members.containsKey(channel)) {
       Member member = Member.of(channel);
       members.put(channel, member);
+      channel.attr(MEMBERSHIP).set(member);
       size++;
       binary += member.wire() == Wire.PROTO ? 1 : 0;
     }
@@ -71,6 +80,7 @@ final class RoomChannels {
     Map<Channel, Member> channels = byLoop.get(channel.eventLoop());
     Member member = channels == null ? null : channels.remove(channel);
     if (member != null) {
+      channel.attr(MEMBERSHIP).compareAndSet(member, null);
       size--;
       binary -= member.wire() == Wire.PROTO ? 1 : 0;
       if (channels.isEmpty()) {
@@ -153,7 +163,7 @@ final class RoomChannels {
     int written = 0;
     for (Member member : members) {
       Channel channel = member.channel();
-      if (!channel.isActive()) {
+      if (!channel.isActive() || channel.attr(MEMBERSHIP).get() != member) {
         continue;
       }
       boolean writable = channel.isWritable();
@@ -172,7 +182,9 @@ final class RoomChannels {
       }
     }
     for (Member member : members) {
-      member.out().flushes().flush();
+      if (member.channel().attr(MEMBERSHIP).get() == member) {
+        member.out().flushes().flush();
+      }
     }
     metrics.framesOut(written);
   }

@@ -17,6 +17,17 @@ class GatewayConfigTest {
     assertThat(defaults.coreShards().names()).containsExactly("core-1");
     assertThat(defaults.coreShards().target("core-1")).isEqualTo("127.0.0.1:7070");
     assertThat(defaults.roomIdleClose()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(defaults.viewerChatsPerSecond()).isEqualTo(5.0);
+    assertThat(defaults.viewerChatBurst()).isEqualTo(40);
+    assertThat(defaults.viewerJoinsPerMinute()).isEqualTo(60);
+  }
+
+  @Test
+  void perViewerLimits_outOfRange_areNamed() {
+    assertThatThrownBy(() -> defaults.with("limits.viewer-chats-per-second", 0))
+        .hasMessageContaining("viewer-chats-per-second");
+    assertThatThrownBy(() -> defaults.with("limits.viewer-joins-per-minute", 0))
+        .hasMessageContaining("viewer-joins-per-minute");
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.liveshop.core.bus.RoomBus;
 import dev.liveshop.core.config.BusSettings;
 import dev.liveshop.core.grpc.RoomBusGrpcService;
 import dev.liveshop.gateway.auth.Principal;
+import dev.liveshop.gateway.auth.ViewerRateLimits;
 import dev.liveshop.gateway.core.CoreShards;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.order.OrderPlacement;
@@ -71,14 +72,16 @@ class ViewerFrameHandlerTest {
   /** Viewers a test adds beside {@link #channel}. */
   private final List<EmbeddedChannel> otherViewers = new ArrayList<>();
   private ViewerFrameHandler handler;
+  /** Per-viewer limits shared by every session the test makes (reference.conf's defaults). */
+  private ViewerRateLimits viewerLimits = new ViewerRateLimits(5, 40, 60);
   private GatewayMetrics metrics;
 
   @BeforeEach
   void setUp() throws Exception {
     String name = InProcessServerBuilder.generateName();
     core = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new RoomBusGrpcService(new RoomBus(new BusSettings(64, 10, 1000, Duration.ofMinutes(10)),
-            new MemoryRoomRules())))
+        .addService(io.grpc.ServerInterceptors.intercept(new RoomBusGrpcService(new RoomBus(
+            new BusSettings(64, 10, 1000, Duration.ofMinutes(10)), new MemoryRoomRules())), busDown()))
         .addService(new CatalogServiceGrpc.CatalogServiceImplBase() {
           @Override
           public void getStream(GetStreamRequest r, StreamObserver<StreamSnapshot> out) {
@@ -127,6 +130,23 @@ class ViewerFrameHandlerTest {
     handler = handler(new FrameRateLimiter(20, 40, System.nanoTime()));
     channel = new EmbeddedChannel(handler);
     channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
+  }
+
+  /** Publishes fail with UNAVAILABLE while {@link #busDown} is set; the room's subscription stays. */
+  private final java.util.concurrent.atomic.AtomicBoolean busDown = new java.util.concurrent.atomic.AtomicBoolean();
+
+  private io.grpc.ServerInterceptor busDown() {
+    return new io.grpc.ServerInterceptor() {
+      @Override
+      public <Q, A> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, A> call,
+          io.grpc.Metadata headers, io.grpc.ServerCallHandler<Q, A> next) {
+        if (busDown.get() && call.getMethodDescriptor().getBareMethodName().equals("Publish")) {
+          call.close(Status.UNAVAILABLE.withDescription("bus down (test)"), new io.grpc.Metadata());
+          return new io.grpc.ServerCall.Listener<>() { };
+        }
+        return next.startCall(call, headers);
+      }
+    };
   }
 
   @AfterEach
@@ -269,7 +289,7 @@ class ViewerFrameHandlerTest {
   private ViewerFrameHandler handler(FrameRateLimiter frames) {
     return new ViewerFrameHandler(new FrameCodec(500), rooms, new OrderPlacement(shards,
         Map.of("core-1", new ReserveBatcher(coreChannel, 16, 2, Duration.ofSeconds(5))), metrics,
-        (stream, sale) -> { }), frames, new FrameRateLimiter(0.5, 5, System.nanoTime()), metrics);
+        (stream, sale) -> { }), frames, new FrameRateLimiter(0.5, 5, System.nanoTime()), viewerLimits, metrics);
   }
 
   @Test
@@ -279,6 +299,7 @@ class ViewerFrameHandlerTest {
     upgraded.pipeline().addLast(GatewayInitializer.AUTH, new io.netty.channel.ChannelInboundHandlerAdapter())
         .addLast(GatewayInitializer.HOST_API, new io.netty.channel.ChannelInboundHandlerAdapter())
         .addLast("session", handler(new FrameRateLimiter(20, 40, System.nanoTime())));
+    upgraded.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
 
     upgraded.pipeline().fireUserEventTriggered(new io.netty.handler.codec.http.websocketx
         .WebSocketServerProtocolHandler.HandshakeComplete("/ws", new io.netty.handler.codec.http.DefaultHttpHeaders(),
@@ -287,6 +308,22 @@ class ViewerFrameHandlerTest {
     assertThat(upgraded.pipeline().names()).doesNotContain(GatewayInitializer.AUTH, GatewayInitializer.HOST_API)
         .contains("session");
     assertThat(Wire.of(upgraded)).isEqualTo(Wire.PROTO);
+  }
+
+  @Test
+  void handshake_withoutAPrincipal_closesWith1008() {
+    EmbeddedChannel anonymous = new EmbeddedChannel(handler(new FrameRateLimiter(20, 40, System.nanoTime())));
+    otherViewers.add(anonymous);
+
+    anonymous.pipeline().fireUserEventTriggered(new io.netty.handler.codec.http.websocketx
+        .WebSocketServerProtocolHandler.HandshakeComplete("/ws/", new io.netty.handler.codec.http.DefaultHttpHeaders(),
+        Wire.JSON.subprotocol()));
+
+    CloseWebSocketFrame close = anonymous.readOutbound();
+    assertThat(close.statusCode()).isEqualTo(1008);
+    close.release();
+    anonymous.runPendingTasks();
+    assertThat(anonymous.isActive()).isFalse();
   }
 
   @Test
@@ -428,6 +465,94 @@ class ViewerFrameHandlerTest {
     ServerFrame batch = next();
     assertThat(batch.getChat().getMessagesList()).extracting(m -> m.getText()).containsExactly("<i>one</i>", "two");
     assertThat(batch.getChat().getMessages(0).getViewerId()).isEqualTo("alice");
+  }
+
+  @Test
+  void chatTheBusDidNotTake_inSlowMode_canBeSentAgainAtOnce() throws Exception {
+    join();
+    rooms.publishAndApply(dev.liveshop.proto.v1.RoomEvent.newBuilder().setStreamId("demo")
+        .setModeration(dev.liveshop.proto.v1.ModerationRequest.newBuilder().setSlowModeSeconds(30)).build())
+        .get(5, TimeUnit.SECONDS);
+    assertThat(next().getChatSettings().getSlowModeSeconds()).isEqualTo(30);
+
+    busDown.set(true);
+    channel.writeInbound(text("{\"requestId\":\"c1\",\"chat\":{\"text\":\"hello\"}}"));
+    ServerFrame failed = next();
+    assertThat(failed.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_UNAVAILABLE);
+    assertThat(failed.getError().getMessage()).contains("send it again");
+
+    busDown.set(false);
+    channel.writeInbound(text("{\"requestId\":\"c2\",\"chat\":{\"text\":\"hello\"}}"));
+    ServerFrame retried = nextTicking();
+    assertThat(retried.hasError()).as("the retry was refused: %s", retried).isFalse();
+    assertThat(retried.getChat().getMessages(0).getText()).isEqualTo("hello");
+    channel.writeInbound(text("{\"requestId\":\"c3\",\"chat\":{\"text\":\"again\"}}"));
+    ServerFrame refused = next();
+    assertThat(refused.getError().getCode()).as("the retry that went out counts").isEqualTo(
+        ErrorCode.ERROR_CODE_CHAT_REFUSED);
+  }
+
+  /** The next frame written to the viewer, ticking its room meanwhile (chat comes back from the bus). */
+  private ServerFrame nextTicking() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      handler.room().tick(false);
+      channel.runPendingTasks();
+      TextWebSocketFrame frame = asFrame(channel.readOutbound());
+      if (frame != null) {
+        try {
+          ServerFrame.Builder b = ServerFrame.newBuilder();
+          JsonFormat.parser().merge(frame.text(), b);
+          return b.build();
+        } finally {
+          frame.release();
+        }
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("no frame written within 5 s");
+  }
+
+  @Test
+  void twoConnectionsOfOneViewer_shareItsChatBudget_anotherViewerHasItsOwn() throws Exception {
+    viewerLimits = new ViewerRateLimits(0.001, 4, 60); // 4 messages at once, then hardly any
+    EmbeddedChannel first = viewer("carol");
+    EmbeddedChannel second = viewer("carol");
+    EmbeddedChannel dave = viewer("dave");
+    for (EmbeddedChannel viewer : List.of(first, second, dave)) {
+      viewer.writeInbound(text("{\"join\":{\"streamId\":\"demo\"}}"));
+      assertThat(next(viewer).hasWelcome()).isTrue();
+    }
+    for (int i = 0; i < 3; i++) {
+      first.writeInbound(text("{\"requestId\":\"a" + i + "\",\"chat\":{\"text\":\"one\"}}"));
+      second.writeInbound(text("{\"requestId\":\"b" + i + "\",\"chat\":{\"text\":\"two\"}}"));
+    }
+    dave.writeInbound(text("{\"requestId\":\"d\",\"chat\":{\"text\":\"mine\"}}"));
+
+    List<String> refused = new ArrayList<>();
+    for (EmbeddedChannel viewer : List.of(first, second, dave)) {
+      viewer.runPendingTasks();
+      Object out;
+      while ((out = viewer.readOutbound()) != null) {
+        ServerFrame frame = parse(asFrame(out));
+        if (frame.getError().getCode() == ErrorCode.ERROR_CODE_RATE_LIMITED) {
+          refused.add(frame.getError().getRequestId());
+        }
+      }
+    }
+    // Six messages from carol's two sockets against her budget of four; none of dave's.
+    assertThat(refused).containsExactly("a2", "b2");
+    assertThat(first.isActive() && second.isActive()).isTrue();
+  }
+
+  private static ServerFrame parse(TextWebSocketFrame frame) throws Exception {
+    try {
+      ServerFrame.Builder b = ServerFrame.newBuilder();
+      JsonFormat.parser().merge(frame.text(), b);
+      return b.build();
+    } finally {
+      frame.release();
+    }
   }
 
   @Test

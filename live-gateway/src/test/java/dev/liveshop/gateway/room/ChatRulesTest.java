@@ -18,6 +18,17 @@ class ChatRulesTest {
   }
 
   @Test
+  void slowMode_aMessageThatWasNotSent_doesNotCountAgainstTheViewer() {
+    rules.slowMode(30);
+    assertThat(rules.refusal("ann", 10_000)).isNull();
+    rules.notSent("ann", 10_000); // the bus did not take it: ann was told to send it again
+    assertThat(rules.refusal("ann", 10_500)).as("the retry").isNull();
+    assertThat(rules.refusal("ann", 11_000)).as("the retry counted").contains("wait 30 s");
+    rules.notSent("ann", 10_000); // a late word on an older message changes nothing
+    assertThat(rules.refusal("ann", 11_000)).contains("wait 30 s");
+  }
+
+  @Test
   void slowMode_viewersWhoseWaitIsOverAreForgotten_andThoseStillWaitingAreNot() {
     rules.slowMode(1);
     for (int i = 0; i < 5_000; i++) {
