@@ -10,8 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Every stream's {@link RoomLog} on this live-core. The epoch names this process's bus:
- * sequences restart with it, so a gateway resuming with another epoch is told to reset.
+ * Every stream's {@link RoomLog} on this live-core. Each log has an epoch of its own (this
+ * process's, and the how-manieth log it started): sequences restart with a new log (a new
+ * process, or a stream evicted while idle and started again), so a gateway resuming with
+ * another epoch is told to reset rather than replayed from the middle of the new log.
  * Chat rules are the exception to "memory only": they are stored ({@link RoomRulesStore})
  * before a moderation action is announced, and a stream's log starts from them.
  *
@@ -26,6 +28,7 @@ public final class RoomBus {
   private final BusSettings settings;
   private final RoomRulesStore rules;
   private final String epoch = Long.toString(new SecureRandom().nextLong() >>> 1, 36);
+  private final AtomicLong logsStarted = new AtomicLong();
   private final ConcurrentHashMap<String, RoomLog> streams = new ConcurrentHashMap<>();
   private final AtomicLong lastSweepNanos = new AtomicLong(
       System.nanoTime());
@@ -35,10 +38,6 @@ public final class RoomBus {
     this.settings = settings;
     this.rules = rules;
     this.sweepIntervalNanos = Math.min(settings.idleEvict().toNanos() / 4, Duration.ofMinutes(1).toNanos());
-  }
-
-  public String epoch() {
-    return epoch;
   }
 
   /** Numbers the event and sends it to the stream's subscribers; InvalidRequestException for a bad one. */
@@ -82,7 +81,8 @@ public final class RoomBus {
     }
     evictIdleStreams();
     RoomRules stored = rules.load(streamId);
-    return streams.computeIfAbsent(streamId, id -> new RoomLog(id, epoch, settings, stored, rules));
+    return streams.computeIfAbsent(streamId,
+        id -> new RoomLog(id, epoch + "." + logsStarted.incrementAndGet(), settings, stored, rules));
   }
 
   /**

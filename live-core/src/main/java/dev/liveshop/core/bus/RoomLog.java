@@ -165,8 +165,14 @@ final class RoomLog {
             + "' waiting to be sent; resubscribe with the last seq you applied");
         return false;
       }
-      subscriber.send(event);
-      return true;
+      try {
+        subscriber.send(event);
+        return true;
+      } catch (RuntimeException e) {
+        // Cancelled between the check and the send: this subscriber is gone; the event is
+        // numbered and must still reach the others and the publisher's ack.
+        return false;
+      }
     }
   }
 }
