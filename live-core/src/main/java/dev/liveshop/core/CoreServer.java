@@ -94,6 +94,9 @@ public final class CoreServer implements AutoCloseable {
           .addService(new RoomBusGrpcService(new RoomBus(config.bus(), new CassandraRoomRules(session))))
           .addService(health.getHealthService())
           .callExecutor(CallExecutors.directForNonBlockingCalls())
+          // Gateways and peer shards ping every 30 s to notice a vanished host (CoreShards).
+          .permitKeepAliveTime(20, TimeUnit.SECONDS)
+          .permitKeepAliveWithoutCalls(true)
           .build()
           .start();
       log.info("live-core serving gRPC on {}:{} ({} ms)", config.grpcHost(), server.getPort(),

@@ -33,7 +33,10 @@ public final class ShardPeers implements AutoCloseable {
     if (target == null) {
       throw new IllegalArgumentException("no shard '" + shard + "' in liveshop.core.shard.peers " + shards.names());
     }
-    return channels.computeIfAbsent(shard, name -> NettyChannelBuilder.forTarget(target).usePlaintext().build());
+    // Keepalive as the gateways' (CoreShards): a vanished peer fails its calls in ~40 s.
+    return channels.computeIfAbsent(shard, name -> NettyChannelBuilder.forTarget(target).usePlaintext()
+        .keepAliveTime(30, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS).keepAliveWithoutCalls(true)
+        .build());
   }
 
   @Override

@@ -46,7 +46,13 @@ public final class CoreShards implements AutoCloseable {
   public static CoreShards connect(ShardMap map, Duration callDeadline) {
     Map<String, ManagedChannel> channels = new LinkedHashMap<>();
     for (String name : map.names()) {
-      channels.put(name, NettyChannelBuilder.forTarget(map.target(name)).usePlaintext().build());
+      // Keepalive pings: a live-core host that vanishes without closing its connections
+      // (power loss, a moved container) fails the room, stock and reservation streams in
+      // ~40 s, so they resubscribe elsewhere, instead of after TCP's ~15 min. live-core
+      // permits pings this often (CoreServer).
+      channels.put(name, NettyChannelBuilder.forTarget(map.target(name)).usePlaintext()
+          .keepAliveTime(30, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS).keepAliveWithoutCalls(true)
+          .build());
     }
     return new CoreShards(map, channels, callDeadline);
   }
