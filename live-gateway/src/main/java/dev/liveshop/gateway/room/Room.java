@@ -313,22 +313,26 @@ public final class Room {
     return sale == null ? "" : sale.getSale().getOwnerShard();
   }
 
+  /** Takes the chat rules (settings, muted viewers) of the bus's state after it lost our place. */
+  synchronized void resetRules(RoomBusState bus) {
+    ChatSettings before = rules.settings();
+    rules.reset(bus.getChatSettings(), bus.getMutedViewerIdsList());
+    if (!before.equals(rules.settings())) {
+      broadcast(ServerFrame.newBuilder().setChatSettings(rules.settings()).build(), false);
+    }
+  }
+
   /**
-   * Catches up with a fresh snapshot and bus state after the bus lost our place: lineup,
-   * pin, chat rules, and sales this room did not know (returned, so their stock is followed).
+   * Catches up with a fresh snapshot after the bus lost our place: lineup, pin, and sales
+   * this room did not know (returned, so their stock is followed).
    */
-  synchronized List<SaleStatus> refresh(StreamSnapshot fresh, RoomBusState bus) {
+  synchronized List<SaleStatus> refresh(StreamSnapshot fresh) {
     if (!fresh.getProductsList().equals(snapshot.getProductsList())) {
       onLineup(fresh.getProductsList());
     }
     String pinnedId = fresh.getStream().getPinnedProductId();
     if (!pinnedId.equals(pinned == null ? "" : pinned.getProductId())) {
       onPinned(pinnedId);
-    }
-    ChatSettings before = rules.settings();
-    rules.reset(bus.getChatSettings(), bus.getMutedViewerIdsList());
-    if (!before.equals(rules.settings())) {
-      broadcast(ServerFrame.newBuilder().setChatSettings(rules.settings()).build(), false);
     }
     List<SaleStatus> added = new ArrayList<>();
     for (SaleStatus sale : fresh.getSalesList()) {

@@ -20,6 +20,7 @@ import io.grpc.stub.ClientResponseObserver;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -233,19 +234,48 @@ public final class RoomRegistry implements AutoCloseable {
 
     @Override
     public void reset(Room room, RoomBusState state, RoomFeed feed) {
+      // The chat rules come with the reset itself: a viewer muted meanwhile is muted here
+      // now, whether or not the stream can be re-read.
+      room.resetRules(state);
       snapshot(room.streamId()).whenComplete((snapshot, failure) -> {
         if (failure == null) {
-          for (SaleStatus sale : room.refresh(snapshot, state)) {
-            follow(room, sale.getSale().getSaleId());
-          }
+          followAdded(room, room.refresh(snapshot));
         } else {
-          log.warn("cannot re-read stream {} after a bus reset ({}); the room goes on as it was", room.streamId(),
-              Status.fromThrowable(failure));
+          rereadLater(room, Status.fromThrowable(failure), 1);
         }
         feed.attach(room);
       });
     }
   };
+
+  private void followAdded(Room room, List<SaleStatus> added) {
+    for (SaleStatus sale : added) {
+      follow(room, sale.getSale().getSaleId());
+    }
+  }
+
+  /**
+   * Re-reads the stream after a bus reset whose first re-read failed (live-core's store
+   * slow or down), with backoff, while the room is open: sales launched and pins changed
+   * while this gateway was away would otherwise never show. The room's events flow
+   * meanwhile; a pin or lineup change published while a late re-read is on its way may be
+   * shown as it was until the next one.
+   */
+  private void rereadLater(Room room, Status failure, int attempt) {
+    if (room.isClosed()) {
+      return;
+    }
+    long delaySeconds = Math.min(30, 1L << Math.min(attempt - 1, 5));
+    log.warn("cannot re-read stream {} after a bus reset ({}); trying again in {} s", room.streamId(), failure,
+        delaySeconds);
+    scheduler.schedule(() -> snapshot(room.streamId()).whenComplete((snapshot, again) -> {
+      if (again == null) {
+        followAdded(room, room.refresh(snapshot));
+      } else {
+        rereadLater(room, Status.fromThrowable(again), attempt + 1);
+      }
+    }), delaySeconds, TimeUnit.SECONDS);
+  }
 
   /**
    * A sale launched in the room, or one that moved to another shard (the bus said so, or
