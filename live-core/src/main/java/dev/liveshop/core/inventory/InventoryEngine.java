@@ -197,7 +197,13 @@ public final class InventoryEngine implements AutoCloseable {
     if (deciding != null) {
       return deciding;
     }
-    decideBundle(viewerId, clientOrderId, items).whenComplete((decided, failure) -> {
+    CompletableFuture<BundleAnswer> decision;
+    try {
+      decision = decideBundle(viewerId, clientOrderId, items);
+    } catch (RuntimeException e) {
+      decision = CompletableFuture.failedFuture(e); // a shard closed: shutting down
+    }
+    decision.whenComplete((decided, failure) -> {
       bundlesDeciding.remove(intent, answer);
       if (failure != null) {
         answer.completeExceptionally(failure);

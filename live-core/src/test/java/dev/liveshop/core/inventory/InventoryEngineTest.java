@@ -280,6 +280,16 @@ class InventoryEngineTest {
   }
 
   @Test
+  void reserveBundle_onAClosedEngine_failsEveryTime_neverLeavesARetryWaiting() {
+    open(sale("s1", 10, 2));
+    engine.close();
+    List<BundleItem> items = List.of(new BundleItem("s1", 1));
+
+    assertThat(engine.reserveBundle("alice", "b1", items)).failsWithin(5, TimeUnit.SECONDS);
+    assertThat(engine.reserveBundle("alice", "b1", items)).failsWithin(5, TimeUnit.SECONDS);
+  }
+
+  @Test
   void reserveBundle_emptyTooBigOrRepeatedSale_isInvalid() {
     open(sale("s1", 10, 2));
     assertThat(engine.reserveBundle("alice", "b", List.of()).join().result())
