@@ -32,6 +32,11 @@ public final class Catalog implements AutoCloseable {
   private static final int MAX_NAME = 200;
   private static final int MAX_URL = 2048;
   static final int MAX_QUANTITY = FlashSale.MAX_QUANTITY;
+  /**
+   * Highest price of a product or sale: times {@link #MAX_QUANTITY} it stays far below
+   * Long.MAX_VALUE, so an order's total (price x quantity) never overflows.
+   */
+  static final long MAX_PRICE_CENTS = 10_000_000_000L;
   /** How long after a failed write of a sale's settings they are written again. */
   private static final Duration SETTINGS_CATCH_UP_PAUSE = Duration.ofSeconds(1);
 
@@ -91,7 +96,7 @@ public final class Catalog implements AutoCloseable {
     stream(streamId);
     requireText("name", name, MAX_NAME);
     requireUrl("image_url", imageUrl);
-    require(priceCents >= 0 && priceCents <= 100_000_000_00L, "price_cents must be 0..10,000,000,000");
+    require(priceCents >= 0 && priceCents <= MAX_PRICE_CENTS, "price_cents must be 0..10,000,000,000");
     int position = store.products(streamId).stream().mapToInt(LineupProduct::position).max().orElse(-1) + 1;
     LineupProduct product = new LineupProduct(streamId, "p-" + shortId(), name.strip(), imageUrl, priceCents,
         position);
@@ -152,7 +157,8 @@ public final class Catalog implements AutoCloseable {
     require(r.quantity() >= 1 && r.quantity() <= MAX_QUANTITY, "quantity must be 1.." + MAX_QUANTITY);
     require(r.perViewerLimit() >= 1 && r.perViewerLimit() <= r.quantity(),
         "per_viewer_limit must be 1..quantity (" + r.quantity() + ")");
-    require(r.priceCents() >= 0, "price_cents must be >= 0 (0 means the product's price)");
+    require(r.priceCents() >= 0 && r.priceCents() <= MAX_PRICE_CENTS,
+        "price_cents must be 0..10,000,000,000 (0 means the product's price)");
     String longest = " (" + Duration.ofMillis(maxSaleMillis).toString().substring(2).toLowerCase()
         + ", the longest this stream allows: liveshop.core.inventory.max-sale-duration)";
     require(r.countdownMillis() >= 0 && r.countdownMillis() <= maxSaleMillis,
