@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running live-core: Cassandra session, inventory engine (this shard's sales recovered
  * from the store), the room bus, and the gRPC server. Threads it starts: the inventory shards
- * ({@code inventory-shard-N}), gRPC's event loops and executor, the driver's I/O threads.
+ * ({@code inventory-shard-N}), the catalogue's {@code sale-settings-catch-up}, gRPC's event loops and
+ * executor, the driver's I/O threads.
  */
 public final class CoreServer implements AutoCloseable {
 
@@ -43,11 +44,13 @@ public final class CoreServer implements AutoCloseable {
   private final OrderStore orders;
   private final InventoryEngine engine;
   private final ShardPeers peers;
+  private final Catalog catalog;
   private final Server server;
 
   private CoreServer(CoreConfig config, CqlSession session, OrderStore orders, InventoryEngine engine,
-      ShardPeers peers, Server server) {
+      ShardPeers peers, Catalog catalog, Server server) {
     this.peers = peers;
+    this.catalog = catalog;
     this.config = config;
     this.session = session;
     this.orders = orders;
@@ -68,6 +71,7 @@ public final class CoreServer implements AutoCloseable {
     OrderStore orderStore = null;
     InventoryEngine engine = null;
     ShardPeers peers = null;
+    Catalog catalog = null;
     try {
       CatalogStore catalogStore = new CatalogStore(session);
       orderStore = new OrderStore(session, config.orders());
@@ -76,7 +80,7 @@ public final class CoreServer implements AutoCloseable {
           config.inventory().endedSaleRetention(), config.inventory().maxRememberedRefusals());
       peers = new ShardPeers(config.shard().peers());
       String shard = config.shard().name();
-      Catalog catalog = new Catalog(catalogStore, engine, clock, config.inventory(), shard);
+      catalog = new Catalog(catalogStore, engine, clock, config.inventory(), shard);
       SaleOwnership ownership = new SaleOwnership(shard, catalogStore, orderStore, engine, catalog, peers, clock,
           config.grpcShutdownGrace());
       int reopened = ownership.recoverAll();
@@ -101,13 +105,13 @@ public final class CoreServer implements AutoCloseable {
           .start();
       log.info("live-core serving gRPC on {}:{} ({} ms)", config.grpcHost(), server.getPort(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-      return new CoreServer(config, session, orderStore, engine, peers, server);
+      return new CoreServer(config, session, orderStore, engine, peers, catalog, server);
     } catch (IOException e) {
-      closeAll(peers, engine, orderStore, session);
+      closeAll(catalog, peers, engine, orderStore, session);
       throw new UncheckedIOException("cannot serve gRPC on " + config.grpcHost() + ":" + config.grpcPort()
           + " (" + e.getMessage() + "): stop whatever holds the port or set LIVESHOP_CORE_GRPC_PORT", e);
     } catch (RuntimeException e) {
-      closeAll(peers, engine, orderStore, session);
+      closeAll(catalog, peers, engine, orderStore, session);
       throw e;
     }
   }
@@ -147,12 +151,16 @@ public final class CoreServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       server.shutdownNow();
     }
-    closeAll(peers, engine, orders, session);
+    closeAll(catalog, peers, engine, orders, session);
     log.info("live-core stopped");
   }
 
-  /** Peers, shards (no new writes), then the retrier, then the session. */
-  private static void closeAll(ShardPeers peers, InventoryEngine engine, OrderStore orders, CqlSession session) {
+  /** Settings catch-up, peers, shards (no new writes), then the retrier, then the session. */
+  private static void closeAll(Catalog catalog, ShardPeers peers, InventoryEngine engine, OrderStore orders,
+      CqlSession session) {
+    if (catalog != null) {
+      catalog.close();
+    }
     if (peers != null) {
       peers.close();
     }

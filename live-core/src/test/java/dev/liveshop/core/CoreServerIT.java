@@ -432,6 +432,14 @@ class CoreServerIT {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
           assertThat(e.getStatus().getDescription()).contains("quantity");
         });
+    // Past the bound price x quantity could overflow the payment amount check.
+    assertThatThrownBy(() -> inventory.createSale(CreateSaleRequest.newBuilder().setStreamId("badsale")
+        .setProductId(product.getProductId()).setPriceCents(Long.MAX_VALUE / 2).setQuantity(5).setPerViewerLimit(5)
+        .setDurationMs(60_000).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).contains("price_cents");
+        });
     assertThatThrownBy(() -> inventory.createSale(CreateSaleRequest.newBuilder().setStreamId("badsale")
         .setProductId("p-nope").setQuantity(5).setPerViewerLimit(1).setDurationMs(60_000).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,

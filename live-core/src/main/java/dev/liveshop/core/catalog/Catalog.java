@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -21,15 +22,23 @@ import java.util.regex.Pattern;
  * (an {@link InvalidRequestException} names the field), stores it, and opens launched
  * sales in the inventory engine.
  *
- * <p>Threading: called on gRPC executor threads and at start; its only state is a
- * thread-safe cache. Blocking calls to the store are fine here: this is not the hot path.
+ * <p>Threading: called on gRPC executor threads and at start; its state is a thread-safe
+ * cache and the {@link SaleSettingsWriter} (its own catch-up thread, per-sale locks).
+ * Blocking calls to the store are fine here: this is not the hot path.
  */
-public final class Catalog {
+public final class Catalog implements AutoCloseable {
 
   private static final Pattern STREAM_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
   private static final int MAX_NAME = 200;
   private static final int MAX_URL = 2048;
   static final int MAX_QUANTITY = FlashSale.MAX_QUANTITY;
+  /**
+   * Highest price of a product or sale: times {@link #MAX_QUANTITY} it stays far below
+   * Long.MAX_VALUE, so an order's total (price x quantity) never overflows.
+   */
+  static final long MAX_PRICE_CENTS = 10_000_000_000L;
+  /** How long after a failed write of a sale's settings they are written again. */
+  private static final Duration SETTINGS_CATCH_UP_PAUSE = Duration.ofSeconds(1);
 
   private final CatalogStore store;
   /**
@@ -45,6 +54,7 @@ public final class Catalog {
   private final long defaultHoldTtlMillis;
   private final long maxSaleMillis;
   private final String shardName;
+  private final SaleSettingsWriter settings;
 
   /** @param shardName this live-core's shard: the sales it launches are recorded as its */
   public Catalog(CatalogStore store, InventoryEngine engine, Clock clock, InventorySettings settings,
@@ -55,6 +65,7 @@ public final class Catalog {
     this.clock = clock;
     this.defaultHoldTtlMillis = settings.defaultHoldTtl().toMillis();
     this.maxSaleMillis = settings.maxSaleDuration().toMillis();
+    this.settings = new SaleSettingsWriter(store, SETTINGS_CATCH_UP_PAUSE);
   }
 
   /** Creates a stream; creating an existing one of the same host returns it unchanged. */
@@ -85,7 +96,7 @@ public final class Catalog {
     stream(streamId);
     requireText("name", name, MAX_NAME);
     requireUrl("image_url", imageUrl);
-    require(priceCents >= 0 && priceCents <= 100_000_000_00L, "price_cents must be 0..10,000,000,000");
+    require(priceCents >= 0 && priceCents <= MAX_PRICE_CENTS, "price_cents must be 0..10,000,000,000");
     int position = store.products(streamId).stream().mapToInt(LineupProduct::position).max().orElse(-1) + 1;
     LineupProduct product = new LineupProduct(streamId, "p-" + shortId(), name.strip(), imageUrl, priceCents,
         position);
@@ -146,7 +157,8 @@ public final class Catalog {
     require(r.quantity() >= 1 && r.quantity() <= MAX_QUANTITY, "quantity must be 1.." + MAX_QUANTITY);
     require(r.perViewerLimit() >= 1 && r.perViewerLimit() <= r.quantity(),
         "per_viewer_limit must be 1..quantity (" + r.quantity() + ")");
-    require(r.priceCents() >= 0, "price_cents must be >= 0 (0 means the product's price)");
+    require(r.priceCents() >= 0 && r.priceCents() <= MAX_PRICE_CENTS,
+        "price_cents must be 0..10,000,000,000 (0 means the product's price)");
     String longest = " (" + Duration.ofMillis(maxSaleMillis).toString().substring(2).toLowerCase()
         + ", the longest this stream allows: liveshop.core.inventory.max-sale-duration)";
     require(r.countdownMillis() >= 0 && r.countdownMillis() <= maxSaleMillis,
@@ -167,19 +179,52 @@ public final class Catalog {
     return sale;
   }
 
-  /** Applies a host's change to an open sale and stores the sale's new settings. */
+  /**
+   * Applies a host's change to an open sale and answers once the sale's new settings are
+   * stored. When they could not be, a {@link dev.liveshop.core.store.StoreUnavailableException}
+   * says so: the change stays applied and its settings are written again until stored; the
+   * same change sent again is applied again (unchanged) and answers once they are.
+   */
   public SaleChangeResult updateSale(String saleId, SaleChange change) {
-    SaleChangeResult result = engine.change(saleId, change).join();
+    // Under the sale's lock from decision to write: the store sees changes in the engine's order.
+    SaleChangeResult result = settings.underLock(saleId, () -> {
+      SaleChangeResult decided = engine.change(saleId, change).join();
+      if (decided.outcome() == SaleChangeResult.Outcome.APPLIED) {
+        streams.invalidate(decided.sale().streamId());
+        settings.store(decided.sale());
+      }
+      return decided;
+    });
     switch (result.outcome()) {
       case UNKNOWN_SALE -> throw new NotFoundException(result.refusal());
       case REFUSED -> throw new InvalidRequestException(result.refusal());
       case MOVED -> throw Status.UNAVAILABLE.withDescription(result.refusal()).asRuntimeException();
-      case APPLIED -> {
-        store.updateSale(result.sale());
-        streams.invalidate(result.sale().streamId());
-      }
+      case APPLIED -> { }
     }
     return result;
+  }
+
+  /**
+   * Stores the settings of a sale whose last change did not reach Cassandra yet, waiting for
+   * any change of it being decided: what a hand-over does before the new owner reads them.
+   * Throws {@link dev.liveshop.core.store.StoreUnavailableException} when they could not be.
+   */
+  public void storeOwedSettings(String saleId) {
+    settings.underLock(saleId, () -> {
+      settings.flush(saleId);
+      return null;
+    });
+  }
+
+  /** The settings the engine applied to the sale that Cassandra may not hold yet, if any. */
+  public Optional<FlashSale> owedSettings(String saleId) {
+    return settings.owed(saleId);
+  }
+
+  /** Stops writing owed settings again (they are logged). */
+  @Override
+  public void close() {
+    settings.close();
   }
 
   /** Forgets the cached view of a stream after a change made around the catalogue (a hand-over). */

@@ -177,23 +177,19 @@ final class SaleBook {
    */
   SaleChangeResult change(SaleChange change, long nowMs) {
     SaleState state = sale.stateAt(nowMs);
+    if (alreadyInEffect(change, state)) {
+      // A host's retry (its first answer was lost, or the settings did not reach the store):
+      // applied again, unchanged, so the caller stores the settings once more.
+      advanceClock(nowMs);
+      return SaleChangeResult.applied(sale, snapshot());
+    }
     if (state == SaleState.ENDED) {
       return SaleChangeResult.refused("sale " + sale.saleId() + " has ended; launch a new sale instead");
     }
     FlashSale changed;
     switch (change.action()) {
-      case PAUSE -> {
-        if (sale.paused()) {
-          return SaleChangeResult.refused("sale " + sale.saleId() + " is already paused");
-        }
-        changed = sale.withPaused(true);
-      }
-      case RESUME -> {
-        if (!sale.paused()) {
-          return SaleChangeResult.refused("sale " + sale.saleId() + " is not paused");
-        }
-        changed = sale.withPaused(false);
-      }
+      case PAUSE -> changed = sale.withPaused(true);
+      case RESUME -> changed = sale.withPaused(false);
       case STOP -> changed = sale.stoppedAt(nowMs);
       case RESTOCK -> {
         int committed = held + sold;
@@ -212,6 +208,20 @@ final class SaleBook {
     sequence++;
     advanceClock(nowMs);
     return SaleChangeResult.applied(sale, snapshot());
+  }
+
+  /**
+   * Whether the change is what the sale already is: a stop of an ended sale, a pause of a
+   * paused one, a resume of one not paused or a restock to its quantity, the last three
+   * only before the end.
+   */
+  private boolean alreadyInEffect(SaleChange change, SaleState state) {
+    return switch (change.action()) {
+      case STOP -> state == SaleState.ENDED;
+      case PAUSE -> state != SaleState.ENDED && sale.paused();
+      case RESUME -> state != SaleState.ENDED && !sale.paused();
+      case RESTOCK -> state != SaleState.ENDED && change.quantity() == sale.quantity();
+    };
   }
 
   /** Returns a hold's units to stock (its order could not be written, or it lapsed). */

@@ -1,5 +1,6 @@
 package dev.liveshop.core.shard;
 
+import com.datastax.oss.driver.api.core.DriverException;
 import dev.liveshop.core.catalog.Catalog;
 import dev.liveshop.core.catalog.InvalidRequestException;
 import dev.liveshop.core.catalog.NotFoundException;
@@ -37,6 +38,8 @@ public final class SaleOwnership {
   private static final Logger log = LoggerFactory.getLogger(SaleOwnership.class);
   /** How long start-up keeps retrying recovery reads a quorum did not answer. */
   private static final Duration RECOVERY_PATIENCE = Duration.ofSeconds(60);
+  /** How long a hand-over keeps reading back a sale's owner after its move failed. */
+  private static final Duration OWNER_READ_PATIENCE = Duration.ofSeconds(10);
 
   private final String shard;
   private final CatalogStore store;
@@ -121,7 +124,8 @@ public final class SaleOwnership {
   /**
    * Moves a sale held here to shard {@code to} and answers it as the new owner holds it.
    * A retry after the new owner could not be reached (the record already names it) asks
-   * it to adopt again.
+   * it to adopt again; a retry after the move itself failed (the record still names this
+   * shard) hands it over afresh.
    */
   public synchronized SaleStatus handOver(String saleId, String to) {
     if (!peers.knows(to)) {
@@ -131,14 +135,13 @@ public final class SaleOwnership {
       throw new InvalidRequestException("to_shard '" + to + "' is this live-core: nothing to hand over");
     }
     OwnedSale owned = store.findSale(saleId).orElseThrow(() -> new NotFoundException("no sale '" + saleId + "'"));
+    if (!engine.holds(saleId) && owned.ownerShard().equals(shard)) {
+      // Recorded as ours, not in memory: a move that failed half-way, or a sale dropped
+      // after it ended and settled. Take it back, then hand it over as any other.
+      takeBack(owned.sale());
+    }
     if (engine.holds(saleId)) {
-      engine.release(saleId).join();
-      if (!store.moveSale(saleId, shard, to)) {
-        // Cassandra names another owner than us: someone moved it meanwhile. Take it back
-        // in memory only if we still own it on record, which the failed condition says we do not.
-        throw Status.ABORTED.withDescription("sale " + saleId + " is no longer recorded as this shard's; "
-            + "read its owner again").asRuntimeException();
-      }
+      move(saleId, to);
       log.info("sale {} drained and recorded as shard {}'s; asking it to adopt", saleId, to);
     } else if (!owned.ownerShard().equals(to)) {
       throw new NotFoundException("sale " + saleId + " is not held by this live-core ('" + shard
@@ -154,6 +157,66 @@ public final class SaleOwnership {
           + "''s but it could not adopt it yet (" + e.getStatus().getCode() + ": " + e.getStatus().getDescription()
           + "); it will when it starts, or retry this call").asRuntimeException();
     }
+  }
+
+  /**
+   * Drains the sale here and records {@code to} as its owner. When the record cannot be
+   * written, reads back what it holds: if it still names this shard the sale is taken back
+   * at once (UNAVAILABLE: retry the hand-over); if it names {@code to} the move landed.
+   */
+  private void move(String saleId, String to) {
+    engine.release(saleId).join();
+    boolean moved;
+    try {
+      catalog.storeOwedSettings(saleId); // the new owner reads the settings from Cassandra
+      moved = store.moveSale(saleId, shard, to);
+    } catch (RuntimeException e) {
+      OwnedSale stored = readBackAfter(saleId, to, e);
+      if (stored.ownerShard().equals(to)) {
+        log.info("sale {}: the move to shard {} landed although its answer was lost ({})", saleId, to, e.toString());
+        return;
+      }
+      if (stored.ownerShard().equals(shard)) {
+        takeBack(stored.sale());
+        throw Status.UNAVAILABLE.withDescription("sale " + saleId + " could not be recorded as shard '" + to
+            + "''s (" + e.getMessage() + "); it is held by this shard again: retry the hand-over")
+            .withCause(e).asRuntimeException();
+      }
+      moved = false;
+    }
+    if (!moved) {
+      // Cassandra names another owner than us: someone moved it meanwhile, so we may not
+      // take it back.
+      throw Status.ABORTED.withDescription("sale " + saleId + " is no longer recorded as this shard's; "
+          + "read its owner again").asRuntimeException();
+    }
+  }
+
+  /** The stored sale after a failed move, read serially (retried while a quorum misses). */
+  private OwnedSale readBackAfter(String saleId, String to, RuntimeException failure) {
+    try {
+      return StoreRetry.retry("reading back the owner of sale " + saleId, OWNER_READ_PATIENCE,
+          Duration.ofMillis(200), e -> e instanceof DriverException, () -> store.findSaleSerially(saleId)
+              .orElseThrow(() -> new IllegalStateException("sale " + saleId + " vanished from Cassandra")));
+    } catch (RuntimeException e) {
+      log.warn("sale {}: moving it to shard {} failed ({}) and its owner cannot be read back ({}); it is held "
+          + "nowhere until the hand-over is retried", saleId, to, failure.toString(), e.toString());
+      throw Status.UNAVAILABLE.withDescription("sale " + saleId + ": whether it is recorded as shard '" + to
+          + "''s is unknown (" + failure.getMessage() + "; reading it back: " + e.getMessage()
+          + "): retry the hand-over").withCause(failure).asRuntimeException();
+    }
+  }
+
+  /** Reopens here a sale recorded as this shard's that the engine let go, with its orders. */
+  private void takeBack(FlashSale stored) {
+    synchronized (adoptions) {
+      if (!engine.holds(stored.saleId())) {
+        // Settings a host changed that did not reach Cassandra are newer than the stored ones.
+        open(catalog.owedSettings(stored.saleId()).orElse(stored));
+        log.info("sale {} taken back by shard {}", stored.saleId(), shard);
+      }
+    }
+    catalog.invalidate(stored.streamId());
   }
 
   /** The shard Cassandra names as the sale's owner, or "" when none (or no such sale). */

@@ -1,6 +1,9 @@
 package dev.liveshop.core.store;
 
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.liveshop.core.catalog.LineupProduct;
@@ -138,6 +141,18 @@ public final class CatalogStore {
   /** Records {@code owner} as the owner of a sale stored before shards, if none has claimed it. */
   public boolean claimSale(String saleId, String owner) {
     return session.execute(claimSale.bind(owner, saleId)).wasApplied();
+  }
+
+  /**
+   * The sale as a lightweight transaction on it left it, read at the serial consistency
+   * level: a read that first completes any transaction on the sale still in flight, so
+   * what it answers is what a write of unknown outcome (a CAS timeout) came to.
+   */
+  public Optional<OwnedSale> findSaleSerially(String saleId) {
+    ConsistencyLevel serial = DefaultConsistencyLevel.valueOf(session.getContext().getConfig().getDefaultProfile()
+        .getString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY));
+    return Optional.ofNullable(session.execute(selectSale.bind(saleId).setConsistencyLevel(serial)).one())
+        .map(CatalogStore::toOwnedSale);
   }
 
   public Optional<OwnedSale> findSale(String saleId) {

@@ -86,8 +86,6 @@ class SaleBookTest {
         .isEqualTo(SaleChangeResult.Outcome.APPLIED);
     assertThat(book.snapshot().state()).isEqualTo(SaleState.PAUSED);
     assertUnchangedAfter(buy("alice", 1), START, ReserveResult.PAUSED);
-    assertThat(book.change(new SaleChange(SaleChange.Action.PAUSE, 0), START).outcome())
-        .isEqualTo(SaleChangeResult.Outcome.REFUSED);
     book.change(new SaleChange(SaleChange.Action.RESUME, 0), START);
     assertThat(book.tryHold(buy("alice", 1), START)).isEqualTo(ReserveResult.RESERVED);
   }
@@ -100,6 +98,35 @@ class SaleBookTest {
     assertThat(book.tryHold(buy("alice", 1), START + 10)).isEqualTo(ReserveResult.ENDED);
     assertThat(book.change(new SaleChange(SaleChange.Action.RESUME, 0), START + 10).refusal())
         .contains("has ended");
+  }
+
+  @Test
+  void change_retriedPauseResumeOrRestock_isAppliedAgainUnchanged() {
+    SaleChangeResult paused = book.change(new SaleChange(SaleChange.Action.PAUSE, 0), START);
+    SaleChangeResult again = book.change(new SaleChange(SaleChange.Action.PAUSE, 0), START + 1);
+    assertThat(again.outcome()).isEqualTo(SaleChangeResult.Outcome.APPLIED);
+    assertThat(again.sale()).isEqualTo(paused.sale());
+    assertThat(again.stock().state()).isEqualTo(SaleState.PAUSED);
+
+    book.change(new SaleChange(SaleChange.Action.RESUME, 0), START + 2);
+    assertThat(book.change(new SaleChange(SaleChange.Action.RESUME, 0), START + 3).sale().paused()).isFalse();
+
+    book.tryHold(buy("alice", 2), START + 4);
+    StockSnapshot restocked = book.change(new SaleChange(SaleChange.Action.RESTOCK, 8), START + 5).stock();
+    SaleChangeResult restockedAgain = book.change(new SaleChange(SaleChange.Action.RESTOCK, 8), START + 6);
+    assertThat(restockedAgain.outcome()).isEqualTo(SaleChangeResult.Outcome.APPLIED);
+    assertThat(restockedAgain.stock().available()).isEqualTo(restocked.available()).isEqualTo(6);
+  }
+
+  @Test
+  void change_retriedStop_isAppliedAgainWithTheFirstEnd() {
+    SaleChangeResult stopped = book.change(new SaleChange(SaleChange.Action.STOP, 0), START + 10);
+    SaleChangeResult again = book.change(new SaleChange(SaleChange.Action.STOP, 0), START + 5000);
+    assertThat(again.outcome()).isEqualTo(SaleChangeResult.Outcome.APPLIED);
+    assertThat(again.sale()).isEqualTo(stopped.sale());
+    assertThat(again.sale().endsAtMs()).isEqualTo(START + 10);
+    assertThat(book.change(new SaleChange(SaleChange.Action.PAUSE, 0), START + 5000).outcome())
+        .isEqualTo(SaleChangeResult.Outcome.REFUSED);
   }
 
   @Test

@@ -1,0 +1,134 @@
+package dev.liveshop.core.store;
+
+import com.datastax.oss.driver.api.core.CqlIdentifier;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.context.DriverContext;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.metadata.Metadata;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metrics.Metrics;
+import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
+import com.datastax.oss.driver.api.core.servererrors.WriteType;
+import com.datastax.oss.driver.api.core.session.Request;
+import com.datastax.oss.driver.api.core.type.reflect.GenericType;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real session that fails chosen synchronous statements, for fault tests against a real
+ * node: every call goes to the node, but the next {@code n} executions of a prepared
+ * statement whose CQL contains a given fragment fail with a write timeout, either before
+ * reaching Cassandra (nothing written) or after it answered (written, the answer lost).
+ * Thread-safe.
+ */
+public final class FaultySession implements CqlSession {
+
+  /** Where the injected timeout strikes. */
+  public enum When {
+    /** The statement is not sent: nothing is written. */
+    BEFORE,
+    /** The statement runs, then its answer is lost: the write landed. */
+    AFTER
+  }
+
+  private final CqlSession real;
+  private volatile String fragment = "";
+  private volatile When when = When.BEFORE;
+  private final AtomicInteger failuresLeft = new AtomicInteger();
+  /** Failures injected so far. */
+  public final AtomicInteger injected = new AtomicInteger();
+
+  public FaultySession(CqlSession real) {
+    this.real = real;
+  }
+
+  /** The next {@code times} executions of statements whose CQL contains {@code cqlFragment} time out {@code when}. */
+  public void failNext(String cqlFragment, int times, When when) {
+    this.fragment = cqlFragment;
+    this.when = when;
+    failuresLeft.set(times);
+  }
+
+  @Override
+  public <RequestT extends Request, ResultT> ResultT execute(RequestT request, GenericType<ResultT> resultType) {
+    boolean fail = resultType.equals(Statement.SYNC) && request instanceof BoundStatement bound
+        && bound.getPreparedStatement().getQuery().contains(fragment)
+        && failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    if (!fail) {
+      return real.execute(request, resultType);
+    }
+    injected.incrementAndGet();
+    Node node = real.getMetadata().getNodes().values().iterator().next();
+    boolean lightweight = ((BoundStatement) request).getPreparedStatement().getQuery().contains(" IF ");
+    WriteTimeoutException timeout = lightweight
+        ? new WriteTimeoutException(node, DefaultConsistencyLevel.SERIAL, 0, 1, WriteType.CAS)
+        : new WriteTimeoutException(node, DefaultConsistencyLevel.QUORUM, 0, 1, WriteType.SIMPLE);
+    if (when == When.AFTER) {
+      real.execute(request, resultType);
+    }
+    throw timeout;
+  }
+
+  @Override
+  public String getName() {
+    return real.getName();
+  }
+
+  @Override
+  public Metadata getMetadata() {
+    return real.getMetadata();
+  }
+
+  @Override
+  public boolean isSchemaMetadataEnabled() {
+    return real.isSchemaMetadataEnabled();
+  }
+
+  @Override
+  public CompletionStage<Metadata> setSchemaMetadataEnabled(Boolean newValue) {
+    return real.setSchemaMetadataEnabled(newValue);
+  }
+
+  @Override
+  public CompletionStage<Metadata> refreshSchemaAsync() {
+    return real.refreshSchemaAsync();
+  }
+
+  @Override
+  public CompletionStage<Boolean> checkSchemaAgreementAsync() {
+    return real.checkSchemaAgreementAsync();
+  }
+
+  @Override
+  public DriverContext getContext() {
+    return real.getContext();
+  }
+
+  @Override
+  public Optional<CqlIdentifier> getKeyspace() {
+    return real.getKeyspace();
+  }
+
+  @Override
+  public Optional<Metrics> getMetrics() {
+    return real.getMetrics();
+  }
+
+  @Override
+  public CompletionStage<Void> closeFuture() {
+    return real.closeFuture();
+  }
+
+  @Override
+  public CompletionStage<Void> closeAsync() {
+    return real.closeAsync();
+  }
+
+  @Override
+  public CompletionStage<Void> forceCloseAsync() {
+    return real.forceCloseAsync();
+  }
+}
