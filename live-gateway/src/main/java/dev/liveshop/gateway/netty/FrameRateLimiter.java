@@ -23,12 +23,24 @@ final class FrameRateLimiter {
   private final double tokensPerNano;
   private final double burst;
   private final int refusalsBeforeClose;
+  /** False for a limiter that only refuses (joins: each refusal is answered, floods are the frame limiter's). */
+  private final boolean closesOnFlood;
   private double tokens;
   private long lastNanos;
   private int refusedInARow;
   private boolean closing;
 
   FrameRateLimiter(double framesPerSecond, int burst, long nowNanos) {
+    this(framesPerSecond, burst, nowNanos, true);
+  }
+
+  /** A limiter that refuses over the rate and never closes: refusals end as the bucket refills. */
+  static FrameRateLimiter refusingOnly(double perSecond, int burst, long nowNanos) {
+    return new FrameRateLimiter(perSecond, burst, nowNanos, false);
+  }
+
+  private FrameRateLimiter(double framesPerSecond, int burst, long nowNanos, boolean closesOnFlood) {
+    this.closesOnFlood = closesOnFlood;
     this.tokensPerNano = framesPerSecond / 1e9;
     this.burst = burst;
     this.refusalsBeforeClose = burst;
@@ -49,7 +61,7 @@ final class FrameRateLimiter {
       return Decision.ALLOW;
     }
     refusedInARow++;
-    closing = refusedInARow > refusalsBeforeClose;
+    closing = closesOnFlood && refusedInARow > refusalsBeforeClose;
     return closing ? Decision.CLOSE : Decision.REFUSE;
   }
 

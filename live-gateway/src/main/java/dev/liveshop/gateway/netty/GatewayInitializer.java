@@ -93,7 +93,7 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
         .addLast(frameMeter)
         .addLast(HOST_API, hostApi)
         .addLast(new ViewerFrameHandler(codec, rooms, orders, frames,
-            new FrameRateLimiter(joinsPerMinute / 60.0, Math.max(1, joinsPerMinute / 6), System.nanoTime()),
+            FrameRateLimiter.refusingOnly(joinsPerMinute / 60.0, Math.max(1, joinsPerMinute / 6), System.nanoTime()),
             viewerLimits, metrics));
   }
 

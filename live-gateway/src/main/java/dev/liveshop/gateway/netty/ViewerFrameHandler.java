@@ -135,17 +135,19 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
    * publishes the message on the room bus, which brings it to every gateway's room.
    */
   private void chat(ChannelHandlerContext ctx, Principal principal, ClientFrame f) {
-    // Before the chat rules: a message refused here must not count for slow mode.
-    if (!viewerLimits.tryChat(principal.viewerId())) {
-      send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_RATE_LIMITED,
-          "too many chat messages from your account: slow down"));
-      return;
-    }
     long now = System.currentTimeMillis();
     Room chatRoom = room;
     String refusal = chatRoom.admitChat(principal.viewerId(), now, principal.hosts(chatRoom.streamId()));
     if (refusal != null) {
       send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_CHAT_REFUSED, refusal));
+      return;
+    }
+    // After the chat rules, so that messages they refuse (muted, chat off) spend none of the
+    // account's budget; one refused here does not count for slow mode either.
+    if (!viewerLimits.tryChat(principal.viewerId())) {
+      chatRoom.chatNotSent(principal.viewerId(), now);
+      send(ctx, FrameCodec.error(f.getRequestId(), ErrorCode.ERROR_CODE_RATE_LIMITED,
+          "too many chat messages from your account: slow down"));
       return;
     }
     RoomEvent message = RoomEvent.newBuilder().setStreamId(chatRoom.streamId()).setChat(ChatMessage.newBuilder()

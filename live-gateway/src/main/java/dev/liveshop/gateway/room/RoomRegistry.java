@@ -269,6 +269,11 @@ public final class RoomRegistry implements AutoCloseable {
     log.warn("cannot re-read stream {} after a bus reset ({}); trying again in {} s", room.streamId(), failure,
         delaySeconds);
     scheduler.schedule(() -> snapshot(room.streamId()).whenComplete((snapshot, again) -> {
+      if (room.isClosed()) {
+        // Closed while the read was on its way: a newer room of the stream may follow these
+        // sales now, and following them for this one would take its stock watch.
+        return;
+      }
       if (again == null) {
         followAdded(room, room.refresh(snapshot));
       } else {
@@ -303,6 +308,9 @@ public final class RoomRegistry implements AutoCloseable {
    * newer subscription (the sale moved) makes this one's failure moot.
    */
   private void follow(Room room, String saleId) {
+    if (room.isClosed()) {
+      return;
+    }
     CoreShards.Shard owner = ownerOf(room, saleId);
     Follow follow = new Follow(owner.name(), room);
     Follow replaced = following.put(saleId, follow);

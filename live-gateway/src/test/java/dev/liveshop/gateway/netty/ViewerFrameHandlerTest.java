@@ -545,6 +545,36 @@ class ViewerFrameHandlerTest {
     assertThat(first.isActive() && second.isActive()).isTrue();
   }
 
+  @Test
+  void chatTheRulesRefuse_spendsNoneOfTheAccountsBudget() throws Exception {
+    viewerLimits = new ViewerRateLimits(0.001, 2, 60); // 2 messages, then hardly any
+    EmbeddedChannel erin = viewer("erin");
+    erin.writeInbound(text("{\"join\":{\"streamId\":\"demo\"}}"));
+    assertThat(next(erin).hasWelcome()).isTrue();
+    rooms.publishAndApply(dev.liveshop.proto.v1.RoomEvent.newBuilder().setStreamId("demo")
+        .setModeration(dev.liveshop.proto.v1.ModerationRequest.newBuilder().setMuteViewerId("erin")).build())
+        .get(5, TimeUnit.SECONDS);
+    for (int i = 0; i < 3; i++) {
+      erin.writeInbound(text("{\"requestId\":\"m" + i + "\",\"chat\":{\"text\":\"let me speak\"}}"));
+    }
+    rooms.publishAndApply(dev.liveshop.proto.v1.RoomEvent.newBuilder().setStreamId("demo")
+        .setModeration(dev.liveshop.proto.v1.ModerationRequest.newBuilder().setUnmuteViewerId("erin")).build())
+        .get(5, TimeUnit.SECONDS);
+    erin.writeInbound(text("{\"requestId\":\"after\",\"chat\":{\"text\":\"thanks\"}}"));
+
+    List<ServerFrame> errors = new ArrayList<>();
+    erin.runPendingTasks();
+    Object out;
+    while ((out = erin.readOutbound()) != null) {
+      ServerFrame frame = parse(asFrame(out));
+      if (frame.hasError()) {
+        errors.add(frame);
+      }
+    }
+    assertThat(errors).extracting(e -> e.getError().getRequestId()).containsExactly("m0", "m1", "m2");
+    assertThat(errors).extracting(e -> e.getError().getCode()).containsOnly(ErrorCode.ERROR_CODE_CHAT_REFUSED);
+  }
+
   private static ServerFrame parse(TextWebSocketFrame frame) throws Exception {
     try {
       ServerFrame.Builder b = ServerFrame.newBuilder();
