@@ -43,7 +43,10 @@ final class SaleBook {
   private boolean refusalsCapped;
   /** Durable, unpaid holds by order id (held, or being paid). */
   private final Map<UUID, Hold> liveHolds = new HashMap<>();
-  /** Live holds whose payment is in flight: they do not lapse. */
+  /**
+   * Live holds whose payment is in flight: they lapse one hold period later than unpaid
+   * ones (a payment provider that never answers must not hold units for good).
+   */
   private final Set<UUID> paying = new HashSet<>();
   /**
    * Live holds being given up (a cancel, a failed payment) whose new status is being
@@ -58,6 +61,11 @@ final class SaleBook {
    * they were made and a FIFO suffices; entries no longer live are skipped when they surface.
    */
   private final ArrayDeque<Hold> holdsByExpiry = new ArrayDeque<>();
+  /**
+   * Holds found being paid when their window closed, in the same order: they lapse at
+   * {@link #paymentDeadline} unless settled first.
+   */
+  private final ArrayDeque<Hold> paymentsByDeadline = new ArrayDeque<>();
   /** Order writes of this sale not yet finished: a hand-over waits for them. */
   private int writesInFlight;
   /** When the book was first seen settled (see {@link #settledFor}), or -1. */
@@ -248,9 +256,9 @@ final class SaleBook {
   }
 
   /**
-   * Releases every live hold whose payment window closed at or before {@code nowMs}. A hold
-   * being given up stops the walk until its write is known (milliseconds): it is released
-   * by that write, or lapses after it.
+   * Releases every live hold whose payment window closed at or before {@code nowMs}, and
+   * every hold being paid one hold period after that. A hold being given up stops the walk
+   * until its write is known (milliseconds): it is released by that write, or lapses after.
    */
   List<Hold> expire(long nowMs) {
     List<Hold> expired = List.of();
@@ -261,21 +269,43 @@ final class SaleBook {
       Hold hold = holdsByExpiry.pollFirst();
       // The same object, not only the same order id: a refused bundle's retry holds its
       // order again under the same id, with its own entry further back.
-      if (!paying.contains(hold.orderId()) && liveHolds.get(hold.orderId()) == hold) {
-        liveHolds.remove(hold.orderId());
-        release(hold.viewerId(), hold.quantity());
-        if (expired.isEmpty()) {
-          expired = new ArrayList<>();
-        }
-        expired.add(hold);
+      if (liveHolds.get(hold.orderId()) != hold) {
+        continue;
+      }
+      if (paying.contains(hold.orderId())) {
+        paymentsByDeadline.addLast(hold);
+        continue;
+      }
+      expired = lapse(hold, expired);
+    }
+    while (!paymentsByDeadline.isEmpty() && paymentDeadline(paymentsByDeadline.peekFirst()) <= nowMs) {
+      if (closing.contains(paymentsByDeadline.peekFirst().orderId())) {
+        break;
+      }
+      Hold hold = paymentsByDeadline.pollFirst();
+      if (liveHolds.get(hold.orderId()) == hold && paying.remove(hold.orderId())) {
+        expired = lapse(hold, expired);
       }
     }
     return expired;
   }
 
+  private List<Hold> lapse(Hold hold, List<Hold> expired) {
+    liveHolds.remove(hold.orderId());
+    release(hold.viewerId(), hold.quantity());
+    List<Hold> more = expired.isEmpty() ? new ArrayList<>() : expired;
+    more.add(hold);
+    return more;
+  }
+
+  /** When a hold being paid lapses: one more hold period after its own window closed. */
+  private long paymentDeadline(Hold hold) {
+    return hold.expiresAtMs() + sale.holdTtlMillis();
+  }
+
   /**
-   * The buyer starts paying: the hold stops lapsing until {@link #settle}. A hold whose
-   * window closed is refused even before the tick releases it.
+   * The buyer starts paying: the hold lapses one hold period later, unless {@link #settle}d
+   * first. A hold whose window closed is refused even before the tick releases it.
    */
   OrderChange startPayment(UUID orderId, String viewerId, long nowMs) {
     if (paid.containsKey(orderId)) {
@@ -374,9 +404,9 @@ final class SaleBook {
     }
   }
 
-  /** Whether the hold's payment window closed (it lapses at the next tick) and no payment holds it. */
+  /** Whether the hold's window closed (it lapses at the next tick): its own, or its payment's. */
   private boolean lapsed(Hold hold, long nowMs) {
-    return hold.expiresAtMs() <= nowMs && !paying.contains(hold.orderId());
+    return (paying.contains(hold.orderId()) ? paymentDeadline(hold) : hold.expiresAtMs()) <= nowMs;
   }
 
   /** The hold behind an order of this sale that still counts (held, paying or sold), or null. */

@@ -121,7 +121,9 @@ class InventoryEngineTest {
   @Test
   void endedSale_staysWhileAPaymentIsOpen_thenLeavesMemoryOnceSettledForTheRetention() throws Exception {
     try (InventoryEngine engine = new InventoryEngine(1, clock, journal, 5, 100, Duration.ofMinutes(1))) {
-      engine.open(sale("s1", 10, 2), List.of()).join();
+      // A 200 s payment window, longer than the sale: its payment may still settle after it ends.
+      engine.open(new FlashSale("s1", "demo", "p1", 1900, 10, 2, NOW, NOW + 60_000, 200_000, false), List.of())
+          .join();
       ReserveAnswer held = engine.reserve(new ReserveCommand("s1", "alice", 1, "c1")).join();
       assertThat(engine.startPayment("s1", held.orderId(), "alice").join().outcome())
           .isEqualTo(OrderChange.Outcome.APPLIED);

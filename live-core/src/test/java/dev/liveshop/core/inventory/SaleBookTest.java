@@ -156,11 +156,11 @@ class SaleBookTest {
   }
 
   @Test
-  void payment_heldThenPayingThenPaid_movesUnitsToSoldAndNeverLapses() {
+  void payment_heldThenPayingThenPaid_movesUnitsToSoldAndOutlivesTheHoldsWindow() {
     Hold hold = confirmedHold("alice", 2);
     assertThat(book.startPayment(hold.orderId(), "bob", START).outcome()).isEqualTo(OrderChange.Outcome.NOT_YOURS);
     assertThat(book.startPayment(hold.orderId(), "alice", START).status()).isEqualTo(OrderStatus.PAYING);
-    assertThat(book.expire(START + 90_000)).isEmpty();
+    assertThat(book.expire(START + 59_999)).as("a hold period more for the payment").isEmpty();
     assertThat(book.cancel(hold.orderId(), "alice").outcome()).isEqualTo(OrderChange.Outcome.PAYMENT_IN_FLIGHT);
     assertThat(book.settle(hold.orderId(), true, START).status()).isEqualTo(OrderStatus.PAID);
     assertThat(book.settle(hold.orderId(), true, START).status()).isEqualTo(OrderStatus.PAID);
@@ -168,6 +168,29 @@ class SaleBookTest {
     assertThat(book.sold()).isEqualTo(2);
     assertThat(book.available()).isEqualTo(3);
     assertThat(book.unitsOf("alice")).isEqualTo(2);
+  }
+
+  @Test
+  void payment_thatNeverSettles_lapsesOneHoldPeriodAfterTheWindow_andALateSuccessIsRefused() {
+    Hold paying = confirmedHold("alice", 2);
+    Hold unpaid = confirmedHold("bob", 1);
+    book.startPayment(paying.orderId(), "alice", START + 10_000);
+
+    assertThat(book.expire(START + 30_000)).containsExactly(unpaid);
+    assertThat(book.held()).isEqualTo(2);
+    assertThat(book.expire(START + 60_000)).containsExactly(paying);
+    assertThat(book.held()).isZero();
+    assertThat(book.available()).isEqualTo(5);
+    assertThat(book.settle(paying.orderId(), true, START + 60_001).outcome()).isEqualTo(OrderChange.Outcome.NOT_HELD);
+    assertThat(book.sold()).isZero();
+  }
+
+  @Test
+  void payment_pastItsDeadlineBeforeTheTick_isRefused() {
+    Hold paying = confirmedHold("alice", 1);
+    book.startPayment(paying.orderId(), "alice", START);
+    assertThat(book.settle(paying.orderId(), true, START + 60_000).outcome()).isEqualTo(OrderChange.Outcome.NOT_HELD);
+    assertThat(book.settle(paying.orderId(), true, START + 59_999).status()).isEqualTo(OrderStatus.PAID);
   }
 
   @Test
