@@ -73,7 +73,7 @@ export function openRoom({ streamId, token, onFrame, onStatus, onJoined = () => 
         && (frame.error.requestId || '') === JOIN_REQUEST_ID) {
         reason = frame.error.message;
         onStatus('joining', reason);
-        joinTimer = setTimeout(join, joinRetryMs);
+        joinTimer = setTimeout(join, jittered(joinRetryMs));
         joinRetryMs = Math.min(joinRetryMs * 2, 10_000);
         return;
       }
@@ -124,10 +124,16 @@ export function openRoom({ streamId, token, onFrame, onStatus, onJoined = () => 
     offsetMs = Number(pong.serverTimeMs) - (sentMs + receivedMs) / 2;
   }
 
+  // Half the delay, plus up to as much again at random: when a gateway restarts, its
+  // thousands of viewers come back spread over the interval, not all in the same instant.
+  function jittered(ms) {
+    return ms / 2 + Math.random() * ms / 2;
+  }
+
   function retry() {
     if (stopped) return;
     onStatus('reconnecting', reason);
-    setTimeout(connect, retryMs);
+    setTimeout(connect, jittered(retryMs));
     retryMs = Math.min(retryMs * 2, 10_000);
   }
 

@@ -224,7 +224,9 @@ function retryBuy(clientOrderId, why) {
     return;
   }
   $('outcome').textContent = `${why} retrying…`;
-  pending.timer = setTimeout(() => sendBuy(clientOrderId), Math.min(1000 * 2 ** (pending.attempts - 1), 8000));
+  // Jittered, so that buyers refused together (a busy order service) do not all come back at once.
+  const backoffMs = Math.min(1000 * 2 ** (pending.attempts - 1), 8000);
+  pending.timer = setTimeout(() => sendBuy(clientOrderId), backoffMs / 2 + Math.random() * backoffMs / 2);
 }
 
 function resendPendingBuys() {
