@@ -494,23 +494,7 @@ class ViewerFrameHandlerTest {
 
   /** The next frame written to the viewer, ticking its room meanwhile (chat comes back from the bus). */
   private ServerFrame nextTicking() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (System.nanoTime() < deadline) {
-      handler.room().tick(false);
-      channel.runPendingTasks();
-      TextWebSocketFrame frame = asFrame(channel.readOutbound());
-      if (frame != null) {
-        try {
-          ServerFrame.Builder b = ServerFrame.newBuilder();
-          JsonFormat.parser().merge(frame.text(), b);
-          return b.build();
-        } finally {
-          frame.release();
-        }
-      }
-      Thread.sleep(5);
-    }
-    throw new AssertionError("no frame written within 5 s");
+    return next(channel, () -> handler.room().tick(false));
   }
 
   @Test
@@ -609,18 +593,18 @@ class ViewerFrameHandlerTest {
 
   /** The next frame written to {@code viewer}, running the loop's tasks while async answers arrive. */
   private ServerFrame next(EmbeddedChannel viewer) throws Exception {
+    return next(viewer, () -> { });
+  }
+
+  /** The next frame written to {@code viewer}, doing {@code beforeEachLook} and running its loop's tasks first. */
+  private ServerFrame next(EmbeddedChannel viewer, Runnable beforeEachLook) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (System.nanoTime() < deadline) {
+      beforeEachLook.run();
       viewer.runPendingTasks();
       TextWebSocketFrame frame = asFrame(viewer.readOutbound());
       if (frame != null) {
-        try {
-          ServerFrame.Builder b = ServerFrame.newBuilder();
-          JsonFormat.parser().merge(frame.text(), b);
-          return b.build();
-        } finally {
-          frame.release();
-        }
+        return parse(frame);
       }
       Thread.sleep(5);
     }

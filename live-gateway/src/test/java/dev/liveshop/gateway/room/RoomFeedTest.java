@@ -2,24 +2,16 @@ package dev.liveshop.gateway.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.liveshop.core.bus.BusSubscriber;
-import dev.liveshop.core.bus.MemoryRoomRules;
-import dev.liveshop.core.bus.RoomBus;
-import dev.liveshop.core.config.BusSettings;
 import dev.liveshop.gateway.core.CoreClient;
 import dev.liveshop.proto.v1.ChatMessage;
 import dev.liveshop.proto.v1.PublishAck;
-import dev.liveshop.proto.v1.RoomBusServiceGrpc;
 import dev.liveshop.proto.v1.RoomBusState;
 import dev.liveshop.proto.v1.RoomEvent;
 import dev.liveshop.proto.v1.WatchRoomRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
-import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.ServerCallStreamObserver;
-import io.grpc.stub.StreamObserver;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import java.time.Duration;
 import java.util.List;
@@ -32,11 +24,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A gateway's room bus subscription losing its connection, on gRPC's in-process transport
- * with live-core's real {@link RoomBus} behind a service that can cut subscriptions.
+ * with live-core's real room bus behind a service that can cut subscriptions.
  */
 class RoomFeedTest {
 
-  private final CuttableBus service = new CuttableBus();
+  private final CuttableRoomBus service = new CuttableRoomBus();
   private final List<RoomEvent> applied = new CopyOnWriteArrayList<>();
   private final List<RoomBusState> resets = new CopyOnWriteArrayList<>();
   private Server server;
@@ -130,75 +122,6 @@ class RoomFeedTest {
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
       Thread.sleep(10);
-    }
-  }
-
-  /** live-core's room bus service, whose subscriptions the test can cut, and whose bus it can restart. */
-  private static final class CuttableBus extends RoomBusServiceGrpc.RoomBusServiceImplBase {
-    volatile RoomBus bus = newBus();
-    final List<WatchRoomRequest> requests = new CopyOnWriteArrayList<>();
-    private final List<Subscription> open = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void watchRoom(WatchRoomRequest request, StreamObserver<RoomEvent> observer) {
-      requests.add(request);
-      Subscription subscription = new Subscription((ServerCallStreamObserver<RoomEvent>) observer);
-      open.add(subscription);
-      bus.subscribe(request.getStreamId(), subscription, request.getBusEpoch(), request.getAfterSeq());
-    }
-
-    void cutAll() {
-      open.forEach(Subscription::cut);
-      open.clear();
-    }
-
-    /** live-core restarted: a new bus (another epoch), and every gateway lost its subscription. */
-    void restartBus() {
-      bus = newBus();
-      cutAll();
-    }
-
-    private static RoomBus newBus() {
-      return new RoomBus(new BusSettings(64, 10, 1000, Duration.ofMinutes(10)), new MemoryRoomRules());
-    }
-  }
-
-  /** A subscription the bus writes to until the test cuts it (as a lost connection does). */
-  private static final class Subscription implements BusSubscriber {
-    private final ServerCallStreamObserver<RoomEvent> call;
-    private boolean cut;
-
-    Subscription(ServerCallStreamObserver<RoomEvent> call) {
-      this.call = call;
-    }
-
-    @Override
-    public synchronized boolean isReady() {
-      return true;
-    }
-
-    @Override
-    public synchronized boolean isCancelled() {
-      return cut || call.isCancelled();
-    }
-
-    @Override
-    public synchronized void send(RoomEvent event) {
-      if (!cut) {
-        call.onNext(event);
-      }
-    }
-
-    @Override
-    public synchronized void fellBehind(String reason) {
-      cut();
-    }
-
-    synchronized void cut() {
-      if (!cut) {
-        cut = true;
-        call.onError(Status.UNAVAILABLE.withDescription("connection lost").asRuntimeException());
-      }
     }
   }
 }

@@ -2,33 +2,24 @@ package dev.liveshop.gateway.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.liveshop.core.bus.BusSubscriber;
-import dev.liveshop.core.bus.MemoryRoomRules;
-import dev.liveshop.core.bus.RoomBus;
-import dev.liveshop.core.config.BusSettings;
 import dev.liveshop.gateway.core.CoreShards;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.proto.v1.CatalogServiceGrpc;
 import dev.liveshop.proto.v1.GetStreamRequest;
 import dev.liveshop.proto.v1.ModerationRequest;
-import dev.liveshop.proto.v1.RoomBusServiceGrpc;
 import dev.liveshop.proto.v1.RoomEvent;
 import dev.liveshop.proto.v1.Stream;
 import dev.liveshop.proto.v1.StreamSnapshot;
-import dev.liveshop.proto.v1.WatchRoomRequest;
 import dev.liveshop.shard.ShardMap;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -43,8 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class RoomResetTest {
 
-  private final MemoryRoomRules storedRules = new MemoryRoomRules();
-  private final RestartableBus bus = new RestartableBus(storedRules);
+  private final CuttableRoomBus bus = new CuttableRoomBus();
   private final AtomicInteger streamReads = new AtomicInteger();
   private final AtomicInteger readsToFail = new AtomicInteger();
   private Server core;
@@ -92,8 +82,8 @@ class RoomResetTest {
     readsToFail.set(1);
 
     // live-core restarts; before this gateway is back on its bus, the host mutes a viewer.
-    bus.restart();
-    bus.current.publish(RoomEvent.newBuilder().setStreamId("demo")
+    bus.restartBus();
+    bus.bus.publish(RoomEvent.newBuilder().setStreamId("demo")
         .setModeration(ModerationRequest.newBuilder().setMuteViewerId("troll")).build());
 
     waitFor(() -> room.admitChat("troll", System.currentTimeMillis(), false) != null);
@@ -106,58 +96,6 @@ class RoomResetTest {
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
       Thread.sleep(10);
-    }
-  }
-
-  /** live-core's room bus service; a restart is a new bus over the same stored chat rules. */
-  private static final class RestartableBus extends RoomBusServiceGrpc.RoomBusServiceImplBase {
-    private final MemoryRoomRules rules;
-    private final List<ServerCallStreamObserver<RoomEvent>> open = new CopyOnWriteArrayList<>();
-    volatile RoomBus current;
-
-    RestartableBus(MemoryRoomRules rules) {
-      this.rules = rules;
-      this.current = newBus();
-    }
-
-    @Override
-    public void watchRoom(WatchRoomRequest request, StreamObserver<RoomEvent> observer) {
-      ServerCallStreamObserver<RoomEvent> call = (ServerCallStreamObserver<RoomEvent>) observer;
-      open.add(call);
-      current.subscribe(request.getStreamId(), new BusSubscriber() {
-        @Override
-        public boolean isReady() {
-          return true;
-        }
-
-        @Override
-        public boolean isCancelled() {
-          return !open.contains(call) || call.isCancelled();
-        }
-
-        @Override
-        public void send(RoomEvent event) {
-          call.onNext(event);
-        }
-
-        @Override
-        public void fellBehind(String reason) {
-          call.onError(Status.RESOURCE_EXHAUSTED.asRuntimeException());
-        }
-      }, request.getBusEpoch(), request.getAfterSeq());
-    }
-
-    /** A new process: another epoch, the same stored rules, every subscription lost. */
-    void restart() {
-      current = newBus();
-      for (ServerCallStreamObserver<RoomEvent> call : open) {
-        open.remove(call);
-        call.onError(Status.UNAVAILABLE.withDescription("live-core restarting").asRuntimeException());
-      }
-    }
-
-    private RoomBus newBus() {
-      return new RoomBus(new BusSettings(64, 10, 1000, Duration.ofMinutes(10)), rules);
     }
   }
 }

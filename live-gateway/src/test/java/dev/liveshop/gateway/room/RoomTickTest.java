@@ -20,10 +20,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -215,24 +212,8 @@ class RoomTickTest {
         .map(f -> f.getChat().getMessagesList().stream().map(ChatMessage::getMessageId).toList()).toList();
   }
 
-  /** Every frame written to the viewer since the last call: broadcasts are whole WebSocket frames in bytes. */
+  /** Every frame written to the viewer since the last call. */
   private List<ServerFrame> written() throws Exception {
-    List<ServerFrame> frames = new ArrayList<>();
-    Object written;
-    while ((written = viewer.readOutbound()) != null) {
-      if (written instanceof ByteBuf wire) {
-        EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameDecoder(false, false, 1 << 20));
-        client.writeInbound(wire);
-        written = client.readInbound();
-        client.finishAndReleaseAll();
-      }
-      BinaryWebSocketFrame binary = (BinaryWebSocketFrame) written;
-      try {
-        frames.add(ServerFrame.parseFrom(binary.content().nioBuffer()));
-      } finally {
-        binary.release();
-      }
-    }
-    return frames;
+    return WrittenFrames.drain(viewer);
   }
 }
