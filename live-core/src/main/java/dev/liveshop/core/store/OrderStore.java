@@ -136,20 +136,21 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
   /**
    * Every order of a sale that still counts against its stock at {@code nowMs} (paid ones
    * and holds still inside their payment window) and the expired ones, whose retries get
-   * their first answer; read from the journal. Holds found lapsed are marked EXPIRED. A committed order whose other rows are missing (live-core died
-   * between the journal write and theirs) gets them written again first.
+   * their first answer; read from the journal. Holds found lapsed are marked EXPIRED. A
+   * committed order whose other rows are missing (live-core died between the journal write
+   * and theirs) gets them written again first.
    */
   public List<RecoveredOrder> recover(String saleId, long nowMs) {
     List<RecoveredOrder> recovered = new ArrayList<>();
     for (int bucket = 0; bucket < OrderRows.BUCKETS; bucket++) {
       for (Row row : session.execute(selectJournal.bind(saleId, bucket))) {
         OrderStatus status = OrderStatus.valueOf(row.getString("status"));
-        Hold hold = OrderRows.holdOfJournal(row);
         if (status == OrderStatus.CANCELLED) {
           // Not even its answer: a refused bundle's rolled-back item is cancelled too, and
           // a retry of that bundle must be decided afresh.
           continue;
         }
+        Hold hold = OrderRows.holdOfJournal(row);
         if (status == OrderStatus.EXPIRED) {
           if (hold != null) {
             recovered.add(new RecoveredOrder(hold, status));
