@@ -20,6 +20,7 @@ const state = {
   unitSamples: [], // units ordered per 5 s bucket, newest last
   lastUnits: null,
   orders: [],
+  launchKey: null, // the key of the sale the form describes, until it is launched
 };
 
 // ---- API and messages ------------------------------------------------------------
@@ -296,6 +297,11 @@ async function addProduct(event) {
 
 // ---- flash sales ---------------------------------------------------------------------
 
+/** 128 random bits in hex (crypto.randomUUID needs HTTPS; a console may be served over HTTP). */
+function randomKey() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 async function launchSale(event) {
   event.preventDefault();
   const productId = $('sale-product').value;
@@ -312,10 +318,15 @@ async function launchSale(event) {
   if (price === null) return showError('The sale price must be an amount like 19.90, not negative.');
   if (!(countdownS >= 0)) return showError('The countdown must be 0 or more seconds.');
   if (!(durationMin > 0)) return showError('The duration must be more than 0 minutes.');
+  // One key per sale as the form describes it: pressing Launch again after a failure or a
+  // timeout sends the same key, so the host never launches the sale twice.
+  state.launchKey = state.launchKey || randomKey();
   const sale = await act(() => api('POST', `/api/streams/${state.streamId}/sales`, {
     productId, quantity, perViewerLimit, priceCents: price,
     countdownMs: Math.round(countdownS * 1000), durationMs: Math.round(durationMin * 60_000),
+    launchKey: state.launchKey,
   }), 'Flash sale launched.');
+  if (sale) state.launchKey = null;
   if (sale && !state.sales.has(sale.saleId)) {
     state.sales.set(sale.saleId, { sale, stock: { saleId: sale.saleId, quantity: sale.quantity,
       available: sale.quantity, held: 0, sold: 0, sequence: 0, state: 'SALE_STATE_SCHEDULED' } });
@@ -526,6 +537,9 @@ $('signin-form').addEventListener('submit', signIn);
 $('dev-token').addEventListener('click', devToken);
 $('product-form').addEventListener('submit', addProduct);
 $('sale-form').addEventListener('submit', launchSale);
+// Another sale from now on: a changed form gets a new launch key.
+$('sale-form').addEventListener('input', () => { state.launchKey = null; });
+$('sale-form').addEventListener('change', () => { state.launchKey = null; });
 $('chat-enabled').addEventListener('change', (e) => moderate({ chatEnabled: e.target.checked },
   e.target.checked ? 'Chat is on.' : 'Chat is off for everyone.'));
 $('slow-mode').addEventListener('change', (e) => moderate({ slowModeSeconds: Number(e.target.value) },

@@ -174,6 +174,30 @@ class HostConsoleBrowserIT {
   }
 
   @Test
+  void launchPressedTwiceAtOnce_launchesOneSale_andTheChangedFormAnother() throws Exception {
+    String token = http.token("twice-host", "host", "twice");
+    http.post("/api/streams", token, "{\"streamId\":\"twice\",\"title\":\"Twice\"}");
+    http.post("/api/streams/twice/products", token, "{\"name\":\"Teapot\",\"priceCents\":2500}");
+    try (Browser host = new Browser(gateway.port(), 1100, 1400)) {
+      signIn(host, "twice", token, "");
+      host.script("window.launchAnswers = 0; const fetchOnce = window.fetch;"
+          + "window.fetch = (path, init) => fetchOnce(path, init).finally(() => {"
+          + "  if (String(path).endsWith('/sales')) window.launchAnswers++; });");
+      host.type("#sale-quantity", "7");
+      // A double click: the second press leaves before the first is answered.
+      host.script("const launch = document.querySelector('#sale-launch'); launch.click(); launch.click();");
+      host.until(driver -> host.script("return window.launchAnswers === 2").equals(true), "both launches answered");
+      assertThat(salesOf("twice", token)).isEqualTo(1);
+      host.waitForText("#sales", "left 7/7");
+
+      host.type("#sale-quantity", "8");
+      host.click("#sale-launch");
+      host.until(driver -> host.script("return window.launchAnswers === 3").equals(true), "the next launch answered");
+      assertThat(salesOf("twice", token)).isEqualTo(2);
+    }
+  }
+
+  @Test
   void viewerPage_reconnectsByItself_afterTheGatewayRestarts() throws Exception {
     String host = http.token("re-host", "host", "again");
     http.post("/api/streams", host, "{\"streamId\":\"again\",\"title\":\"Again\"}");
@@ -289,6 +313,10 @@ class HostConsoleBrowserIT {
       viewer.open("/watch/link?from=elsewhere#token=forged." + token);
       viewer.waitForText("#status", "offline (your viewing link has expired or is not valid");
     }
+  }
+
+  private static int salesOf(String streamId, String token) throws IOException, InterruptedException {
+    return http.get("/api/streams/" + streamId, token).body().getAsJsonArray("sales").size();
   }
 
   private static int freePort() throws IOException {

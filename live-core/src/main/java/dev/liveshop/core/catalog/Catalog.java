@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 public final class Catalog implements AutoCloseable {
 
   private static final Pattern STREAM_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+  private static final Pattern LAUNCH_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
   private static final int MAX_NAME = 200;
   private static final int MAX_URL = 2048;
   static final int MAX_QUANTITY = FlashSale.MAX_QUANTITY;
@@ -151,9 +152,17 @@ public final class Catalog implements AutoCloseable {
     return stream.withPinned(productId);
   }
 
-  public FlashSale launchSale(SaleRequest r) {
+  /**
+   * Launches a sale as this shard's, stored before it opens. A launch key used before in
+   * the stream answers the sale it launched, as stored and without opening it (it may be
+   * another shard's, or stored by a launch that failed before opening it): a host's retry
+   * after a timeout never makes a second sale. The same key for another product is refused.
+   */
+  public OwnedSale launchSale(SaleRequest r) {
     stream(r.streamId());
     LineupProduct product = product(r.streamId(), r.productId());
+    require(r.launchKey().isEmpty() || LAUNCH_KEY.matcher(r.launchKey()).matches(),
+        "launch_key must be empty or 1..64 letters, digits, '-', '_', '.' or ':' (a UUID fits)");
     require(r.quantity() >= 1 && r.quantity() <= MAX_QUANTITY, "quantity must be 1.." + MAX_QUANTITY);
     require(r.perViewerLimit() >= 1 && r.perViewerLimit() <= r.quantity(),
         "per_viewer_limit must be 1..quantity (" + r.quantity() + ")");
@@ -168,15 +177,27 @@ public final class Catalog implements AutoCloseable {
     require(r.holdTtlMillis() == 0 || (r.holdTtlMillis() >= 1000 && r.holdTtlMillis() <= maxSaleMillis),
         "hold_ttl_ms must be 0 (default) or 1000.." + maxSaleMillis);
     long startsAt = clock.millis() + r.countdownMillis();
-    FlashSale sale = new FlashSale("s-" + shortId(), r.streamId(), r.productId(),
-        r.priceCents() == 0 ? product.priceCents() : r.priceCents(), r.quantity(), r.perViewerLimit(),
-        startsAt, startsAt + r.durationMillis(),
-        r.holdTtlMillis() == 0 ? defaultHoldTtlMillis : r.holdTtlMillis(), false);
-    // Stored before it opens: a sale that takes orders is always one recovery can find.
-    store.insertSale(sale, shardName);
-    streams.invalidate(sale.streamId());
-    engine.open(sale, List.of()).join();
-    return sale;
+    while (true) {
+      String saleId = r.launchKey().isEmpty() ? "s-" + shortId() : SaleIds.ofLaunch(r.streamId(), r.launchKey());
+      FlashSale sale = new FlashSale(saleId, r.streamId(), r.productId(),
+          r.priceCents() == 0 ? product.priceCents() : r.priceCents(), r.quantity(), r.perViewerLimit(),
+          startsAt, startsAt + r.durationMillis(),
+          r.holdTtlMillis() == 0 ? defaultHoldTtlMillis : r.holdTtlMillis(), false);
+      // Stored before it opens: a sale that takes orders is always one recovery can find.
+      Optional<OwnedSale> earlier = store.insertSaleIfAbsent(sale, shardName);
+      if (earlier.isEmpty()) {
+        streams.invalidate(sale.streamId());
+        engine.open(sale, List.of()).join();
+        return new OwnedSale(sale, shardName);
+      }
+      if (!r.launchKey().isEmpty()) {
+        FlashSale launched = earlier.get().sale();
+        require(launched.productId().equals(r.productId()), "launch_key '" + r.launchKey() + "' launched sale "
+            + launched.saleId() + " of product " + launched.productId() + ": use a new key for a new sale");
+        return earlier.get();
+      }
+      // A random id another sale has: draw again.
+    }
   }
 
   /**

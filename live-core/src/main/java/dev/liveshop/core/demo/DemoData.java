@@ -40,7 +40,7 @@ public final class DemoData {
     boolean saleRunning = view.sales().stream().map(owned -> owned.sale().endsAtMs()).anyMatch(end -> end > now);
     if (!saleRunning) {
       FlashSale sale = catalog.launchSale(new SaleRequest(STREAM_ID, first.productId(), 1900, 100, 2,
-          Duration.ofSeconds(10).toMillis(), Duration.ofHours(1).toMillis(), 0));
+          Duration.ofSeconds(10).toMillis(), Duration.ofHours(1).toMillis(), 0, "")).sale();
       log.info("demo flash sale {} launched: 100 units, opens in 10 s", sale.saleId());
     }
   }

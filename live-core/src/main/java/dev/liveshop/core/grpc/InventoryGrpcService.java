@@ -47,9 +47,12 @@ public final class InventoryGrpcService extends InventoryServiceGrpc.InventorySe
 
   @Override
   public void createSale(CreateSaleRequest r, StreamObserver<FlashSale> observer) {
-    GrpcErrors.answer(observer, () -> ProtoMapper.sale(catalog.launchSale(new SaleRequest(r.getStreamId(),
-        r.getProductId(), r.getPriceCents(), r.getQuantity(), r.getPerViewerLimit(), r.getCountdownMs(),
-        r.getDurationMs(), r.getHoldTtlMs())), ownership.shard()));
+    GrpcErrors.answer(observer, () -> {
+      OwnedSale owned = ownership.launch(new SaleRequest(r.getStreamId(), r.getProductId(), r.getPriceCents(),
+          r.getQuantity(), r.getPerViewerLimit(), r.getCountdownMs(), r.getDurationMs(), r.getHoldTtlMs(),
+          r.getLaunchKey()));
+      return ProtoMapper.sale(owned.sale(), owned.ownerShard());
+    });
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.liveshop.core.catalog.Catalog;
 import dev.liveshop.core.catalog.InvalidRequestException;
 import dev.liveshop.core.catalog.NotFoundException;
 import dev.liveshop.core.catalog.OwnedSale;
+import dev.liveshop.core.catalog.SaleRequest;
 import dev.liveshop.core.inventory.FlashSale;
 import dev.liveshop.core.inventory.InventoryEngine;
 import dev.liveshop.core.store.CatalogStore;
@@ -96,6 +97,24 @@ public final class SaleOwnership {
       }
     }
     return reopened;
+  }
+
+  /**
+   * Launches a sale (see {@link Catalog#launchSale}). A retried launch whose sale is this
+   * shard's but not open here (its first try stored it and failed before opening it, or it
+   * ended and was dropped) opens it, orders counted. Under the adoptions' lock, so a retry
+   * racing its first try never opens the sale twice.
+   */
+  public OwnedSale launch(SaleRequest request) {
+    synchronized (adoptions) {
+      OwnedSale owned = catalog.launchSale(request);
+      if (owned.ownerShard().equals(shard) && !engine.holds(owned.sale().saleId())) {
+        open(owned.sale());
+        log.info("opened sale {} of stream {} on a retry of its launch", owned.sale().saleId(),
+            owned.sale().streamId());
+      }
+      return owned;
+    }
   }
 
   /**

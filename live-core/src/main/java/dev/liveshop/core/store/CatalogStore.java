@@ -51,7 +51,7 @@ public final class CatalogStore {
     updatePosition = session.prepare("UPDATE products SET position = ? WHERE stream_id = ? AND product_id = ?");
     insertSale = session.prepare("INSERT INTO flash_sales (sale_id, stream_id, product_id, price_cents, quantity, "
         + "per_viewer_limit, starts_at, ends_at, hold_ttl_ms, paused, owner_shard) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS");
     // Every setting but the owner, which only a hand-over changes.
     updateSale = session.prepare("UPDATE flash_sales SET stream_id = ?, product_id = ?, price_cents = ?, "
         + "quantity = ?, per_viewer_limit = ?, starts_at = ?, ends_at = ?, hold_ttl_ms = ?, paused = ? "
@@ -115,12 +115,23 @@ public final class CatalogStore {
     return products;
   }
 
-  /** Stores a new sale as {@code ownerShard}'s. */
-  public void insertSale(FlashSale sale, String ownerShard) {
-    session.execute(insertSale.bind(sale.saleId(), sale.streamId(), sale.productId(), sale.priceCents(),
-        sale.quantity(), sale.perViewerLimit(), Instant.ofEpochMilli(sale.startsAtMs()),
-        Instant.ofEpochMilli(sale.endsAtMs()), sale.holdTtlMillis(), sale.paused(), ownerShard).setIdempotent(true));
-    session.execute(insertSaleByStream.bind(sale.streamId(), sale.saleId()).setIdempotent(true));
+  /**
+   * Stores a new sale as {@code ownerShard}'s unless a sale is already stored under its id,
+   * and answers that one then. A lightweight transaction: of two launches under one id only
+   * one stores its sale, and a launch retried after its write timed out finds what that
+   * write came to (the read is serial).
+   */
+  public Optional<OwnedSale> insertSaleIfAbsent(FlashSale sale, String ownerShard) {
+    boolean applied = session.execute(insertSale.bind(sale.saleId(), sale.streamId(), sale.productId(),
+        sale.priceCents(), sale.quantity(), sale.perViewerLimit(), Instant.ofEpochMilli(sale.startsAtMs()),
+        Instant.ofEpochMilli(sale.endsAtMs()), sale.holdTtlMillis(), sale.paused(), ownerShard)).wasApplied();
+    Optional<OwnedSale> earlier = applied ? Optional.empty() : Optional.of(findSaleSerially(sale.saleId())
+        .orElseThrow(() -> new IllegalStateException("sale " + sale.saleId() + " was stored and is gone")));
+    if (earlier.isEmpty() || earlier.get().sale().streamId().equals(sale.streamId())) {
+      // Also for the earlier launch, whose index row may not have been written.
+      session.execute(insertSaleByStream.bind(sale.streamId(), sale.saleId()).setIdempotent(true));
+    }
+    return earlier;
   }
 
   /** Stores a sale's settings after a host's change (its owner stays). */

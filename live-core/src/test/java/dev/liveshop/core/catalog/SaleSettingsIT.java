@@ -104,7 +104,7 @@ class SaleSettingsIT {
 
   private static FlashSale launch() {
     String productId = shard.catalog.addProduct("settings", "Lamp", "", 4200).productId();
-    return shard.catalog.launchSale(new SaleRequest("settings", productId, 0, 10, 2, 0, 600_000, 0));
+    return shard.catalog.launchSale(new SaleRequest("settings", productId, 0, 10, 2, 0, 600_000, 0, "")).sale();
   }
 
   private static ReserveResult reserve(WiredShard on, FlashSale sale) {

@@ -126,7 +126,7 @@ class SaleOwnershipIT {
 
   private static FlashSale launch() {
     String productId = a.catalog.addProduct("moves", "Mug", "", 1500).productId();
-    return a.catalog.launchSale(new SaleRequest("moves", productId, 0, 10, 2, 0, 600_000, 0));
+    return a.catalog.launchSale(new SaleRequest("moves", productId, 0, 10, 2, 0, 600_000, 0, "")).sale();
   }
 
   private static ReserveResult reserve(WiredShard shard, FlashSale sale, String viewer) {
