@@ -3,9 +3,11 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
+# The build also makes a -tests.jar (shared test helpers): copy the application's jar only.
 RUN ./mvnw -B -q -pl live-gateway -am install -DskipTests -DskipITs \
  && ./mvnw -B -q -pl live-gateway dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/app/lib \
- && cp live-gateway/target/live-gateway-*.jar /app/app.jar
+ && app=$(ls live-gateway/target/live-gateway-*.jar | grep -v -e '-tests\.jar$') \
+ && cp "$app" /app/app.jar
 
 FROM eclipse-temurin:17-jre
 RUN useradd --system --uid 10001 liveshop
