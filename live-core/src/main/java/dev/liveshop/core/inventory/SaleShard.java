@@ -1,7 +1,9 @@
 package dev.liveshop.core.inventory;
 
 import dev.liveshop.core.order.OrderStatus;
+import dev.liveshop.logging.WarningThrottle;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -45,6 +47,8 @@ final class SaleShard implements AutoCloseable {
   private final Map<String, Release> releasing = new HashMap<>();
   /** Sales handed over to another shard: answered MOVED from then on. */
   private final Set<String> movedAway = new HashSet<>();
+  /** An outage fails every tap's write: a few warnings tell it, not one per buyer. */
+  private final WarningThrottle writeFailures = new WarningThrottle(Duration.ofSeconds(10));
 
   SaleShard(int index, Clock clock, OrderJournal journal, long tickerIntervalMillis, WriteBudget writeBudget,
       AbsentSaleAnswers absentSales, long endedSaleRetentionMillis, int maxRememberedRefusals,
@@ -144,8 +148,12 @@ final class SaleShard implements AutoCloseable {
         book.confirm(hold);
         answer.complete(ReserveAnswer.reserved(hold));
       } else {
-        log.warn("order {} of sale {} not written, units returned to stock: {}", hold.orderId(),
-            hold.saleId(), failure.toString());
+        long failed = writeFailures.occurred();
+        if (failed > 0) {
+          log.warn("{} order(s) not written since the last warning, units returned to stock (buyers are told "
+              + "STORE_UNAVAILABLE); the latest, {} of sale {}: {}", failed, hold.orderId(), hold.saleId(),
+              failure.toString());
+        }
         book.release(hold.viewerId(), hold.quantity());
         book.forgetAnswer(command.viewerId(), command.clientOrderId());
         answer.complete(ReserveAnswer.rejected(ReserveResult.STORE_UNAVAILABLE, command));

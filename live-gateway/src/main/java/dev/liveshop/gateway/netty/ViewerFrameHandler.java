@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -259,6 +260,12 @@ final class ViewerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     if (cause instanceof CorruptedWebSocketFrameException) {
       // The protocol handler has already closed the socket with the right code (1002/1009).
       log.debug("closed {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+      return;
+    }
+    if (cause instanceof IOException) {
+      // The phone went away (connection reset, broken pipe): routine for mobile viewers.
+      log.debug("connection to {} lost: {}", ctx.channel().remoteAddress(), cause.toString());
+      ctx.close();
       return;
     }
     log.warn("closing {} after an unexpected error", ctx.channel().remoteAddress(), cause);

@@ -5,6 +5,7 @@ import dev.liveshop.gateway.core.CoreClient;
 import dev.liveshop.gateway.core.CoreShards;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
 import dev.liveshop.gateway.protocol.FrameCodec;
+import dev.liveshop.logging.WarningThrottle;
 import dev.liveshop.proto.v1.Buy;
 import dev.liveshop.proto.v1.CancelOrderRequest;
 import dev.liveshop.proto.v1.ErrorCode;
@@ -18,10 +19,8 @@ import dev.liveshop.proto.v1.ServerFrame;
 import dev.liveshop.proto.v1.StartPaymentRequest;
 import io.grpc.Status;
 import io.netty.channel.Channel;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +36,7 @@ public final class OrderPlacement {
 
   private static final Logger log = LoggerFactory.getLogger(OrderPlacement.class);
   /** In a surge live-core cannot keep up with, one warning per interval, not one per tap. */
-  private static final long WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final Duration WARNING_INTERVAL = Duration.ofSeconds(10);
 
   private final CoreShards shards;
   /** One batcher per live-core shard, by shard name. */
@@ -46,8 +45,7 @@ public final class OrderPlacement {
 
   /** What to do when a shard says a sale left it: find out where it went (streamId, saleId). */
   private final BiConsumer<String, String> saleMoved;
-  private final LongAdder failedSinceWarning = new LongAdder();
-  private final AtomicLong nextWarningNanos = new AtomicLong(System.nanoTime());
+  private final WarningThrottle failures = new WarningThrottle(WARNING_INTERVAL);
 
   public OrderPlacement(CoreShards shards, Map<String, ReserveBatcher> reservations, GatewayMetrics metrics,
       BiConsumer<String, String> saleMoved) {
@@ -126,12 +124,10 @@ public final class OrderPlacement {
 
   private ServerFrame unavailable(String requestId, Buy buy, Throwable failure) {
     Status status = Status.fromThrowable(failure);
-    failedSinceWarning.increment();
-    long now = System.nanoTime();
-    long next = nextWarningNanos.get();
-    if (now - next >= 0 && nextWarningNanos.compareAndSet(next, now + WARNING_INTERVAL_NANOS)) {
+    long failed = failures.occurred();
+    if (failed > 0) {
       log.warn("{} reserve(s) failed since the last warning (buyers are told to retry); the latest, of sale {}: "
-          + "{}: {}", failedSinceWarning.sumThenReset(), buy.getSaleId(), status.getCode(), status.getDescription());
+          + "{}: {}", failed, buy.getSaleId(), status.getCode(), status.getDescription());
     }
     return FrameCodec.error(requestId, ErrorCode.ERROR_CODE_UNAVAILABLE, "the order service did not answer ("
         + status.getCode() + "); retry with the same clientOrderId " + buy.getClientOrderId()

@@ -1,6 +1,7 @@
 package dev.liveshop.gateway.room;
 
 import dev.liveshop.gateway.core.CoreClient;
+import dev.liveshop.logging.WarningThrottle;
 import dev.liveshop.proto.v1.RoomBusState;
 import dev.liveshop.proto.v1.RoomEvent;
 import dev.liveshop.proto.v1.WatchRoomRequest;
@@ -8,6 +9,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -30,6 +32,8 @@ final class RoomFeed {
 
   private static final Logger log = LoggerFactory.getLogger(RoomFeed.class);
   private static final long RESUBSCRIBE_MILLIS = 1000;
+  /** Shared by every room: a live-core down loses each room's feed every second. */
+  private static final WarningThrottle LOSSES = new WarningThrottle(Duration.ofSeconds(10));
 
   /** What the registry does with the feed's events. */
   interface Listener {
@@ -180,8 +184,12 @@ final class RoomFeed {
       return;
     }
     Status status = Status.fromThrowable(failure);
-    log.warn("room bus of stream {} lost ({}: {}); resubscribing after seq {}", streamId, status.getCode(),
-        status.getDescription(), lastSeq);
+    long lost = LOSSES.occurred();
+    if (lost > 0) {
+      log.warn("{} room bus subscription(s) lost since the last warning, each renewed after {} ms; the latest, "
+          + "of stream {} after seq {}: {}: {}", lost, RESUBSCRIBE_MILLIS, streamId, lastSeq, status.getCode(),
+          status.getDescription());
+    }
     scheduler.schedule(this::subscribe, RESUBSCRIBE_MILLIS, TimeUnit.MILLISECONDS);
   }
 }

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.liveshop.gateway.core.CoreClient;
 import dev.liveshop.gateway.core.CoreShards;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
+import dev.liveshop.logging.WarningThrottle;
 import dev.liveshop.proto.v1.GetStreamRequest;
 import dev.liveshop.proto.v1.PublishAck;
 import dev.liveshop.proto.v1.RoomBusState;
@@ -66,6 +67,8 @@ public final class RoomRegistry implements AutoCloseable {
   private final long maxViewerBacklogBytes;
   private final int resumeFrames;
   private final boolean perViewerFanOut;
+  /** A live-core down loses every followed sale's stock every second: a few warnings tell it. */
+  private final WarningThrottle stockLosses = new WarningThrottle(Duration.ofSeconds(10));
 
   public RoomRegistry(CoreShards shards, int recentChat, Duration tick, EventExecutor scheduler,
       GatewayMetrics metrics, long maxViewerBacklogBytes, int resumeFrames, boolean perViewerFanOut,
@@ -340,8 +343,12 @@ public final class RoomRegistry implements AutoCloseable {
           findMovedSale(room.streamId(), saleId);
           return;
         }
-        log.warn("stock of sale {} from shard {} lost ({}: {}); resubscribing", saleId, owner.name(),
-            status.getCode(), status.getDescription());
+        long lost = stockLosses.occurred();
+        if (lost > 0) {
+          log.warn("{} stock subscription(s) lost since the last warning, each renewed after {} ms; the latest, "
+              + "of sale {} from shard {}: {}: {}", lost, RESUBSCRIBE_MILLIS, saleId, owner.name(), status.getCode(),
+              status.getDescription());
+        }
         scheduler.schedule(() -> {
           if (following.get(saleId) == follow) {
             follow(room, saleId);
