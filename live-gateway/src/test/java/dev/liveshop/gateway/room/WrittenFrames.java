@@ -18,19 +18,27 @@ final class WrittenFrames {
     List<ServerFrame> frames = new ArrayList<>();
     Object written;
     while ((written = viewer.readOutbound()) != null) {
-      if (written instanceof ByteBuf wire) {
-        EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameDecoder(false, false, 1 << 20));
-        client.writeInbound(wire);
-        written = client.readInbound();
-        client.finishAndReleaseAll();
-      }
-      BinaryWebSocketFrame binary = (BinaryWebSocketFrame) written;
-      try {
-        frames.add(ServerFrame.parseFrom(binary.content().nioBuffer()));
-      } finally {
-        binary.release();
-      }
+      frames.add(parse(written));
     }
     return frames;
+  }
+
+  /**
+   * One written frame, released: a {@link BinaryWebSocketFrame} (a welcome, a per-viewer
+   * broadcast) or a whole WebSocket frame in bytes (a shared broadcast).
+   */
+  static ServerFrame parse(Object written) throws Exception {
+    if (written instanceof ByteBuf wire) {
+      EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameDecoder(false, false, 1 << 20));
+      client.writeInbound(wire);
+      written = client.readInbound();
+      client.finishAndReleaseAll();
+    }
+    BinaryWebSocketFrame binary = (BinaryWebSocketFrame) written;
+    try {
+      return ServerFrame.parseFrom(binary.content().nioBuffer());
+    } finally {
+      binary.release();
+    }
   }
 }
