@@ -42,6 +42,28 @@ record LoadReport(
 
   static final double[] PERCENTILES = {50, 90, 99, 99.9, 100};
 
+  /** The run's latency histograms by name, taken from {@code stats} (each interval histogram once). */
+  static Map<String, Histogram> histograms(LoadStats stats) {
+    Map<String, Histogram> histograms = new LinkedHashMap<>();
+    histograms.put("tap -> answer", stats.tapToAck.getIntervalHistogram());
+    histograms.put("publish -> deliver", stats.publishToDeliver.getIntervalHistogram());
+    histograms.put("publish -> last viewer", stats.publishToLastViewer());
+    histograms.put("first viewer -> last viewer", stats.firstToLastViewer());
+    return histograms;
+  }
+
+  /** The report of a run of {@code elapsed} seconds, from its stats, histograms and invariant checks. */
+  static LoadReport of(String target, String scenario, int viewers, int elapsed, LoadStats stats,
+      Map<String, Histogram> histograms, List<Invariants.Check> checks) {
+    Map<String, Map<String, Double>> latencies = new LinkedHashMap<>();
+    histograms.forEach((name, h) -> latencies.put(name, percentilesMs(h)));
+    return new LoadReport(target, scenario, viewers, elapsed, stats.connected.sum(), stats.connectFailures.sum(),
+        stats.closedByServer.sum(), stats.framesIn.sum(), stats.framesOut.sum(), stats.bytesIn.sum(),
+        stats.chatSent(), stats.chatDelivered.sum(), stats.taps.sum(), stats.retries.sum(), stats.outcomes(),
+        stats.errors(), latencies, stats.framesInPerSecond(elapsed), stats.framesOutPerSecond(elapsed),
+        stats.answersPerSecond(elapsed), checks);
+  }
+
   static Map<String, Double> percentilesMs(Histogram h) {
     Map<String, Double> p = new LinkedHashMap<>();
     p.put("count", (double) h.getTotalCount());

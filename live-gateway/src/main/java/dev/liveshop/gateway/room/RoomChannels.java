@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.HashMap;
@@ -112,15 +113,7 @@ final class RoomChannels {
    */
   void broadcast(List<Outgoing> frames) {
     if (perViewer) {
-      for (Map<Channel, Member> members : byLoop.values()) {
-        for (Channel channel : members.keySet()) {
-          for (Outgoing frame : frames) {
-            if (channel.isActive() && (!frame.writableOnly() || channel.isWritable())) {
-              channel.writeAndFlush(FrameCodec.encode(frame.message(), channel), channel.voidPromise());
-            }
-          }
-        }
-      }
+      broadcastPerViewer(frames);
       return;
     }
     // Each encoding only when some viewer speaks it: a room of apps on liveshop.v1.proto pays no JSON.
@@ -158,12 +151,46 @@ final class RoomChannels {
     }
   }
 
+  /**
+   * The naive way, kept as the benchmarks' baseline: each frame encoded here for each viewer
+   * and handed to the viewer's loop as a task of its own, written and flushed there. The loop
+   * writes it only if the viewer is still the member it was here (as {@link #writeAll} does),
+   * so a viewer that switched rooms meanwhile gets nothing of the old room after its welcome.
+   */
+  private void broadcastPerViewer(List<Outgoing> frames) {
+    for (Map<Channel, Member> members : byLoop.values()) {
+      for (Member member : members.values()) {
+        Channel channel = member.channel();
+        for (Outgoing frame : frames) {
+          if (channel.isActive() && (!frame.writableOnly() || channel.isWritable())) {
+            writeAndFlushIfMember(member, FrameCodec.encode(frame.message(), channel));
+          }
+        }
+      }
+    }
+  }
+
+  private static void writeAndFlushIfMember(Member member, WebSocketFrame frame) {
+    Channel channel = member.channel();
+    try {
+      channel.eventLoop().execute(() -> {
+        if (channel.isActive() && member.current()) {
+          channel.writeAndFlush(frame, channel.voidPromise());
+        } else {
+          frame.release();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      frame.release(); // the loop has shut down, its channels with it
+    }
+  }
+
   /** On the members' event loop: every frame to every member that takes it, then one flush each. */
   private void writeAll(Member[] members, ByteBuf[] json, ByteBuf[] proto, Outgoing[] kinds) {
     int written = 0;
     for (Member member : members) {
       Channel channel = member.channel();
-      if (!channel.isActive() || channel.attr(MEMBERSHIP).get() != member) {
+      if (!channel.isActive() || !member.current()) {
         continue;
       }
       boolean writable = channel.isWritable();
@@ -182,7 +209,7 @@ final class RoomChannels {
       }
     }
     for (Member member : members) {
-      if (member.channel().attr(MEMBERSHIP).get() == member) {
+      if (member.current()) {
         member.out().flushes().flush();
       }
     }
@@ -238,6 +265,15 @@ final class RoomChannels {
   private record Member(Channel channel, Wire wire, WireOut out) {
     static Member of(Channel channel) {
       return new Member(channel, Wire.of(channel), WireOut.of(channel));
+    }
+
+    /**
+     * Whether the channel is still this member: the one rule by which a broadcast, copied
+     * when the room sent it and written later on the channel's loop, skips a viewer that
+     * left since (for another room, or to rejoin this one with a fresh welcome).
+     */
+    boolean current() {
+      return channel.attr(MEMBERSHIP).get() == this;
     }
   }
 }

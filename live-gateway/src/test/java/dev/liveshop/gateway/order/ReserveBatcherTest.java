@@ -1,5 +1,6 @@
 package dev.liveshop.gateway.order;
 
+import static dev.liveshop.gateway.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,7 +26,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -270,13 +270,5 @@ class ReserveBatcherTest {
   private static ReserveRequest tap(String clientOrderId) {
     return ReserveRequest.newBuilder().setSaleId("s").setViewerId("v").setQuantity(1)
         .setClientOrderId(clientOrderId).build();
-  }
-
-  private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(condition.getAsBoolean()).isTrue();
   }
 }

@@ -1,5 +1,6 @@
 package dev.liveshop.gateway.room;
 
+import static dev.liveshop.gateway.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.liveshop.gateway.core.CoreClient;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,13 +115,5 @@ class RoomFeedTest {
   private static RoomEvent chat(String messageId) {
     return RoomEvent.newBuilder().setStreamId("demo").setChat(ChatMessage.newBuilder().setMessageId(messageId)
         .setViewerId("v").setText("hi")).build();
-  }
-
-  private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-      Thread.sleep(10);
-    }
   }
 }

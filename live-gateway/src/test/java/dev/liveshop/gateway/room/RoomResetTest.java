@@ -1,5 +1,6 @@
 package dev.liveshop.gateway.room;
 
+import static dev.liveshop.gateway.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.liveshop.gateway.core.CoreShards;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,13 +89,5 @@ class RoomResetTest {
     waitFor(() -> room.admitChat("troll", System.currentTimeMillis(), false) != null);
     waitFor(() -> streamReads.get() >= readsBefore + 2);
     assertThat(room.admitChat("fan", System.currentTimeMillis(), false)).isNull();
-  }
-
-  private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-      Thread.sleep(10);
-    }
   }
 }
