@@ -1,5 +1,6 @@
 package dev.liveshop.core.inventory;
 
+import dev.liveshop.core.order.CancelReason;
 import dev.liveshop.core.order.OrderStatus;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.util.ArrayDeque;
@@ -343,7 +344,7 @@ final class SaleBook {
     }
     if (!succeeded) {
       closing.add(orderId);
-      return OrderChange.applied(OrderStatus.CANCELLED);
+      return OrderChange.cancelled(CancelReason.PAYMENT_FAILED);
     }
     liveHolds.remove(orderId);
     paying.remove(orderId);
@@ -386,7 +387,7 @@ final class SaleBook {
       return OrderChange.refused(OrderChange.Outcome.CHANGE_IN_FLIGHT);
     }
     closing.add(orderId);
-    return OrderChange.applied(OrderStatus.CANCELLED);
+    return OrderChange.cancelled(CancelReason.BUYER);
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.liveshop.core.config.OrderWriteSettings;
 import dev.liveshop.core.inventory.Hold;
 import dev.liveshop.core.inventory.OrderJournal;
 import dev.liveshop.core.inventory.RecoveredOrder;
+import dev.liveshop.core.order.CancelReason;
 import dev.liveshop.core.order.OrderStatus;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -70,7 +71,17 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
   /** Sets the status of an order and of its copies, in one logged batch (idempotent). */
   @Override
   public CompletionStage<Void> updateStatus(Hold hold, OrderStatus status) {
+    if (status == OrderStatus.CANCELLED) {
+      // Without its reason, recovery would take it for a rolled-back bundle item.
+      throw new IllegalArgumentException("order " + hold.orderId() + ": write CANCELLED with cancel(hold, reason)");
+    }
     return session.executeAsync(rows.statusUpdate(hold, status)).thenApply(rs -> null);
+  }
+
+  /** Sets CANCELLED on an order and its copies, and why in its journal row; one logged batch (idempotent). */
+  @Override
+  public CompletionStage<Void> cancel(Hold hold, CancelReason reason) {
+    return session.executeAsync(rows.cancellation(hold, reason)).thenApply(rs -> null);
   }
 
   /**

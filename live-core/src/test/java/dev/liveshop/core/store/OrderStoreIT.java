@@ -1,6 +1,7 @@
 package dev.liveshop.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.liveshop.core.CoreFixture;
@@ -8,6 +9,7 @@ import dev.liveshop.core.config.CoreConfig;
 import dev.liveshop.core.config.OrderWriteSettings;
 import dev.liveshop.core.inventory.Hold;
 import dev.liveshop.core.inventory.RecoveredOrder;
+import dev.liveshop.core.order.CancelReason;
 import dev.liveshop.core.order.OrderStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -101,7 +103,7 @@ class OrderStoreIT {
       store.append(h).toCompletableFuture().join();
     }
     store.updateStatus(paid, OrderStatus.PAID).toCompletableFuture().join();
-    store.updateStatus(cancelled, OrderStatus.CANCELLED).toCompletableFuture().join();
+    store.cancel(cancelled, CancelReason.BUYER).toCompletableFuture().join();
 
     List<RecoveredOrder> recovered = store.recover(sale, NOW);
 
@@ -109,6 +111,13 @@ class OrderStoreIT {
         new RecoveredOrder(paid, OrderStatus.PAID), new RecoveredOrder(live, OrderStatus.RESERVED));
     assertThat(store.find(lapsed.orderId()).orElseThrow().status()).isEqualTo(OrderStatus.EXPIRED);
     assertThat(store.recover(sale, NOW)).as("started twice: the same").containsExactlyInAnyOrderElementsOf(recovered);
+  }
+
+  @Test
+  void updateStatus_cancelledWithoutAReason_isRefused() {
+    Hold hold = hold("sale-" + UUID.randomUUID(), "st", "v1", "t1", NOW);
+    assertThatThrownBy(() -> store.updateStatus(hold, OrderStatus.CANCELLED))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cancel(hold, reason)");
   }
 
   @Test
