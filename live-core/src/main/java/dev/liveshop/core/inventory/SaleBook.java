@@ -418,11 +418,12 @@ final class SaleBook {
 
   /**
    * Counts a recovered order: a hold, a hold being paid, or a sale made before a restart;
-   * an expired order only keeps its answer. Recovered holds must come in order of expiry.
+   * an expired or cancelled order only keeps its answer. Recovered holds must come in order
+   * of expiry.
    */
   void restore(Hold hold, OrderStatus status) {
     ReserveAnswer firstAnswer = ReserveAnswer.reserved(hold);
-    if (status == OrderStatus.EXPIRED) {
+    if (status == OrderStatus.EXPIRED || status == OrderStatus.CANCELLED) {
       // Counts nothing, but a retry of its purchase intent gets its first answer again,
       // as before the restart, instead of holding the units anew under the same order id.
       answersByIntent.put(hold.viewerId(), hold.clientOrderId(), CompletableFuture.completedFuture(firstAnswer));

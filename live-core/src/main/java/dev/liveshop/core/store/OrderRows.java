@@ -147,6 +147,12 @@ final class OrderRows {
         row.getInstant("hold_expires_at").toEpochMilli());
   }
 
+  /** Why a cancelled journal row's order was cancelled; null on rows cancelled before schema version 6. */
+  static CancelReason cancelReasonOf(Row row) {
+    String reason = row.getString("cancel_reason");
+    return reason == null ? null : CancelReason.valueOf(reason);
+  }
+
   private static Instant created(Hold hold) {
     return Instant.ofEpochMilli(hold.createdAtMs());
   }

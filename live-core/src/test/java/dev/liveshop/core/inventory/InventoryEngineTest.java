@@ -385,6 +385,27 @@ class InventoryEngineTest {
   }
 
   @Test
+  void open_withACancelledOrderRecovered_answersItsRetryAsBeforeTheRestart_andCountsNothing() {
+    open(sale("s1", 10, 2));
+    ReserveCommand tap = new ReserveCommand("s1", "alice", 2, "c1");
+    ReserveAnswer first = engine.reserve(tap).join();
+    engine.cancel("s1", first.orderId(), "alice").join();
+    ReserveAnswer retryBeforeRestart = engine.reserve(tap).join();
+    Hold cancelled = journal.written().get(0);
+
+    try (InventoryEngine restarted = new InventoryEngine(2, clock, new RecordingJournal(0), 5)) {
+      restarted.open(sale("s1", 10, 2), List.of(new RecoveredOrder(cancelled, OrderStatus.CANCELLED))).join();
+
+      assertThat(restarted.reserve(tap).join()).isEqualTo(retryBeforeRestart).isEqualTo(first);
+      StockSnapshot stock = restarted.snapshot("s1").join().orElseThrow();
+      assertThat(stock.available()).isEqualTo(10);
+      assertThat(stock.held()).isZero();
+      assertThat(restarted.reserve(new ReserveCommand("s1", "alice", 2, "c2")).join().result())
+          .as("the cancelled units do not count against alice's limit").isEqualTo(ReserveResult.RESERVED);
+    }
+  }
+
+  @Test
   void reserve_tooManyWritesInFlight_isBusyAndChangesNothing() {
     List<CompletableFuture<Void>> writes = new CopyOnWriteArrayList<>();
     OrderJournal slowStore = new OrderJournal() {
