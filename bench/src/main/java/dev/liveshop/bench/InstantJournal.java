@@ -2,6 +2,7 @@ package dev.liveshop.bench;
 
 import dev.liveshop.core.inventory.Hold;
 import dev.liveshop.core.inventory.OrderJournal;
+import dev.liveshop.core.order.CancelReason;
 import dev.liveshop.core.order.OrderStatus;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,6 +24,11 @@ final class InstantJournal implements OrderJournal {
 
   @Override
   public CompletionStage<Void> updateStatus(Hold hold, OrderStatus status) {
+    return DONE;
+  }
+
+  @Override
+  public CompletionStage<Void> cancel(Hold hold, CancelReason reason) {
     return DONE;
   }
 

@@ -3,6 +3,7 @@ package dev.liveshop.core.store;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.liveshop.core.inventory.Hold;
 import dev.liveshop.core.inventory.OrderJournal;
+import dev.liveshop.core.order.CancelReason;
 import dev.liveshop.core.order.OrderStatus;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,6 +32,11 @@ public final class OneWritePerOrderJournal implements OrderJournal {
   @Override
   public CompletionStage<Void> updateStatus(Hold hold, OrderStatus status) {
     return session.executeAsync(rows.statusUpdate(hold, status)).thenApply(rs -> null);
+  }
+
+  @Override
+  public CompletionStage<Void> cancel(Hold hold, CancelReason reason) {
+    return session.executeAsync(rows.cancellation(hold, reason)).thenApply(rs -> null);
   }
 
   @Override

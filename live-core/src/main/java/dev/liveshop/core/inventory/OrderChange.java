@@ -1,12 +1,13 @@
 package dev.liveshop.core.inventory;
 
+import dev.liveshop.core.order.CancelReason;
 import dev.liveshop.core.order.OrderStatus;
 
 /**
- * What a change to an order's hold did: applied (with the order's new status) or refused
- * with a reason. Refusals are values, never exceptions.
+ * What a change to an order's hold did: applied (with the order's new status and, when it
+ * is cancelled, why) or refused with a reason. Refusals are values, never exceptions.
  */
-public record OrderChange(Outcome outcome, OrderStatus status) {
+public record OrderChange(Outcome outcome, OrderStatus status, CancelReason cancelReason) {
 
   public enum Outcome {
     APPLIED,
@@ -22,11 +23,16 @@ public record OrderChange(Outcome outcome, OrderStatus status) {
     MOVED
   }
 
+  /** Applied: the order moves to {@code status}, which is not CANCELLED (see {@link #cancelled}). */
   static OrderChange applied(OrderStatus status) {
-    return new OrderChange(Outcome.APPLIED, status);
+    return new OrderChange(Outcome.APPLIED, status, null);
+  }
+
+  static OrderChange cancelled(CancelReason reason) {
+    return new OrderChange(Outcome.APPLIED, OrderStatus.CANCELLED, reason);
   }
 
   static OrderChange refused(Outcome outcome) {
-    return new OrderChange(outcome, null);
+    return new OrderChange(outcome, null, null);
   }
 }

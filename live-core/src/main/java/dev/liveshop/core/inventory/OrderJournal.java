@@ -1,5 +1,6 @@
 package dev.liveshop.core.inventory;
 
+import dev.liveshop.core.order.CancelReason;
 import dev.liveshop.core.order.OrderStatus;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,8 +20,17 @@ public interface OrderJournal {
   /** Writes the order of {@code hold}; idempotent, so a repeated append is harmless. */
   CompletionStage<Void> append(Hold hold);
 
-  /** Records a new status of the hold's order (paying, paid, expired, cancelled). */
+  /**
+   * Records a new status of the hold's order (paying, paid, expired); never
+   * {@link OrderStatus#CANCELLED}, which goes through {@link #cancel} with its reason.
+   */
   CompletionStage<Void> updateStatus(Hold hold, OrderStatus status);
+
+  /**
+   * Records the hold's order as cancelled and why: recovery restores the answer of an order
+   * its buyer cancelled but not of a rolled-back bundle item (see {@link CancelReason}).
+   */
+  CompletionStage<Void> cancel(Hold hold, CancelReason reason);
 
   /**
    * The hold of the order committed under {@code orderId} in sale {@code saleId}, empty when

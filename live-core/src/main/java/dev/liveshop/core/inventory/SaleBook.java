@@ -1,5 +1,6 @@
 package dev.liveshop.core.inventory;
 
+import dev.liveshop.core.order.CancelReason;
 import dev.liveshop.core.order.OrderStatus;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.util.ArrayDeque;
@@ -343,7 +344,7 @@ final class SaleBook {
     }
     if (!succeeded) {
       closing.add(orderId);
-      return OrderChange.applied(OrderStatus.CANCELLED);
+      return OrderChange.cancelled(CancelReason.PAYMENT_FAILED);
     }
     liveHolds.remove(orderId);
     paying.remove(orderId);
@@ -386,7 +387,7 @@ final class SaleBook {
       return OrderChange.refused(OrderChange.Outcome.CHANGE_IN_FLIGHT);
     }
     closing.add(orderId);
-    return OrderChange.applied(OrderStatus.CANCELLED);
+    return OrderChange.cancelled(CancelReason.BUYER);
   }
 
   /**
@@ -417,11 +418,12 @@ final class SaleBook {
 
   /**
    * Counts a recovered order: a hold, a hold being paid, or a sale made before a restart;
-   * an expired order only keeps its answer. Recovered holds must come in order of expiry.
+   * an expired or cancelled order only keeps its answer. Recovered holds must come in order
+   * of expiry.
    */
   void restore(Hold hold, OrderStatus status) {
     ReserveAnswer firstAnswer = ReserveAnswer.reserved(hold);
-    if (status == OrderStatus.EXPIRED) {
+    if (status == OrderStatus.EXPIRED || status == OrderStatus.CANCELLED) {
       // Counts nothing, but a retry of its purchase intent gets its first answer again,
       // as before the restart, instead of holding the units anew under the same order id.
       answersByIntent.put(hold.viewerId(), hold.clientOrderId(), CompletableFuture.completedFuture(firstAnswer));

@@ -1,5 +1,6 @@
 package dev.liveshop.core.inventory;
 
+import dev.liveshop.core.order.CancelReason;
 import dev.liveshop.core.order.OrderStatus;
 import dev.liveshop.logging.WarningThrottle;
 import java.time.Clock;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -199,7 +201,9 @@ final class SaleShard implements AutoCloseable {
         return;
       }
       book.writeStarted();
-      journal.updateStatus(hold, result.status()).whenComplete((ok, failure) -> thread.execute(() -> {
+      CompletionStage<Void> written = result.status() == OrderStatus.CANCELLED
+          ? journal.cancel(hold, result.cancelReason()) : journal.updateStatus(hold, result.status());
+      written.whenComplete((ok, failure) -> thread.execute(() -> {
         book.writeEnded();
         book.statusWritten(orderId, result.status(), failure == null);
         releaseIfDrained(saleId);
@@ -213,13 +217,16 @@ final class SaleShard implements AutoCloseable {
     return answer;
   }
 
-  /** Undoes an item of a refused bundle and records its order as cancelled (best effort). */
+  /**
+   * Undoes an item of a refused bundle and records its order as cancelled by the rollback
+   * (best effort), which recovery leaves out: a retry of the bundle is decided afresh there too.
+   */
   CompletableFuture<Void> rollback(String saleId, UUID orderId, String viewerId, String clientOrderId) {
     return CompletableFuture.runAsync(() -> {
       SaleBook book = books.get(saleId);
       Hold hold = book == null ? null : book.rollback(orderId, viewerId, clientOrderId);
       if (hold != null) {
-        journal.updateStatus(hold, OrderStatus.CANCELLED).whenComplete((ok, failure) -> {
+        journal.cancel(hold, CancelReason.BUNDLE_ROLLBACK).whenComplete((ok, failure) -> {
           if (failure != null) {
             // The row keeps RESERVED; recovery then holds the units until the hold lapses: no oversell.
             log.warn("rolled-back order {} not marked cancelled: {}", orderId, failure.toString());

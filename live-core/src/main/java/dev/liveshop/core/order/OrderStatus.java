@@ -8,7 +8,10 @@ public enum OrderStatus {
   FULFILLED,
   /** Not paid in time: units returned to stock. */
   EXPIRED,
-  /** Cancelled by the buyer, or its payment failed: units returned to stock. */
+  /**
+   * Cancelled by the buyer, its payment failed, or it was an item of a bundle refused as a
+   * whole: units returned to stock. The journal records which ({@link CancelReason}).
+   */
   CANCELLED,
   /** Payment in flight: the hold does not lapse until the outcome is known. */
   PAYING

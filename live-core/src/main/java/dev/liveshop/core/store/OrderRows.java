@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.liveshop.core.inventory.Hold;
+import dev.liveshop.core.order.CancelReason;
 import dev.liveshop.core.order.OrderStatus;
 import java.time.Instant;
 import java.util.UUID;
@@ -37,6 +38,7 @@ final class OrderRows {
   private final PreparedStatement updateStatusByViewer;
   private final PreparedStatement updateStatusByStream;
   private final PreparedStatement updateStatusInJournal;
+  private final PreparedStatement cancelInJournal;
   private final PreparedStatement selectJournalRow;
 
   OrderRows(CqlSession session) {
@@ -56,6 +58,8 @@ final class OrderRows {
     updateStatusByStream = session.prepare("UPDATE orders_by_stream SET status = ? "
         + "WHERE stream_id = ? AND bucket = ? AND created_at = ? AND order_id = ?");
     updateStatusInJournal = session.prepare("UPDATE orders_by_sale SET status = ? "
+        + "WHERE sale_id = ? AND bucket = ? AND order_id = ?");
+    cancelInJournal = session.prepare("UPDATE orders_by_sale SET status = ?, cancel_reason = ? "
         + "WHERE sale_id = ? AND bucket = ? AND order_id = ?");
     selectJournalRow = session.prepare("SELECT * FROM orders_by_sale WHERE sale_id = ? AND bucket = ? "
         + "AND order_id = ?");
@@ -107,6 +111,17 @@ final class OrderRows {
 
   /** The new status on all four copies, in one logged batch. */
   BatchStatement statusUpdate(Hold hold, OrderStatus status) {
+    return statusOnAllCopies(hold, status, updateStatusInJournal.bind(status.name(), hold.saleId(),
+        bucketOf(hold.orderId()), hold.orderId()));
+  }
+
+  /** CANCELLED on all four copies and, in the journal, why; in one logged batch. */
+  BatchStatement cancellation(Hold hold, CancelReason reason) {
+    return statusOnAllCopies(hold, OrderStatus.CANCELLED, cancelInJournal.bind(OrderStatus.CANCELLED.name(),
+        reason.name(), hold.saleId(), bucketOf(hold.orderId()), hold.orderId()));
+  }
+
+  private BatchStatement statusOnAllCopies(Hold hold, OrderStatus status, BoundStatement journalUpdate) {
     Instant created = created(hold);
     int bucket = bucketOf(hold.orderId());
     String name = status.name();
@@ -114,7 +129,7 @@ final class OrderRows {
         updateStatus.bind(name, hold.orderId()),
         updateStatusByViewer.bind(name, hold.viewerId(), created, hold.orderId()),
         updateStatusByStream.bind(name, hold.streamId(), bucket, created, hold.orderId()),
-        updateStatusInJournal.bind(name, hold.saleId(), bucket, hold.orderId()))
+        journalUpdate)
         .setIdempotent(true);
   }
 
@@ -130,6 +145,12 @@ final class OrderRows {
         row.getString("product_id"), row.getString("viewer_id"), row.getString("client_order_id"),
         row.getInt("quantity"), row.getLong("price_cents"), row.getInstant("created_at").toEpochMilli(),
         row.getInstant("hold_expires_at").toEpochMilli());
+  }
+
+  /** Why a cancelled journal row's order was cancelled; null on rows cancelled before schema version 6. */
+  static CancelReason cancelReasonOf(Row row) {
+    String reason = row.getString("cancel_reason");
+    return reason == null ? null : CancelReason.valueOf(reason);
   }
 
   private static Instant created(Hold hold) {

@@ -9,6 +9,7 @@ import dev.liveshop.core.config.OrderWriteSettings;
 import dev.liveshop.core.inventory.Hold;
 import dev.liveshop.core.inventory.OrderJournal;
 import dev.liveshop.core.inventory.RecoveredOrder;
+import dev.liveshop.core.order.CancelReason;
 import dev.liveshop.core.order.OrderStatus;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -70,7 +71,17 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
   /** Sets the status of an order and of its copies, in one logged batch (idempotent). */
   @Override
   public CompletionStage<Void> updateStatus(Hold hold, OrderStatus status) {
+    if (status == OrderStatus.CANCELLED) {
+      // Without its reason, recovery would take it for a rolled-back bundle item.
+      throw new IllegalArgumentException("order " + hold.orderId() + ": write CANCELLED with cancel(hold, reason)");
+    }
     return session.executeAsync(rows.statusUpdate(hold, status)).thenApply(rs -> null);
+  }
+
+  /** Sets CANCELLED on an order and its copies, and why in its journal row; one logged batch (idempotent). */
+  @Override
+  public CompletionStage<Void> cancel(Hold hold, CancelReason reason) {
+    return session.executeAsync(rows.cancellation(hold, reason)).thenApply(rs -> null);
   }
 
   /**
@@ -135,23 +146,22 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
 
   /**
    * Every order of a sale that still counts against its stock at {@code nowMs} (paid ones
-   * and holds still inside their payment window) and the expired ones, whose retries get
-   * their first answer; read from the journal. Holds found lapsed are marked EXPIRED. A
-   * committed order whose other rows are missing (live-core died between the journal write
-   * and theirs) gets them written again first.
+   * and holds still inside their payment window), and the expired ones and those their
+   * buyer cancelled or whose payment failed, which count nothing but whose retries get
+   * their first answer; read from the journal. A rolled-back bundle item is left out. Holds
+   * found lapsed are marked EXPIRED. A committed order whose other rows are missing
+   * (live-core died between the journal write and theirs) gets them written again first.
    */
   public List<RecoveredOrder> recover(String saleId, long nowMs) {
     List<RecoveredOrder> recovered = new ArrayList<>();
     for (int bucket = 0; bucket < OrderRows.BUCKETS; bucket++) {
       for (Row row : session.execute(selectJournal.bind(saleId, bucket))) {
         OrderStatus status = OrderStatus.valueOf(row.getString("status"));
-        if (status == OrderStatus.CANCELLED) {
-          // Not even its answer: a refused bundle's rolled-back item is cancelled too, and
-          // a retry of that bundle must be decided afresh.
+        if (status == OrderStatus.CANCELLED && !keepsAnswer(OrderRows.cancelReasonOf(row))) {
           continue;
         }
         Hold hold = OrderRows.holdOfJournal(row);
-        if (status == OrderStatus.EXPIRED) {
+        if (status == OrderStatus.EXPIRED || status == OrderStatus.CANCELLED) {
           if (hold != null) {
             recovered.add(new RecoveredOrder(hold, status));
           }
@@ -174,6 +184,16 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
       }
     }
     return recovered;
+  }
+
+  /**
+   * Whether a cancelled row's answer is restored. Not a rolled-back bundle item's: a retry
+   * of that bundle must be decided afresh. A row cancelled before schema version 6 names no
+   * reason and is skipped as all cancelled rows were then, so a buyer's cancelled order among
+   * those is still forgotten at a restart (its retry holds anew); rows cancelled since say why.
+   */
+  private static boolean keepsAnswer(CancelReason reason) {
+    return reason != null && reason.keepsAnswer();
   }
 
   @Override

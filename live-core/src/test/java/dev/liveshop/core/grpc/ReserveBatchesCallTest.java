@@ -6,6 +6,7 @@ import dev.liveshop.core.inventory.FlashSale;
 import dev.liveshop.core.inventory.Hold;
 import dev.liveshop.core.inventory.InventoryEngine;
 import dev.liveshop.core.inventory.OrderJournal;
+import dev.liveshop.core.order.CancelReason;
 import dev.liveshop.core.order.OrderStatus;
 import dev.liveshop.proto.v1.ReserveBatch;
 import dev.liveshop.proto.v1.ReserveBatchResult;
@@ -35,6 +36,11 @@ class ReserveBatchesCallTest {
 
     @Override
     public CompletionStage<Void> updateStatus(Hold hold, OrderStatus status) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> cancel(Hold hold, CancelReason reason) {
       return CompletableFuture.completedFuture(null);
     }
 

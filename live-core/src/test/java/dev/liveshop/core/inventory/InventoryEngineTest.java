@@ -2,6 +2,7 @@ package dev.liveshop.core.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.liveshop.core.order.CancelReason;
 import dev.liveshop.core.order.OrderStatus;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -252,8 +253,8 @@ class InventoryEngineTest {
     assertThat(first.refusedSaleId()).isEqualTo("s2");
     assertThat(engine.snapshot("s1").join().orElseThrow().available()).isEqualTo(10);
     assertThat(engine.snapshot("s1").join().orElseThrow().held()).isZero();
-    assertThat(journal.statuses.get(OrderIds.of("s1", "alice", "b1")))
-        .isEqualTo(dev.liveshop.core.order.OrderStatus.CANCELLED);
+    assertThat(journal.statuses.get(OrderIds.of("s1", "alice", "b1"))).isEqualTo(OrderStatus.CANCELLED);
+    assertThat(journal.cancelReasons.get(OrderIds.of("s1", "alice", "b1"))).isEqualTo(CancelReason.BUNDLE_ROLLBACK);
     assertThat(engine.reserveBundle("alice", "b1", items).join()).isEqualTo(first);
     assertThat(engine.snapshot("s1").join().orElseThrow().available()).isEqualTo(10);
   }
@@ -353,6 +354,58 @@ class InventoryEngineTest {
   }
 
   @Test
+  void cancel_byTheBuyer_isRecordedAsSuch_andARetryGetsTheFirstAnswerAndHoldsNothing() {
+    open(sale("s1", 10, 2));
+    ReserveCommand tap = new ReserveCommand("s1", "alice", 2, "c1");
+    ReserveAnswer first = engine.reserve(tap).join();
+
+    assertThat(engine.cancel("s1", first.orderId(), "alice").join().status()).isEqualTo(OrderStatus.CANCELLED);
+
+    assertThat(journal.cancelReasons).containsEntry(first.orderId(), CancelReason.BUYER);
+    assertThat(engine.reserve(tap).join()).isEqualTo(first);
+    assertThat(journal.written()).hasSize(1);
+    StockSnapshot stock = engine.snapshot("s1").join().orElseThrow();
+    assertThat(stock.available()).isEqualTo(10);
+    assertThat(stock.held()).isZero();
+  }
+
+  @Test
+  void settlePayment_failed_isRecordedAsSuch_andARetryGetsTheFirstAnswerAndHoldsNothing() {
+    open(sale("s1", 10, 2));
+    ReserveCommand tap = new ReserveCommand("s1", "alice", 1, "c1");
+    ReserveAnswer first = engine.reserve(tap).join();
+    engine.startPayment("s1", first.orderId(), "alice").join();
+
+    assertThat(engine.settlePayment("s1", first.orderId(), false).join().status()).isEqualTo(OrderStatus.CANCELLED);
+
+    assertThat(journal.cancelReasons).containsEntry(first.orderId(), CancelReason.PAYMENT_FAILED);
+    assertThat(engine.reserve(tap).join()).isEqualTo(first);
+    assertThat(journal.written()).hasSize(1);
+    assertThat(engine.snapshot("s1").join().orElseThrow().available()).isEqualTo(10);
+  }
+
+  @Test
+  void open_withACancelledOrderRecovered_answersItsRetryAsBeforeTheRestart_andCountsNothing() {
+    open(sale("s1", 10, 2));
+    ReserveCommand tap = new ReserveCommand("s1", "alice", 2, "c1");
+    ReserveAnswer first = engine.reserve(tap).join();
+    engine.cancel("s1", first.orderId(), "alice").join();
+    ReserveAnswer retryBeforeRestart = engine.reserve(tap).join();
+    Hold cancelled = journal.written().get(0);
+
+    try (InventoryEngine restarted = new InventoryEngine(2, clock, new RecordingJournal(0), 5)) {
+      restarted.open(sale("s1", 10, 2), List.of(new RecoveredOrder(cancelled, OrderStatus.CANCELLED))).join();
+
+      assertThat(restarted.reserve(tap).join()).isEqualTo(retryBeforeRestart).isEqualTo(first);
+      StockSnapshot stock = restarted.snapshot("s1").join().orElseThrow();
+      assertThat(stock.available()).isEqualTo(10);
+      assertThat(stock.held()).isZero();
+      assertThat(restarted.reserve(new ReserveCommand("s1", "alice", 2, "c2")).join().result())
+          .as("the cancelled units do not count against alice's limit").isEqualTo(ReserveResult.RESERVED);
+    }
+  }
+
+  @Test
   void reserve_tooManyWritesInFlight_isBusyAndChangesNothing() {
     List<CompletableFuture<Void>> writes = new CopyOnWriteArrayList<>();
     OrderJournal slowStore = new OrderJournal() {
@@ -365,6 +418,11 @@ class InventoryEngineTest {
 
       @Override
       public CompletableFuture<Void> updateStatus(Hold hold, dev.liveshop.core.order.OrderStatus status) {
+        return CompletableFuture.completedFuture(null);
+      }
+
+      @Override
+      public CompletableFuture<Void> cancel(Hold hold, CancelReason reason) {
         return CompletableFuture.completedFuture(null);
       }
 

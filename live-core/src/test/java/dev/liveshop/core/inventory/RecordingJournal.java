@@ -1,5 +1,6 @@
 package dev.liveshop.core.inventory;
 
+import dev.liveshop.core.order.CancelReason;
 import dev.liveshop.core.order.OrderStatus;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An {@link OrderJournal} for engine tests: records every append and completes it at once
  * (or when the test opens its gate), or fails a given share of them (and status writes
- * when told) to play a store that drops writes. (The real journal,
+ * when told) to play a store that drops writes; records each status and why an order was
+ * cancelled. (The real journal,
  * against a real Cassandra node, is exercised by the *IT tests.)
  */
 final class RecordingJournal implements OrderJournal {
@@ -24,6 +26,7 @@ final class RecordingJournal implements OrderJournal {
   final ConcurrentLinkedQueue<Hold> expired = new ConcurrentLinkedQueue<>();
   final ConcurrentHashMap<UUID, OrderStatus> statuses =
       new ConcurrentHashMap<>();
+  final ConcurrentHashMap<UUID, CancelReason> cancelReasons = new ConcurrentHashMap<>();
   private final double failureRate;
   /** While set, appends complete only when it does: a store that is slow to answer. */
   volatile CompletableFuture<Void> gate;
@@ -51,6 +54,18 @@ final class RecordingJournal implements OrderJournal {
 
   @Override
   public CompletionStage<Void> updateStatus(Hold hold, OrderStatus status) {
+    if (status == OrderStatus.CANCELLED) {
+      throw new IllegalArgumentException("CANCELLED goes through cancel(hold, reason), as OrderStore requires");
+    }
+    return recordStatus(hold, status, null);
+  }
+
+  @Override
+  public CompletionStage<Void> cancel(Hold hold, CancelReason reason) {
+    return recordStatus(hold, OrderStatus.CANCELLED, reason);
+  }
+
+  private CompletionStage<Void> recordStatus(Hold hold, OrderStatus status, CancelReason reason) {
     if (statusWritesToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return CompletableFuture.failedFuture(new IllegalStateException("injected status write failure"));
     }
@@ -58,6 +73,9 @@ final class RecordingJournal implements OrderJournal {
       expired.add(hold);
     }
     statuses.put(hold.orderId(), status);
+    if (reason != null) {
+      cancelReasons.put(hold.orderId(), reason);
+    }
     return CompletableFuture.completedFuture(null);
   }
 

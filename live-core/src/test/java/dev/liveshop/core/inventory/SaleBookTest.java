@@ -317,6 +317,19 @@ class SaleBookTest {
   }
 
   @Test
+  void restore_aCancelledOrder_countsNothingButKeepsItsAnswer() {
+    Hold cancelled = new Hold(OrderIds.of("s1", "alice", "c1"), "s1", "demo", "p1", "alice", "c1", 2, 1900, START,
+        START + 30_000);
+    book.restore(cancelled, OrderStatus.CANCELLED);
+
+    assertThat(book.available()).isEqualTo(5);
+    assertThat(book.held()).isZero();
+    assertThat(book.unitsOf("alice")).isZero();
+    assertThat(book.holdOf(cancelled.orderId())).as("nothing left to pay or cancel").isNull();
+    assertThat(book.answerFor("alice", "c1").join()).isEqualTo(ReserveAnswer.reserved(cancelled));
+  }
+
+  @Test
   void sequence_ofABookOpenedAgainLater_isNewerThanAnyOfTheFirst() {
     for (int i = 0; i < 4; i++) {
       book.tryHold(buy("v" + i, 1), START);

@@ -1,6 +1,7 @@
 package dev.liveshop.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.liveshop.core.CoreFixture;
@@ -8,6 +9,7 @@ import dev.liveshop.core.config.CoreConfig;
 import dev.liveshop.core.config.OrderWriteSettings;
 import dev.liveshop.core.inventory.Hold;
 import dev.liveshop.core.inventory.RecoveredOrder;
+import dev.liveshop.core.order.CancelReason;
 import dev.liveshop.core.order.OrderStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -91,24 +93,52 @@ class OrderStoreIT {
   }
 
   @Test
-  void recover_lapsedHoldsAreExpiredAndKeptForTheirAnswers_cancelledSkipped_paidOnesCount() {
+  void recover_lapsedAndCancelledOnesAreKeptForTheirAnswers_paidOnesCount() {
     String sale = "sale-" + UUID.randomUUID();
     Hold lapsed = hold(sale, "st", "v1", "t1", NOW - 2 * TEN_MINUTES);
     Hold paid = hold(sale, "st", "v2", "t2", NOW - 2 * TEN_MINUTES);
     Hold cancelled = hold(sale, "st", "v3", "t3", NOW);
     Hold live = hold(sale, "st", "v4", "t4", NOW);
-    for (Hold h : List.of(lapsed, paid, cancelled, live)) {
+    Hold paymentFailed = hold(sale, "st", "v5", "t5", NOW);
+    for (Hold h : List.of(lapsed, paid, cancelled, live, paymentFailed)) {
       store.append(h).toCompletableFuture().join();
     }
     store.updateStatus(paid, OrderStatus.PAID).toCompletableFuture().join();
-    store.updateStatus(cancelled, OrderStatus.CANCELLED).toCompletableFuture().join();
+    store.cancel(cancelled, CancelReason.BUYER).toCompletableFuture().join();
+    store.cancel(paymentFailed, CancelReason.PAYMENT_FAILED).toCompletableFuture().join();
 
     List<RecoveredOrder> recovered = store.recover(sale, NOW);
 
     assertThat(recovered).containsExactlyInAnyOrder(new RecoveredOrder(lapsed, OrderStatus.EXPIRED),
-        new RecoveredOrder(paid, OrderStatus.PAID), new RecoveredOrder(live, OrderStatus.RESERVED));
+        new RecoveredOrder(paid, OrderStatus.PAID), new RecoveredOrder(live, OrderStatus.RESERVED),
+        new RecoveredOrder(cancelled, OrderStatus.CANCELLED),
+        new RecoveredOrder(paymentFailed, OrderStatus.CANCELLED));
     assertThat(store.find(lapsed.orderId()).orElseThrow().status()).isEqualTo(OrderStatus.EXPIRED);
+    assertThat(store.find(cancelled.orderId()).orElseThrow().status()).isEqualTo(OrderStatus.CANCELLED);
     assertThat(store.recover(sale, NOW)).as("started twice: the same").containsExactlyInAnyOrderElementsOf(recovered);
+  }
+
+  @Test
+  void recover_rolledBackBundleItemsAndRowsCancelledBeforeReasonsWereKept_areSkipped() {
+    String sale = "sale-" + UUID.randomUUID();
+    Hold rolledBack = hold(sale, "st", "v1", "t1", NOW);
+    Hold cancelledByAnOlderVersion = hold(sale, "st", "v2", "t2", NOW);
+    for (Hold h : List.of(rolledBack, cancelledByAnOlderVersion)) {
+      store.append(h).toCompletableFuture().join();
+    }
+    store.cancel(rolledBack, CancelReason.BUNDLE_ROLLBACK).toCompletableFuture().join();
+    // What a live-core from before schema version 6 wrote: the status, no reason.
+    session.execute("UPDATE orders_by_sale SET status = 'CANCELLED' WHERE sale_id = ? AND bucket = ? AND order_id = ?",
+        sale, OrderRows.bucketOf(cancelledByAnOlderVersion.orderId()), cancelledByAnOlderVersion.orderId());
+
+    assertThat(store.recover(sale, NOW)).isEmpty();
+  }
+
+  @Test
+  void updateStatus_cancelledWithoutAReason_isRefused() {
+    Hold hold = hold("sale-" + UUID.randomUUID(), "st", "v1", "t1", NOW);
+    assertThatThrownBy(() -> store.updateStatus(hold, OrderStatus.CANCELLED))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cancel(hold, reason)");
   }
 
   @Test
