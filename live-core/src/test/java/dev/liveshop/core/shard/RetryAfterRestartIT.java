@@ -117,6 +117,7 @@ class RetryAfterRestartIT {
 
   private FlashSale launch(String streamId, int quantity, int perViewerLimit) {
     String productId = shard.catalog.addProduct(streamId, "Mug", "", 1500).productId();
-    return shard.catalog.launchSale(new SaleRequest(streamId, productId, 0, quantity, perViewerLimit, 0, 600_000, 0));
+    return shard.catalog.launchSale(new SaleRequest(streamId, productId, 0, quantity, perViewerLimit, 0, 600_000, 0,
+        "")).sale();
   }
 }
