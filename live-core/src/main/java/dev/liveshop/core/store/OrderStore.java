@@ -92,7 +92,8 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
   public CompletionStage<Optional<Hold>> committed(String saleId, UUID orderId) {
     return session.executeAsync(rows.journalRow(saleId, orderId)).thenCompose(rs -> {
       Row row = rs.one();
-      if (row == null) {
+      if (row == null || isRolledBack(row)) {
+        // A rolled-back bundle item was never an order: its retry is decided afresh.
         return CompletableFuture.completedFuture(Optional.<Hold>empty());
       }
       Hold hold = OrderRows.holdOfJournal(row);
@@ -157,7 +158,7 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
     for (int bucket = 0; bucket < OrderRows.BUCKETS; bucket++) {
       for (Row row : session.execute(selectJournal.bind(saleId, bucket))) {
         OrderStatus status = OrderStatus.valueOf(row.getString("status"));
-        if (status == OrderStatus.CANCELLED && !keepsAnswer(OrderRows.cancelReasonOf(row))) {
+        if (isRolledBack(row)) {
           continue;
         }
         Hold hold = OrderRows.holdOfJournal(row);
@@ -187,13 +188,16 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
   }
 
   /**
-   * Whether a cancelled row's answer is restored. Not a rolled-back bundle item's: a retry
-   * of that bundle must be decided afresh. A row cancelled before schema version 6 names no
-   * reason and is skipped as all cancelled rows were then, so a buyer's cancelled order among
-   * those is still forgotten at a restart (its retry holds anew); rows cancelled since say why.
+   * Whether a journal row is a rolled-back bundle item, which is no order: a retry of that
+   * bundle must be decided afresh, so recovery and {@link #committed} skip it. A row
+   * cancelled before schema version 6 names no reason and is taken for one, as all cancelled
+   * rows were then, so a buyer's cancelled order among those is still forgotten at a restart
+   * (its retry holds anew); rows cancelled since say why.
    */
-  private static boolean keepsAnswer(CancelReason reason) {
-    return reason != null && reason.keepsAnswer();
+  private static boolean isRolledBack(Row journalRow) {
+    CancelReason reason = OrderRows.cancelReasonOf(journalRow);
+    return OrderStatus.valueOf(journalRow.getString("status")) == OrderStatus.CANCELLED
+        && (reason == null || !reason.keepsAnswer());
   }
 
   @Override

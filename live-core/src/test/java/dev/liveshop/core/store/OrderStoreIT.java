@@ -119,7 +119,7 @@ class OrderStoreIT {
   }
 
   @Test
-  void recover_rolledBackBundleItemsAndRowsCancelledBeforeReasonsWereKept_areSkipped() {
+  void recoverAndCommitted_skipRolledBackBundleItemsAndRowsCancelledBeforeReasonsWereKept() {
     String sale = "sale-" + UUID.randomUUID();
     Hold rolledBack = hold(sale, "st", "v1", "t1", NOW);
     Hold cancelledByAnOlderVersion = hold(sale, "st", "v2", "t2", NOW);
@@ -132,6 +132,9 @@ class OrderStoreIT {
         sale, OrderRows.bucketOf(cancelledByAnOlderVersion.orderId()), cancelledByAnOlderVersion.orderId());
 
     assertThat(store.recover(sale, NOW)).isEmpty();
+    // What a retry for the sale once it left memory reads: nothing, so the bundle is decided afresh.
+    assertThat(store.committed(sale, rolledBack.orderId()).toCompletableFuture().join()).isEmpty();
+    assertThat(store.committed(sale, cancelledByAnOlderVersion.orderId()).toCompletableFuture().join()).isEmpty();
   }
 
   @Test
