@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import dev.liveshop.config.EnvVariables;
 import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class GatewayConfigTest {
 
@@ -53,5 +59,50 @@ class GatewayConfigTest {
   void productionMode_withoutASigningKey_refusesToStart() {
     assertThatThrownBy(() -> defaults.with("auth.dev-mode", false))
         .hasMessageContaining("LIVESHOP_AUTH_SECRET");
+  }
+
+  /** A bad value of a variable, the key it sets, and what the message must say about the value. */
+  static Stream<Arguments> badEnvironment() {
+    return Stream.of(
+        Arguments.of("LIVESHOP_GATEWAY_CORE_TARGET", "foo", "liveshop.gateway.core.target", "must be host:port"),
+        Arguments.of("LIVESHOP_GATEWAY_CORE_SHARDS", "a=nowhere", "liveshop.gateway.core.shards",
+            "not name=host:port"),
+        Arguments.of("LIVESHOP_AUTH_DEV_MODE", "0", "liveshop.gateway.auth.dev-mode", "must be true or false"),
+        Arguments.of("LIVESHOP_GATEWAY_PORT", "http", "liveshop.gateway.http.port", "must be a whole number"),
+        Arguments.of("LIVESHOP_GATEWAY_PORT", "70000", "liveshop.gateway.http.port", "must be 0..65535"),
+        Arguments.of("LIVESHOP_GATEWAY_RESERVE_BATCH_SIZE", "5000", "liveshop.gateway.core.reserve-batch-size",
+            "must be 1..1000"),
+        Arguments.of("LIVESHOP_GATEWAY_RESERVE_BATCHES_IN_FLIGHT", "0",
+            "liveshop.gateway.core.reserve-batches-in-flight", "must be >= 1"),
+        Arguments.of("LIVESHOP_GATEWAY_VIEWER_CHATS_PER_SECOND", "lots",
+            "liveshop.gateway.limits.viewer-chats-per-second", "must be a number"),
+        Arguments.of("LIVESHOP_GATEWAY_VIEWER_CHAT_BURST", "0", "liveshop.gateway.limits.viewer-chat-burst",
+            "must be >= 1"),
+        Arguments.of("LIVESHOP_GATEWAY_CONNECTIONS_PER_IP", "-1", "liveshop.gateway.limits.connections-per-ip",
+            "must be >= 0"),
+        Arguments.of("LIVESHOP_GATEWAY_MAX_VIEWER_BACKLOG_BYTES", "1000",
+            "liveshop.gateway.limits.max-viewer-backlog-bytes", "must be at least 65536"),
+        Arguments.of("LIVESHOP_GATEWAY_ROOM_TICK", "0s", "liveshop.gateway.room.tick", "must be at least 1ms"),
+        Arguments.of("LIVESHOP_GATEWAY_ROOM_IDLE_CLOSE", "later", "liveshop.gateway.room.idle-close",
+            "must be a duration"),
+        Arguments.of("LIVESHOP_GATEWAY_FAN_OUT", "broadcast", "liveshop.gateway.room.fan-out",
+            "must be shared or per-viewer"));
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @MethodSource("badEnvironment")
+  void from_badEnvironmentValue_failsNamingKeyVariableAndValue(String variable, String value, String key,
+      String rule) {
+    assertThatThrownBy(() -> GatewayConfig.from(EnvVariables.load(Map.of(variable, value))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(key + " (" + variable + ")")
+        .hasMessageContaining(rule)
+        .hasMessageContaining(value);
+  }
+
+  @Test
+  void from_badCoreTarget_doesNotBlameTheShardList() {
+    assertThatThrownBy(() -> GatewayConfig.from(EnvVariables.load(Map.of("LIVESHOP_GATEWAY_CORE_TARGET", "foo"))))
+        .hasMessageNotContaining("LIVESHOP_GATEWAY_CORE_SHARDS");
   }
 }
