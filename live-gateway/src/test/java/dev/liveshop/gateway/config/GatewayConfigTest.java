@@ -3,10 +3,14 @@ package dev.liveshop.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.liveshop.config.EnvVariables;
+import java.io.File;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,7 +90,10 @@ class GatewayConfigTest {
         Arguments.of("LIVESHOP_GATEWAY_ROOM_IDLE_CLOSE", "later", "liveshop.gateway.room.idle-close",
             "must be a duration"),
         Arguments.of("LIVESHOP_GATEWAY_FAN_OUT", "broadcast", "liveshop.gateway.room.fan-out",
-            "must be shared or per-viewer"));
+            "must be shared or per-viewer"),
+        Arguments.of("LIVESHOP_GATEWAY_MAX_FRAME_BYTES", "100", "liveshop.gateway.limits.max-frame-bytes",
+            "must be >= 256"),
+        Arguments.of("LIVESHOP_PAYMENT_MAX_SKEW", "soon", "liveshop.gateway.payments.max-skew", "must be a duration"));
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -104,5 +111,32 @@ class GatewayConfigTest {
   void from_badCoreTarget_doesNotBlameTheShardList() {
     assertThatThrownBy(() -> GatewayConfig.from(EnvVariables.load(Map.of("LIVESHOP_GATEWAY_CORE_TARGET", "foo"))))
         .hasMessageNotContaining("LIVESHOP_GATEWAY_CORE_SHARDS");
+  }
+
+  @Test
+  void referenceConf_everyKeyHasAnEnvironmentVariable() {
+    Config reference = ConfigFactory.parseFile(new File("src/main/resources/reference.conf"));
+    EnvVariables variables = EnvVariables.of(reference);
+    Set<String> without = new TreeSet<>();
+    reference.resolve().getConfig("liveshop.gateway").entrySet()
+        .forEach(e -> without.add("liveshop.gateway." + e.getKey()));
+    without.removeAll(variables.byKey().keySet());
+    assertThat(without).as("keys of live-gateway's reference.conf with no ${?LIVESHOP_...} line").isEmpty();
+    assertThat(variables.byKey().values()).allMatch(v -> v.matches("LIVESHOP_[A-Z0-9_]+"));
+    // live-core's reference.conf is on this classpath too: no variable may set a key of both.
+    assertThat(EnvVariables.onClassPath().byKey().values()).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void from_variablesOfEveryKind_takeEffect() {
+    GatewayConfig config = GatewayConfig.from(EnvVariables.load(Map.of("LIVESHOP_GATEWAY_MAX_FRAME_BYTES", "16384",
+        "LIVESHOP_GATEWAY_FRAMES_PER_SECOND", "50", "LIVESHOP_AUTH_TOKEN_TTL", "1h", "LIVESHOP_PAYMENT_MAX_SKEW", "1m",
+        "LIVESHOP_GATEWAY_RESERVE_DEADLINE", "2s", "LIVESHOP_GATEWAY_RESUME_FRAMES", "0")));
+    assertThat(config.maxFrameBytes()).isEqualTo(16384);
+    assertThat(config.framesPerSecond()).isEqualTo(50);
+    assertThat(config.tokenTtl()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.paymentMaxSkew()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.reserveDeadline()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.resumeFrames()).isZero();
   }
 }
