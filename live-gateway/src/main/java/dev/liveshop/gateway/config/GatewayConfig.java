@@ -49,7 +49,7 @@ public record GatewayConfig(
   /** Name of the only shard when the gateway is given one live-core's address. */
   private static final String SINGLE_SHARD = "core-1";
 
-  /** Shortest accepted HMAC secret. */
+  /** Shortest accepted HMAC secret (token signing key and payment key) outside development mode. */
   public static final int MIN_SECRET_CHARS = 32;
 
   public GatewayConfig {
@@ -57,6 +57,12 @@ public record GatewayConfig(
       throw new IllegalArgumentException("live-gateway refuses to start in production mode without a signing key: "
           + "set LIVESHOP_AUTH_SECRET to a random string of at least " + MIN_SECRET_CHARS
           + " characters (or LIVESHOP_AUTH_DEV_MODE=true on a development machine)");
+    }
+    if (!devMode && !paymentSecret.isEmpty() && paymentSecret.length() < MIN_SECRET_CHARS) {
+      throw new IllegalArgumentException(EnvVariables.describe("liveshop.gateway.payments.secret")
+          + " is " + paymentSecret.length() + " characters: in production mode the key shared with the payment "
+          + "provider must be a random string of at least " + MIN_SECRET_CHARS + " characters, or empty to turn "
+          + "payment notifications off (LIVESHOP_AUTH_DEV_MODE=true accepts a short one on a development machine)");
     }
     require(joinsPerMinute >= 1, "limits.joins-per-minute", "must be >= 1", joinsPerMinute);
     require(connectionsPerIp >= 0, "limits.connections-per-ip", "must be >= 0 (0 is off)", connectionsPerIp);

@@ -139,4 +139,23 @@ class GatewayConfigTest {
     assertThat(config.reserveDeadline()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.resumeFrames()).isZero();
   }
+
+  @Test
+  void productionMode_shortPaymentKey_refusesToStartNamingTheVariable() {
+    String key = "k".repeat(GatewayConfig.MIN_SECRET_CHARS);
+    assertThatThrownBy(() -> GatewayConfig.from(EnvVariables.load(Map.of("LIVESHOP_AUTH_DEV_MODE", "false",
+        "LIVESHOP_AUTH_SECRET", key, "LIVESHOP_PAYMENT_SECRET", "provider-secret"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("LIVESHOP_PAYMENT_SECRET").hasMessageContaining("at least 32 characters")
+        .hasMessageNotContaining("provider-secret");
+    GatewayConfig production = defaults.with("auth.secret", key).with("auth.dev-mode", false);
+    assertThat(production.withPaymentSecret(key.substring(1) + "p").paymentSecret()).hasSize(32);
+    assertThat(production.withPaymentSecret("").paymentSecret()).isEmpty();
+    assertThatThrownBy(() -> production.withPaymentSecret(key.substring(1))).hasMessageContaining("31 characters");
+  }
+
+  @Test
+  void devMode_acceptsAShortPaymentKey_likeAShortSigningKey() {
+    assertThat(defaults.withPaymentSecret("provider-secret").paymentSecret()).isEqualTo("provider-secret");
+  }
 }
