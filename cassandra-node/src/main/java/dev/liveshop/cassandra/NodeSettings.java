@@ -11,6 +11,8 @@ import java.util.Optional;
 
 /**
  * How to run the embedded node. Immutable; change a copy with the {@code withXxx} methods.
+ * The {@code *_ENV} variables below override the defaults ({@link #fromEnvironment}); the
+ * module's README lists them with their defaults (a test checks that it names each one).
  * Defaults ({@link #defaults}) suit a laptop or a 2-core CI box:
  *
  * <ul>

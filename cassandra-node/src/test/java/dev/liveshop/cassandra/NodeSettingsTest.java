@@ -3,9 +3,13 @@ package dev.liveshop.cassandra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,5 +109,24 @@ class NodeSettingsTest {
         .as("%s=%s", variable, value)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(variable);
+  }
+
+  @Test
+  void readme_listsEveryVariable_inATableRow() throws Exception {
+    List<String> variables = Arrays.stream(NodeSettings.class.getFields())
+        .filter(f -> Modifier.isStatic(f.getModifiers()) && f.getName().endsWith("_ENV"))
+        .map(NodeSettingsTest::value).toList();
+    assertThat(variables).hasSize(7);
+    assertThat(Path.of("README.md")).as("cassandra-node/README.md, the list of its variables").isRegularFile();
+    List<String> rows = Files.readAllLines(Path.of("README.md")).stream().filter(l -> l.startsWith("| `")).toList();
+    assertThat(variables).allSatisfy(v -> assertThat(rows).anyMatch(row -> row.startsWith("| `" + v + "` |")));
+  }
+
+  private static String value(Field field) {
+    try {
+      return (String) field.get(null);
+    } catch (IllegalAccessException e) {
+      throw new AssertionError(e);
+    }
   }
 }

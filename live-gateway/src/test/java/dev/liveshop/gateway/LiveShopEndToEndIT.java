@@ -313,7 +313,7 @@ class LiveShopEndToEndIT {
     assertThat(api.get("/readyz", null).status()).isEqualTo(200);
     String metrics = api.text("/metrics");
     assertThat(metrics).contains("liveshop_gateway_connections 1.0").contains("liveshop_gateway_rooms 1.0")
-        .contains("liveshop_gateway_bytes_out_bytes_total").contains("liveshop_gateway_order_latency_seconds_bucket");
+        .contains("liveshop_gateway_bytes_out_total").contains("liveshop_gateway_order_latency_seconds_bucket");
     assertThat(counter(metrics, "liveshop_gateway_frames_in_total")).isGreaterThanOrEqualTo(2);
     assertThat(counter(metrics, "liveshop_gateway_frames_out_total")).isGreaterThanOrEqualTo(2);
 

@@ -1,5 +1,7 @@
 package dev.liveshop.core.config;
 
+import static dev.liveshop.config.EnvVariables.badValue;
+
 import com.typesafe.config.Config;
 import java.time.Duration;
 
@@ -9,17 +11,16 @@ public record BusSettings(int replayEvents, int recentChat, int maxSubscriberBac
 
   public BusSettings {
     if (replayEvents < 1) {
-      throw new IllegalArgumentException("liveshop.core.bus.replay-events must be at least 1, got " + replayEvents);
+      throw badValue("liveshop.core.bus.replay-events", "must be at least 1", replayEvents);
     }
     if (recentChat < 0) {
-      throw new IllegalArgumentException("liveshop.core.bus.recent-chat must be 0 or more, got " + recentChat);
+      throw badValue("liveshop.core.bus.recent-chat", "must be 0 or more", recentChat);
     }
     if (maxSubscriberBacklog < 1) {
-      throw new IllegalArgumentException("liveshop.core.bus.max-subscriber-backlog must be at least 1, got "
-          + maxSubscriberBacklog);
+      throw badValue("liveshop.core.bus.max-subscriber-backlog", "must be at least 1", maxSubscriberBacklog);
     }
     if (idleEvict.isNegative()) {
-      throw new IllegalArgumentException("liveshop.core.bus.idle-evict must not be negative, got " + idleEvict);
+      throw badValue("liveshop.core.bus.idle-evict", "must not be negative", idleEvict);
     }
   }
 

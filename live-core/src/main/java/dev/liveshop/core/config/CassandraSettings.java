@@ -1,5 +1,7 @@
 package dev.liveshop.core.config;
 
+import static dev.liveshop.config.EnvVariables.badValue;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueType;
 import java.net.InetSocketAddress;
@@ -22,18 +24,31 @@ public record CassandraSettings(
 
   private static final Pattern KEYSPACE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
 
+  /**
+   * The levels every read and write may use. Not ANY (writes only), SERIAL or LOCAL_SERIAL
+   * (the Paxos phase of lightweight transactions only): Cassandra refuses them for the rest.
+   */
+  static final List<String> CONSISTENCY_LEVELS = List.of("ONE", "TWO", "THREE", "QUORUM", "ALL", "LOCAL_ONE",
+      "LOCAL_QUORUM", "EACH_QUORUM");
+
   public CassandraSettings {
     if (contactPoints.isEmpty()) {
-      throw new IllegalArgumentException(
-          "liveshop.core.cassandra.contact-points is empty: give host:port of at least one node");
+      throw badValue("liveshop.core.cassandra.contact-points", "must give host:port of at least one node",
+          "nothing");
     }
     if (!KEYSPACE.matcher(keyspace).matches()) {
-      throw new IllegalArgumentException("liveshop.core.cassandra.keyspace '" + keyspace
-          + "' is not a valid keyspace name: use lower-case letters, digits and _, starting with a letter");
+      throw badValue("liveshop.core.cassandra.keyspace", "must be a keyspace name: up to 48 lower-case letters, "
+          + "digits and _, starting with a letter", "'" + keyspace + "'");
     }
-    if (maxConcurrentRequests < 1 || maxQueuedRequests < 0) {
-      throw new IllegalArgumentException("liveshop.core.cassandra.max-concurrent-requests must be >= 1 and "
-          + "max-queued-requests >= 0, got " + maxConcurrentRequests + " and " + maxQueuedRequests);
+    if (maxConcurrentRequests < 1) {
+      throw badValue("liveshop.core.cassandra.max-concurrent-requests", "must be >= 1", maxConcurrentRequests);
+    }
+    if (maxQueuedRequests < 0) {
+      throw badValue("liveshop.core.cassandra.max-queued-requests", "must be >= 0", maxQueuedRequests);
+    }
+    if (!CONSISTENCY_LEVELS.contains(consistency)) {
+      throw badValue("liveshop.core.cassandra.consistency", "must be one of " + String.join(", ", CONSISTENCY_LEVELS)
+          + " (LOCAL_QUORUM on a cluster, LOCAL_ONE on a single node)", "'" + consistency + "'");
     }
     contactPoints = List.copyOf(contactPoints);
   }
@@ -90,8 +105,8 @@ public record CassandraSettings(
         int port = colon < 0 ? 9042 : Integer.parseInt(s.substring(colon + 1));
         points.add(InetSocketAddress.createUnresolved(host, port));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("liveshop.core.cassandra.contact-points: '" + s
-            + "' is not host:port (LIVESHOP_CASSANDRA_CONTACT_POINTS takes e.g. 10.0.0.1:9042,10.0.0.2:9042)");
+        throw badValue("liveshop.core.cassandra.contact-points", "must be host:port[,host:port...], e.g. "
+            + "10.0.0.1:9042,10.0.0.2:9042", "'" + s + "'");
       }
     }
     return points;

@@ -1,7 +1,10 @@
 package dev.liveshop.core.config;
 
+import static dev.liveshop.config.EnvVariables.badValue;
+
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
+import dev.liveshop.config.CheckedConfig;
+import dev.liveshop.config.EnvVariables;
 import java.time.Duration;
 
 /**
@@ -21,15 +24,15 @@ public record CoreConfig(
 
   /** Configuration from reference.conf, application.conf, system properties and the environment. */
   public static CoreConfig load() {
-    return from(ConfigFactory.load());
+    return from(EnvVariables.load(System.getenv()));
   }
 
-  /** Binds the {@code liveshop.core} section of {@code root}; fails fast naming a bad key. */
+  /** Binds the {@code liveshop.core} section of {@code root}; fails fast naming a bad key and its variable. */
   public static CoreConfig from(Config root) {
-    Config c = root.getConfig("liveshop.core");
+    Config c = CheckedConfig.section(root, "liveshop.core");
     int port = c.getInt("grpc.port");
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("liveshop.core.grpc.port must be 0..65535, got " + port);
+      throw badValue("liveshop.core.grpc.port", "must be 0..65535", port);
     }
     return new CoreConfig(
         c.getString("grpc.host"),

@@ -1,5 +1,7 @@
 package dev.liveshop.core.config;
 
+import static dev.liveshop.config.EnvVariables.badValue;
+
 import com.typesafe.config.Config;
 import java.time.Duration;
 
@@ -9,23 +11,22 @@ public record InventorySettings(int shards, Duration defaultHoldTtl, Duration ti
 
   public InventorySettings {
     if (shards < 1 || shards > 64) {
-      throw new IllegalArgumentException("liveshop.core.inventory.shards must be 1..64, got " + shards);
+      throw badValue("liveshop.core.inventory.shards", "must be 1..64", shards);
     }
     if (defaultHoldTtl.isNegative() || defaultHoldTtl.isZero()) {
-      throw new IllegalArgumentException("liveshop.core.inventory.default-hold-ttl must be positive");
+      throw badValue("liveshop.core.inventory.default-hold-ttl", "must be positive", defaultHoldTtl);
     }
     if (tickerInterval.toMillis() < 1) {
-      throw new IllegalArgumentException("liveshop.core.inventory.ticker-interval must be at least 1ms");
+      throw badValue("liveshop.core.inventory.ticker-interval", "must be at least 1ms", tickerInterval);
     }
     if (maxSaleDuration.toSeconds() < 1) {
-      throw new IllegalArgumentException("liveshop.core.inventory.max-sale-duration must be at least 1s");
+      throw badValue("liveshop.core.inventory.max-sale-duration", "must be at least 1s", maxSaleDuration);
     }
     if (endedSaleRetention.isNegative()) {
-      throw new IllegalArgumentException("liveshop.core.inventory.ended-sale-retention must not be negative");
+      throw badValue("liveshop.core.inventory.ended-sale-retention", "must not be negative", endedSaleRetention);
     }
     if (maxRememberedRefusals < 0) {
-      throw new IllegalArgumentException("liveshop.core.inventory.max-remembered-refusals must not be negative, got "
-          + maxRememberedRefusals);
+      throw badValue("liveshop.core.inventory.max-remembered-refusals", "must not be negative", maxRememberedRefusals);
     }
   }
 

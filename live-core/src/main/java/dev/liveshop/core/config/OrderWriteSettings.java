@@ -1,5 +1,7 @@
 package dev.liveshop.core.config;
 
+import static dev.liveshop.config.EnvVariables.badValue;
+
 import com.typesafe.config.Config;
 
 /**
@@ -21,7 +23,7 @@ public record OrderWriteSettings(int maxPendingWrites, int maxGroupSize, int max
 
   private static void requireAtLeastOne(String key, int value) {
     if (value < 1) {
-      throw new IllegalArgumentException("liveshop.core.orders." + key + " must be >= 1, got " + value);
+      throw badValue("liveshop.core.orders." + key, "must be >= 1", value);
     }
   }
 }

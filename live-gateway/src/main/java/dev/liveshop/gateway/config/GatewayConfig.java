@@ -1,8 +1,11 @@
 package dev.liveshop.gateway.config;
 
+import static dev.liveshop.config.EnvVariables.badValue;
+
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import dev.liveshop.config.CheckedConfig;
+import dev.liveshop.config.EnvVariables;
 import dev.liveshop.shard.ShardMap;
 import java.time.Duration;
 
@@ -46,7 +49,7 @@ public record GatewayConfig(
   /** Name of the only shard when the gateway is given one live-core's address. */
   private static final String SINGLE_SHARD = "core-1";
 
-  /** Shortest accepted HMAC secret. */
+  /** Shortest accepted HMAC secret (token signing key and payment key) outside development mode. */
   public static final int MIN_SECRET_CHARS = 32;
 
   public GatewayConfig {
@@ -55,48 +58,49 @@ public record GatewayConfig(
           + "set LIVESHOP_AUTH_SECRET to a random string of at least " + MIN_SECRET_CHARS
           + " characters (or LIVESHOP_AUTH_DEV_MODE=true on a development machine)");
     }
-    if (joinsPerMinute < 1 || connectionsPerIp < 0) {
-      throw new IllegalArgumentException("liveshop.gateway.limits.joins-per-minute must be >= 1 and "
-          + "connections-per-ip >= 0 (0 is off)");
+    if (!devMode && !paymentSecret.isEmpty() && paymentSecret.length() < MIN_SECRET_CHARS) {
+      throw new IllegalArgumentException(EnvVariables.describe("liveshop.gateway.payments.secret")
+          + " is " + paymentSecret.length() + " characters: in production mode the key shared with the payment "
+          + "provider must be a random string of at least " + MIN_SECRET_CHARS + " characters, or empty to turn "
+          + "payment notifications off (LIVESHOP_AUTH_DEV_MODE=true accepts a short one on a development machine)");
     }
-    if (!(viewerChatsPerSecond > 0) || viewerChatBurst < 1 || viewerJoinsPerMinute < 1) {
-      throw new IllegalArgumentException("liveshop.gateway.limits.viewer-chats-per-second must be > 0, "
-          + "viewer-chat-burst >= 1 and viewer-joins-per-minute >= 1, got " + viewerChatsPerSecond + ", "
-          + viewerChatBurst + " and " + viewerJoinsPerMinute);
-    }
-    if (roomIdleClose.toSeconds() < 1) {
-      throw new IllegalArgumentException("liveshop.gateway.room.idle-close must be at least 1s, got " + roomIdleClose);
-    }
-    if (resumeFrames < 0) {
-      throw new IllegalArgumentException("liveshop.gateway.room.resume-frames must be >= 0");
-    }
-    if (viewerSendBufferBytes < 0) {
-      throw new IllegalArgumentException("liveshop.gateway.limits.viewer-send-buffer-bytes must be >= 0");
-    }
-    if (maxViewerBacklogBytes < 65536) {
-      throw new IllegalArgumentException("liveshop.gateway.limits.max-viewer-backlog-bytes must be at least 65536, "
-          + "got " + maxViewerBacklogBytes);
-    }
-    if (reserveBatchSize < 1 || reserveBatchSize > 1000 || reserveBatchesInFlight < 1) {
-      throw new IllegalArgumentException("liveshop.gateway.core.reserve-batch-size must be 1..1000 and "
-          + "reserve-batches-in-flight >= 1, got " + reserveBatchSize + " and " + reserveBatchesInFlight);
-    }
-    if (httpPort < 0 || httpPort > 65535) {
-      throw new IllegalArgumentException("liveshop.gateway.http.port must be 0..65535, got " + httpPort);
-    }
-    if (maxFrameBytes < 256 || maxChatChars < 1 || recentChat < 0 || roomTick.toMillis() < 1
-        || framesPerSecond < 1 || frameBurst < 1) {
-      throw new IllegalArgumentException("liveshop.gateway.limits/room values out of range: max-frame-bytes >= 256, "
-          + "max-chat-chars >= 1, frames-per-second >= 1, frame-burst >= 1, recent-chat >= 0, tick >= 1ms");
+    require(joinsPerMinute >= 1, "limits.joins-per-minute", "must be >= 1", joinsPerMinute);
+    require(connectionsPerIp >= 0, "limits.connections-per-ip", "must be >= 0 (0 is off)", connectionsPerIp);
+    require(viewerChatsPerSecond > 0, "limits.viewer-chats-per-second", "must be > 0", viewerChatsPerSecond);
+    require(viewerChatBurst >= 1, "limits.viewer-chat-burst", "must be >= 1", viewerChatBurst);
+    require(viewerJoinsPerMinute >= 1, "limits.viewer-joins-per-minute", "must be >= 1", viewerJoinsPerMinute);
+    require(roomIdleClose.toSeconds() >= 1, "room.idle-close", "must be at least 1s", roomIdleClose);
+    require(resumeFrames >= 0, "room.resume-frames", "must be >= 0", resumeFrames);
+    require(viewerSendBufferBytes >= 0, "limits.viewer-send-buffer-bytes", "must be >= 0 (0 is the kernel's)",
+        viewerSendBufferBytes);
+    require(maxViewerBacklogBytes >= 65536, "limits.max-viewer-backlog-bytes", "must be at least 65536",
+        maxViewerBacklogBytes);
+    require(reserveBatchSize >= 1 && reserveBatchSize <= 1000, "core.reserve-batch-size", "must be 1..1000",
+        reserveBatchSize);
+    require(reserveBatchesInFlight >= 1, "core.reserve-batches-in-flight", "must be >= 1", reserveBatchesInFlight);
+    require(httpPort >= 0 && httpPort <= 65535, "http.port", "must be 0..65535", httpPort);
+    require(maxFrameBytes >= 256, "limits.max-frame-bytes", "must be >= 256", maxFrameBytes);
+    require(maxChatChars >= 1, "limits.max-chat-chars", "must be >= 1", maxChatChars);
+    require(framesPerSecond >= 1, "limits.frames-per-second", "must be >= 1", framesPerSecond);
+    require(frameBurst >= 1, "limits.frame-burst", "must be >= 1", frameBurst);
+    require(recentChat >= 0, "room.recent-chat", "must be >= 0", recentChat);
+    require(roomTick.toMillis() >= 1, "room.tick", "must be at least 1ms", roomTick);
+  }
+
+  /** Fails naming the key (under {@code liveshop.gateway}) and its variable unless {@code ok}. */
+  private static void require(boolean ok, String key, String rule, Object given) {
+    if (!ok) {
+      throw badValue("liveshop.gateway." + key, rule, given);
     }
   }
 
   public static GatewayConfig load() {
-    return from(ConfigFactory.load());
+    return from(EnvVariables.load(System.getenv()));
   }
 
+  /** Binds the {@code liveshop.gateway} section of {@code root}; fails fast naming a bad key and its variable. */
   public static GatewayConfig from(Config root) {
-    Config c = root.getConfig("liveshop.gateway");
+    Config c = CheckedConfig.section(root, "liveshop.gateway");
     return new GatewayConfig(
         c.getString("http.host"),
         c.getInt("http.port"),
@@ -163,10 +167,17 @@ public record GatewayConfig(
 
   /** The shard map, or a single live-core at {@code target} when none is given. */
   private static ShardMap coreShards(String shards, String target) {
+    if (shards.isBlank()) {
+      if (!target.matches("[^\\s:=,]+:\\d{1,5}")) {
+        throw badValue("liveshop.gateway.core.target", "must be host:port of live-core's gRPC server, e.g. "
+            + "10.0.0.5:7070", "'" + target + "'");
+      }
+      return ShardMap.single(SINGLE_SHARD, target);
+    }
     try {
-      return shards.isBlank() ? ShardMap.single(SINGLE_SHARD, target) : ShardMap.parse(shards);
+      return ShardMap.parse(shards);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("liveshop.gateway.core.shards (LIVESHOP_GATEWAY_CORE_SHARDS): "
+      throw new IllegalArgumentException(EnvVariables.describe("liveshop.gateway.core.shards") + ": "
           + e.getMessage(), e);
     }
   }
@@ -175,8 +186,7 @@ public record GatewayConfig(
     return switch (mode) {
       case "shared" -> false;
       case "per-viewer" -> true;
-      default -> throw new IllegalArgumentException("liveshop.gateway.room.fan-out must be shared or per-viewer, got "
-          + mode);
+      default -> throw badValue("liveshop.gateway.room.fan-out", "must be shared or per-viewer", "'" + mode + "'");
     };
   }
 

@@ -17,9 +17,11 @@ import java.util.function.IntSupplier;
 
 /**
  * The gateway's meters, scraped at {@code /metrics}: viewers connected, open rooms,
- * WebSocket frames in and out, bytes in and out (Netty's traffic counter, no limits set),
- * chat batches skipped for backed-up viewers, connections closed by reason, and the
- * tap-to-answer latency of orders as a histogram.
+ * WebSocket frames in and out, bytes in and out ({@link ByteCounter}, first in every
+ * connection's pipeline), chat batches skipped for backed-up viewers, connections closed by
+ * reason, and the tap-to-answer latency of orders as a histogram. Every meter has a
+ * description (the scrape's {@code # HELP}); the byte counters carry no base unit, which
+ * Micrometer would append to their names ({@code liveshop_gateway_bytes_in_bytes_total}).
  *
  * <p>Threading: every method is thread-safe (Micrometer meters, a concurrent channel group).
  */
@@ -39,9 +41,9 @@ public final class GatewayMetrics implements AutoCloseable {
     Gauge.builder("liveshop.gateway.rooms", openRooms, IntSupplier::getAsInt)
         .description("rooms (streams with viewers) open on this gateway").register(registry);
     FunctionCounter.builder("liveshop.gateway.bytes.in", traffic, ByteCounter::readBytes)
-        .baseUnit("bytes").register(registry);
-    FunctionCounter.builder("liveshop.gateway.bytes.out", traffic,
-        ByteCounter::writtenBytes).baseUnit("bytes").register(registry);
+        .description("bytes read from clients' sockets (WebSocket and HTTP, as received)").register(registry);
+    FunctionCounter.builder("liveshop.gateway.bytes.out", traffic, ByteCounter::writtenBytes)
+        .description("bytes written to clients' sockets (WebSocket and HTTP, as sent)").register(registry);
     framesIn = Counter.builder("liveshop.gateway.frames.in").description("WebSocket frames received")
         .register(registry);
     framesOut = Counter.builder("liveshop.gateway.frames.out").description("WebSocket frames sent")
@@ -83,7 +85,8 @@ public final class GatewayMetrics implements AutoCloseable {
 
   /** A connection closed by the gateway, for {@code reason} (flood, bad-frame, shutdown...). */
   public void closed(String reason) {
-    registry.counter("liveshop.gateway.closes", "reason", reason).increment();
+    Counter.builder("liveshop.gateway.closes").description("connections closed by the gateway, by reason")
+        .tag("reason", reason).register(registry).increment();
   }
 
   public void orderAnswered(long nanos) {
