@@ -3,19 +3,14 @@ package dev.liveshop.core.shard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
-import dev.liveshop.core.CoreFixture;
 import dev.liveshop.core.WiredShard;
 import dev.liveshop.core.catalog.InvalidRequestException;
 import dev.liveshop.core.catalog.OwnedSale;
 import dev.liveshop.core.catalog.SaleRequest;
-import dev.liveshop.core.config.CoreConfig;
 import dev.liveshop.core.inventory.ReserveCommand;
 import dev.liveshop.core.inventory.ReserveResult;
-import dev.liveshop.core.store.CassandraStore;
 import dev.liveshop.core.store.FaultySession;
-import dev.liveshop.shard.ShardMap;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +30,7 @@ class SaleLaunchIT {
   private static final String INSERT_SALE = "INSERT INTO flash_sales";
   private static final String STREAM = "launches";
 
-  private static CqlSession session;
+  private static TwoShards shards;
   private static FaultySession faulty;
   private static WiredShard a;
   private static WiredShard b;
@@ -44,11 +39,10 @@ class SaleLaunchIT {
 
   @BeforeAll
   static void start() {
-    CoreConfig config = CoreFixture.config("launch_it");
-    session = CassandraStore.open(config.cassandra());
-    faulty = new FaultySession(session);
-    b = new WiredShard(config, session, "B", ShardMap.parse("A=127.0.0.1:1,B=127.0.0.1:1"));
-    a = new WiredShard(config, faulty, "A", ShardMap.parse("A=127.0.0.1:1,B=" + b.target()));
+    shards = new TwoShards("launch_it");
+    faulty = shards.faulty;
+    a = shards.a;
+    b = shards.b;
     a.catalog.createStream(STREAM, "Launches", "host-1", "");
     mug = a.catalog.addProduct(STREAM, "Mug", "", 1500).productId();
     scarf = a.catalog.addProduct(STREAM, "Scarf", "", 2900).productId();
@@ -56,9 +50,7 @@ class SaleLaunchIT {
 
   @AfterAll
   static void stop() throws InterruptedException {
-    a.close();
-    b.close();
-    session.close();
+    shards.close();
   }
 
   @AfterEach

@@ -3,18 +3,13 @@ package dev.liveshop.core.shard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.datastax.oss.driver.api.core.CqlSession;
-import dev.liveshop.core.CoreFixture;
 import dev.liveshop.core.WiredShard;
 import dev.liveshop.core.catalog.SaleRequest;
-import dev.liveshop.core.config.CoreConfig;
 import dev.liveshop.core.inventory.FlashSale;
 import dev.liveshop.core.inventory.ReserveCommand;
 import dev.liveshop.core.inventory.ReserveResult;
 import dev.liveshop.core.inventory.SaleChange;
-import dev.liveshop.core.store.CassandraStore;
 import dev.liveshop.core.store.FaultySession;
-import dev.liveshop.shard.ShardMap;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.UUID;
@@ -32,26 +27,23 @@ class SaleOwnershipIT {
   private static final String MOVE = "IF owner_shard = ?";
   private static final String UPDATE_SETTINGS = "UPDATE flash_sales SET stream_id";
 
-  private static CqlSession session;
+  private static TwoShards shards;
   private static FaultySession faulty;
   private static WiredShard a;
   private static WiredShard b;
 
   @BeforeAll
   static void start() {
-    CoreConfig config = CoreFixture.config("ownership_it");
-    session = CassandraStore.open(config.cassandra());
-    faulty = new FaultySession(session);
-    b = new WiredShard(config, session, "B", ShardMap.parse("A=127.0.0.1:1,B=127.0.0.1:1"));
-    a = new WiredShard(config, faulty, "A", ShardMap.parse("A=127.0.0.1:1,B=" + b.target()));
+    shards = new TwoShards("ownership_it");
+    faulty = shards.faulty;
+    a = shards.a;
+    b = shards.b;
     a.catalog.createStream("moves", "Moves", "host-1", "");
   }
 
   @AfterAll
   static void stop() throws InterruptedException {
-    a.close();
-    b.close();
-    session.close();
+    shards.close();
   }
 
   @AfterEach
