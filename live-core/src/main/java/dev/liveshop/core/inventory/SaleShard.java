@@ -45,6 +45,8 @@ final class SaleShard implements AutoCloseable {
   private final Map<String, Release> releasing = new HashMap<>();
   /** Sales handed over to another shard: answered MOVED from then on. */
   private final Set<String> movedAway = new HashSet<>();
+  /** Set by {@link #endWatches}: a watch asked for later is ended at once. */
+  private boolean closing;
 
   SaleShard(int index, Clock clock, OrderJournal journal, long tickerIntervalMillis, WriteBudget writeBudget,
       AbsentSaleAnswers absentSales, long endedSaleRetentionMillis, int maxRememberedRefusals,
@@ -275,6 +277,10 @@ final class SaleShard implements AutoCloseable {
 
   void watch(String saleId, StockWatcher watcher, Runnable onUnknownSale) {
     thread.execute(() -> {
+      if (closing) {
+        watcher.onClosing();
+        return;
+      }
       SaleBook book = books.get(saleId);
       if (book == null) {
         onUnknownSale.run();
@@ -348,6 +354,19 @@ final class SaleShard implements AutoCloseable {
     }
   }
 
+  /**
+   * Ends every stock watch, and each one asked for from now on, with {@link StockWatcher#onClosing}:
+   * a watch never ends by itself while its sale runs, and would hold a graceful shutdown for
+   * its whole grace. Reservations go on until {@link #close}.
+   */
+  CompletableFuture<Void> endWatches() {
+    return CompletableFuture.runAsync(() -> {
+      closing = true;
+      watches.values().forEach(list -> list.forEach(StockWatch::closing));
+      watches.clear();
+    }, thread);
+  }
+
   @Override
   public void close() {
     thread.close();
@@ -374,6 +393,12 @@ final class SaleShard implements AutoCloseable {
     void end() {
       if (!watcher.isCancelled()) {
         watcher.onEnd();
+      }
+    }
+
+    void closing() {
+      if (!watcher.isCancelled()) {
+        watcher.onClosing();
       }
     }
 
