@@ -41,6 +41,7 @@ public record GatewayConfig(
     int viewerJoinsPerMinute,
     boolean perViewerFanOut,
     Duration roomIdleClose,
+    Duration drainDelay,
     Config source) {
 
   /** Name of the only shard when the gateway is given one live-core's address. */
@@ -66,6 +67,10 @@ public record GatewayConfig(
     }
     if (roomIdleClose.toSeconds() < 1) {
       throw new IllegalArgumentException("liveshop.gateway.room.idle-close must be at least 1s, got " + roomIdleClose);
+    }
+    if (drainDelay.isNegative()) {
+      throw new IllegalArgumentException("liveshop.gateway.http.drain-delay (LIVESHOP_GATEWAY_DRAIN_DELAY) must be "
+          + "0s or more, got " + drainDelay);
     }
     if (resumeFrames < 0) {
       throw new IllegalArgumentException("liveshop.gateway.room.resume-frames must be >= 0");
@@ -127,6 +132,7 @@ public record GatewayConfig(
         c.getInt("limits.viewer-joins-per-minute"),
         fanOut(c.getString("room.fan-out")),
         c.getDuration("room.idle-close"),
+        c.getDuration("http.drain-delay"),
         root);
   }
 
