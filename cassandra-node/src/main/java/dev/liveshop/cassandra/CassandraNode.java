@@ -22,9 +22,15 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>The node never outlives its parent: a JVM shutdown hook stops it on a normal exit, and
- * after a SIGKILL the child sees its stdin pipe close and exits by itself (see
- * {@link NodeMain}). Its logs are in {@code <dataDirectory>/logs/}.
+ * <p>Who stops it when this JVM exits is the caller's choice ({@link Stopper}): a JVM
+ * shutdown hook of its own, or the caller's shutdown sequence, after the services that write
+ * to the node (JVM shutdown hooks run concurrently, so a hook of its own would stop the node
+ * while they still drain into it). Either way the node never outlives its parent: if this
+ * JVM dies without closing it, even by SIGKILL, the child sees its stdin pipe close and exits
+ * by itself (see {@link NodeMain}). Where {@code setsid} exists the node runs in a session of
+ * its own, so a terminal's Ctrl-C (SIGINT to the whole foreground process group) reaches
+ * only its parent, which then stops it in its turn. Its logs are in
+ * {@code <dataDirectory>/logs/}.
  *
  * <p>Threading: start on any thread (it blocks, about 10 s). {@link #close} may be called from
  * any thread, any number of times, concurrently with the shutdown hook; {@code stop} is
@@ -35,23 +41,46 @@ public final class CassandraNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CassandraNode.class);
   private static final long STOP_GRACE_SECONDS = 60;
 
+  /** Who stops the node when this JVM exits normally. */
+  public enum Stopper {
+    /** A JVM shutdown hook of the node's own, which runs alongside every other hook. */
+    OWN_HOOK,
+    /**
+     * The caller, with {@link #close}, in its own shutdown sequence: after the services that
+     * write to the node. Not closed, the node still exits once this JVM is gone.
+     */
+    CALLER
+  }
+
   private final NodeSettings settings;
   private final Process process;
+  /** Null when the caller stops the node. */
   private final Thread shutdownHook;
 
-  private CassandraNode(NodeSettings settings, Process process) {
+  private CassandraNode(NodeSettings settings, Process process, Stopper stopper) {
     this.settings = settings;
     this.process = process;
-    this.shutdownHook = new Thread(this::stop, "cassandra-node-stop-" + process.pid());
+    this.shutdownHook = stopper == Stopper.OWN_HOOK
+        ? new Thread(this::stop, "cassandra-node-stop-" + process.pid()) : null;
+  }
+
+  /**
+   * Starts a node that a shutdown hook of its own stops when this JVM exits.
+   *
+   * @see #start(NodeSettings, Stopper)
+   */
+  public static CassandraNode start(NodeSettings settings) {
+    return start(settings, Stopper.OWN_HOOK);
   }
 
   /**
    * Starts a node and waits until it answers CQL.
    *
+   * @param stopper who stops the node when this JVM exits
    * @throws NodeStartException when a port is taken, no JDK 17 is found, or the node dies or
    *     stays silent; the message says what to do and shows the tail of the node's logs
    */
-  public static CassandraNode start(NodeSettings settings) {
+  public static CassandraNode start(NodeSettings settings, Stopper stopper) {
     // Ports first: the commonest failure (an earlier node still running) should take milliseconds.
     requireFree(settings.listenAddress(), settings.nativePort(), "CQL", NodeSettings.NATIVE_PORT_ENV);
     requireFree(settings.listenAddress(), settings.storagePort(), "storage", NodeSettings.STORAGE_PORT_ENV);
@@ -63,7 +92,7 @@ public final class CassandraNode implements AutoCloseable {
     long started = System.nanoTime();
     Process process;
     try {
-      process = new ProcessBuilder(NodeCommand.of(settings, javaHome, files, classpath))
+      process = new ProcessBuilder(NodeCommand.inOwnSession(NodeCommand.of(settings, javaHome, files, classpath)))
           .directory(settings.dataDirectory().toFile())
           // Stdin stays a pipe that we hold and never write: its end of stream tells the node we are gone.
           .redirectInput(ProcessBuilder.Redirect.PIPE)
@@ -77,13 +106,15 @@ public final class CassandraNode implements AutoCloseable {
     }
     log.info("starting Cassandra on {}:{} (storage port {}) with {} (pid {}, data {})", settings.listenAddress(),
         settings.nativePort(), settings.storagePort(), javaHome, process.pid(), settings.dataDirectory());
-    CassandraNode node = new CassandraNode(settings, process);
-    try {
-      Runtime.getRuntime().addShutdownHook(node.shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      node.stop();
-      throw new NodeStartException("the JVM began shutting down while Cassandra was starting; it was stopped. "
-          + "Start the node before shutdown begins.", shuttingDown);
+    CassandraNode node = new CassandraNode(settings, process, stopper);
+    if (node.shutdownHook != null) {
+      try {
+        Runtime.getRuntime().addShutdownHook(node.shutdownHook);
+      } catch (IllegalStateException shuttingDown) {
+        node.stop();
+        throw new NodeStartException("the JVM began shutting down while Cassandra was starting; it was stopped. "
+            + "Start the node before shutdown begins.", shuttingDown);
+      }
     }
     try {
       long millis = CqlReadiness.await(node.contactPoint(), process, settings.startTimeout(), started,
@@ -159,10 +190,12 @@ public final class CassandraNode implements AutoCloseable {
    */
   @Override
   public void close() {
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // The JVM is exiting, so the hook runs (or has run) stop() itself; we wait for it below.
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is exiting, so the hook runs (or has run) stop() itself; we wait for it below.
+      }
     }
     stop();
   }

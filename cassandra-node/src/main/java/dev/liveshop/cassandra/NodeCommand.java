@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The command line of the node's JVM: JDK 17 options, heap, system properties, and the
@@ -79,6 +80,31 @@ final class NodeCommand {
     cmd.add(classpath);
     cmd.add(NodeMain.class.getName());
     return cmd;
+  }
+
+  /** Where Debian and most Linux distributions install util-linux's setsid. */
+  private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
+
+  /**
+   * The command run through {@code setsid} where it exists, so that the node is in a session
+   * (and process group) of its own: a terminal's Ctrl-C signals the foreground process group,
+   * and would otherwise stop the node at once, while its parent still drains writes into it.
+   * The parent stops it in its turn, and its stdin still ends with the parent. A child of a
+   * JVM is no process group leader, so setsid execs in place: the process's pid stays the
+   * node JVM's, which is what {@link CassandraNode#pid} and {@code destroy} act on.
+   */
+  static List<String> inOwnSession(List<String> command) {
+    return inOwnSession(command, SETSID.stream().filter(Files::isExecutable).findFirst());
+  }
+
+  static List<String> inOwnSession(List<String> command, Optional<Path> setsid) {
+    if (setsid.isEmpty()) {
+      return command;
+    }
+    List<String> wrapped = new ArrayList<>(command.size() + 1);
+    wrapped.add(setsid.get().toString());
+    wrapped.addAll(command);
+    return wrapped;
   }
 
   /**

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
@@ -43,6 +44,23 @@ class CassandraNodeIT {
       assertThat(new String(body, StandardCharsets.UTF_8)).contains("CQL_VERSION", "PROTOCOL_VERSIONS");
     }
     log.info("shared node pid {} RSS {} MiB", node.pid(), rssMebibytes(node.pid()));
+  }
+
+  /**
+   * The node's JVM leads a session of its own (a terminal's Ctrl-C does not reach it), and
+   * setsid exec'd in place: the pid we hold is the node's java, not a wrapper.
+   */
+  @Test
+  void start_whereSetsidExists_nodeJvmLeadsItsOwnSession(CassandraNode node) throws IOException {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid")),
+        "no setsid on this machine");
+    String stat = Files.readString(Path.of("/proc", Long.toString(node.pid()), "stat"));
+    // Fields after "(comm) ": state, ppid, pgrp, session.
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    assertThat(Long.parseLong(fields[3])).as("session id").isEqualTo(node.pid());
+    assertThat(Long.parseLong(fields[1])).as("parent").isEqualTo(ProcessHandle.current().pid());
+    assertThat(ProcessHandle.of(node.pid()).flatMap(h -> h.info().command())).hasValueSatisfying(
+        command -> assertThat(command).endsWith("/java"));
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,14 @@ class NodeCommandTest {
         "-Dcassandra.superuser_setup_delay_ms=0");
     assertThat(cmd.subList(cmd.size() - 3, cmd.size())).containsExactly("-cp", "a.jar:b.jar", NodeMain.class.getName());
     assertThat(files.yaml().toUri().toString()).startsWith("file:/");
+  }
+
+  @Test
+  void inOwnSession_withSetsid_prefixesIt_withoutItLeavesTheCommand() {
+    List<String> java = List.of("/jdk/bin/java", "-cp", "x", "Main");
+    assertThat(NodeCommand.inOwnSession(java, Optional.of(Path.of("/usr/bin/setsid"))))
+        .containsExactly("/usr/bin/setsid", "/jdk/bin/java", "-cp", "x", "Main");
+    assertThat(NodeCommand.inOwnSession(java, Optional.empty())).isEqualTo(java);
   }
 
   @Test

@@ -46,9 +46,14 @@ public final class CoreServer implements AutoCloseable {
   private final ShardPeers peers;
   private final Catalog catalog;
   private final Server server;
+  private final InventoryGrpcService inventoryService;
+  private final RoomBusGrpcService roomBusService;
 
   private CoreServer(CoreConfig config, CqlSession session, OrderStore orders, InventoryEngine engine,
-      ShardPeers peers, Catalog catalog, Server server) {
+      ShardPeers peers, Catalog catalog, Server server, InventoryGrpcService inventoryService,
+      RoomBusGrpcService roomBusService) {
+    this.inventoryService = inventoryService;
+    this.roomBusService = roomBusService;
     this.peers = peers;
     this.catalog = catalog;
     this.config = config;
@@ -91,11 +96,14 @@ public final class CoreServer implements AutoCloseable {
         DemoData.seed(catalog, clock);
       }
       HealthStatusManager health = new HealthStatusManager();
+      InventoryGrpcService inventoryService = new InventoryGrpcService(engine, catalog, ownership);
+      RoomBusGrpcService roomBusService = new RoomBusGrpcService(new RoomBus(config.bus(),
+          new CassandraRoomRules(session)));
       Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
-          .addService(new InventoryGrpcService(engine, catalog, ownership))
+          .addService(inventoryService)
           .addService(new CatalogGrpcService(catalog, engine, clock, peers))
           .addService(new OrderGrpcService(orderStore, engine, ownership, peers))
-          .addService(new RoomBusGrpcService(new RoomBus(config.bus(), new CassandraRoomRules(session))))
+          .addService(roomBusService)
           .addService(health.getHealthService())
           .callExecutor(CallExecutors.directForNonBlockingCalls())
           // Gateways and peer shards ping every 30 s to notice a vanished host (CoreShards).
@@ -105,7 +113,8 @@ public final class CoreServer implements AutoCloseable {
           .start();
       log.info("live-core serving gRPC on {}:{} ({} ms)", config.grpcHost(), server.getPort(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-      return new CoreServer(config, session, orderStore, engine, peers, catalog, server);
+      return new CoreServer(config, session, orderStore, engine, peers, catalog, server, inventoryService,
+          roomBusService);
     } catch (IOException e) {
       closeAll(catalog, peers, engine, orderStore, session);
       throw new UncheckedIOException("cannot serve gRPC on " + config.grpcHost() + ":" + config.grpcPort()
@@ -139,10 +148,22 @@ public final class CoreServer implements AutoCloseable {
     return engine;
   }
 
-  /** Stops taking calls, lets in-flight ones finish within the grace period, then closes all. */
+  /**
+   * Stops taking calls, ends the gateways' long-lived streams, lets in-flight calls finish
+   * within the grace period, then closes all (the engine's and the store's order writes
+   * drain there).
+   */
   @Override
   public void close() {
+    long started = System.nanoTime();
     server.shutdown();
+    // Room bus, stock and reservation streams last as long as the gateway that opened them:
+    // left open, they would hold awaitTermination for the whole grace (and a container's
+    // stop would SIGKILL us before the order writes drain). They end with UNAVAILABLE, on
+    // which a gateway subscribes again or retries (a restarted live-core, another shard); a
+    // reservation stream first answers what it took. Unary calls finish as before.
+    inventoryService.endStreams();
+    roomBusService.endStreams();
     try {
       if (!server.awaitTermination(config.grpcShutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
         server.shutdownNow();
@@ -152,7 +173,7 @@ public final class CoreServer implements AutoCloseable {
       server.shutdownNow();
     }
     closeAll(catalog, peers, engine, orders, session);
-    log.info("live-core stopped");
+    log.info("live-core stopped ({} ms)", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
   /** Settings catch-up, peers, shards (no new writes), then the retrier, then the session. */

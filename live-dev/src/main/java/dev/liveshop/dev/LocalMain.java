@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole system on this machine: an embedded Cassandra node (unless
  * LIVESHOP_CASSANDRA_CONTACT_POINTS names a cluster), live-core and live-gateway, each on
- * its own ports and talking over loopback exactly as separate processes would. Ctrl-C
- * stops them in reverse order; data stays under ./data for the next run.
+ * its own ports and talking over loopback exactly as separate processes would. Ctrl-C or
+ * SIGTERM stops them in reverse order: the gateway, then live-core (its order writes drain
+ * into the node), then the node; data stays under ./data for the next run.
  */
 public final class LocalMain {
 
@@ -29,7 +30,11 @@ public final class LocalMain {
     CassandraNode node = null;
     CoreConfig coreConfig = CoreConfig.from(ConfigFactory.load());
     if (System.getenv("LIVESHOP_CASSANDRA_CONTACT_POINTS") == null) {
-      node = CassandraNode.start(NodeSettings.fromEnvironment(Path.of("data", "cassandra")));
+      // Stopped by our shutdown hook below, after live-core has written its last orders into
+      // it (a hook of its own would run alongside ours). Should this JVM exit before that hook
+      // is added, the node sees its stdin close and stops by itself.
+      node = CassandraNode.start(NodeSettings.fromEnvironment(Path.of("data", "cassandra")),
+          CassandraNode.Stopper.CALLER);
       coreConfig = coreConfig.withCassandra(coreConfig.cassandra().withContactPoint(node.contactPoint(),
           node.localDatacenter()));
     }
@@ -49,6 +54,7 @@ public final class LocalMain {
       throw e;
     }
     CassandraNode embedded = node;
+    // One hook, so one order: JVM shutdown hooks run concurrently with each other.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       gateway.close();
       core.close();

@@ -28,6 +28,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -54,9 +55,11 @@ public final class GatewayServer implements AutoCloseable {
   private final RoomRegistry rooms;
   private final GatewayMetrics metrics;
   private final AtomicBoolean draining;
+  private final Duration drainDelay;
 
   private GatewayServer(EventLoopGroup group, Channel server, CoreShards core, RoomRegistry rooms,
-      GatewayMetrics metrics, AtomicBoolean draining) {
+      GatewayMetrics metrics, AtomicBoolean draining, Duration drainDelay) {
+    this.drainDelay = drainDelay;
     this.group = group;
     this.server = server;
     this.core = core;
@@ -124,7 +127,7 @@ public final class GatewayServer implements AutoCloseable {
           .sync()
           .channel();
       log.info("live-gateway listening on {} ({})", server.localAddress(), epoll ? "epoll" : "nio");
-      return new GatewayServer(group, server, core, rooms, metrics, draining);
+      return new GatewayServer(group, server, core, rooms, metrics, draining, config.drainDelay());
     } catch (Exception e) {
       rooms.close();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -141,6 +144,18 @@ public final class GatewayServer implements AutoCloseable {
   @Override
   public void close() {
     draining.set(true);
+    // /readyz now answers 503 while everything else is served as before: a load balancer
+    // polling it takes this gateway out within its own interval. Closing the listening socket
+    // at once would leave it nothing to poll but a refused connection, and the viewers told
+    // to reconnect below could be sent back here meanwhile.
+    if (!drainDelay.isZero()) {
+      log.info("draining: /readyz answers 503 for {} before this gateway stops listening", drainDelay);
+      try {
+        Thread.sleep(drainDelay.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // stop draining early, close as usual
+      }
+    }
     server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     // Every viewer is told to reconnect (the load balancer sends it to another gateway).
     for (Channel viewer : metrics.connections()) {

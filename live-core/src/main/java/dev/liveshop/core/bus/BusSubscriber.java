@@ -17,4 +17,7 @@ public interface BusSubscriber {
 
   /** Ends the subscription because the subscriber fell behind; it resubscribes and catches up. */
   void fellBehind(String reason);
+
+  /** Ends the subscription because this live-core is shutting down; the subscriber subscribes again later. */
+  void closing();
 }

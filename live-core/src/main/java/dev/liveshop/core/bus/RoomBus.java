@@ -33,6 +33,8 @@ public final class RoomBus {
   private final AtomicLong lastSweepNanos = new AtomicLong(
       System.nanoTime());
   private final long sweepIntervalNanos;
+  /** Set by {@link #endSubscriptions}; read after each subscribe, so a log started meanwhile is ended too. */
+  private volatile boolean closing;
 
   public RoomBus(BusSettings settings, RoomRulesStore rules) {
     this.settings = settings;
@@ -57,9 +59,25 @@ public final class RoomBus {
     if (afterSeq < 0) {
       throw new InvalidRequestException("after_seq must be 0 or more, got " + afterSeq);
     }
-    while (!log(streamId).subscribe(subscriber, afterEpoch, afterSeq)) {
-      // Evicted between lookup and call: the next lookup starts the stream's new log.
+    RoomLog log;
+    do {
+      log = log(streamId);
+      // False: evicted between lookup and call; the next lookup starts the stream's new log.
+    } while (!log.subscribe(subscriber, afterEpoch, afterSeq));
+    if (closing) {
+      // endSubscriptions may have missed a log started meanwhile; ending one twice is harmless.
+      log.endSubscriptions();
     }
+  }
+
+  /**
+   * Ends every subscription with {@link BusSubscriber#closing}, and each one made later at
+   * once: at shutdown. A subscription never ends by itself, and would hold a graceful
+   * shutdown for its whole grace. Publishing goes on.
+   */
+  public void endSubscriptions() {
+    closing = true;
+    streams.values().forEach(RoomLog::endSubscriptions);
   }
 
   /** Streams held in memory now. */

@@ -37,6 +37,8 @@ final class RoomLog {
   private long lastActivityNanos = System.nanoTime();
   /** Dropped from the bus's map: calls must fetch the stream's new log. */
   private boolean evicted;
+  /** The bus is shutting down ({@link #endSubscriptions}): a new subscriber is ended at once. */
+  private boolean closing;
 
   RoomLog(String streamId, String epoch, BusSettings settings, RoomRules stored, RoomRulesStore rules) {
     this.streamId = streamId;
@@ -84,6 +86,10 @@ final class RoomLog {
     if (evicted) {
       return false;
     }
+    if (closing) {
+      subscriber.closing();
+      return true;
+    }
     lastActivityNanos = System.nanoTime();
     boolean resuming = !subscriberEpoch.isEmpty();
     boolean canReplay = resuming && subscriberEpoch.equals(epoch) && afterSeq <= seq
@@ -101,6 +107,17 @@ final class RoomLog {
     }
     subscribers.add(new Subscription(subscriber));
     return true;
+  }
+
+  /** Ends every subscription, and each later one at once, with {@link BusSubscriber#closing}. */
+  synchronized void endSubscriptions() {
+    closing = true;
+    for (Subscription s : subscribers) {
+      if (!s.subscriber.isCancelled()) {
+        s.subscriber.closing();
+      }
+    }
+    subscribers.clear();
   }
 
   /** Marks the log evicted if nobody has subscribed or published for {@code idleNanos}. */

@@ -19,6 +19,15 @@ final class GrpcErrors {
 
   private GrpcErrors() {}
 
+  /**
+   * How a long-lived call (room bus, stock, reservation stream) ends when this live-core
+   * shuts down: UNAVAILABLE is what a gateway resubscribes or retries on.
+   */
+  static Status shuttingDown() {
+    return Status.UNAVAILABLE.withDescription("live-core is shutting down: subscribe again or retry (a restarted "
+        + "live-core, or the shard that then holds the stream or sale)");
+  }
+
   static <T> void answer(StreamObserver<T> observer, Supplier<T> call) {
     T result;
     try {

@@ -43,6 +43,11 @@ final class GrpcStockWatcher implements StockWatcher {
   }
 
   @Override
+  public void onClosing() {
+    call.onError(GrpcErrors.shuttingDown().asRuntimeException());
+  }
+
+  @Override
   public void onEnd() {
     if (!call.isCancelled()) {
       call.onCompleted();

@@ -27,6 +27,7 @@ import dev.liveshop.proto.v1.WatchStockRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,6 +39,10 @@ public final class InventoryGrpcService extends InventoryServiceGrpc.InventorySe
   private final InventoryEngine engine;
   private final Catalog catalog;
   private final SaleOwnership ownership;
+  /** Reservation streams that may be open, for {@link #endStreams}; guarded by itself. */
+  private final List<ConcurrentReplies<?, ?>> reserveStreams = new ArrayList<>();
+  /** Guarded by {@code reserveStreams}. */
+  private boolean ending;
 
   public InventoryGrpcService(InventoryEngine engine, Catalog catalog, SaleOwnership ownership) {
     this.engine = engine;
@@ -70,12 +75,45 @@ public final class InventoryGrpcService extends InventoryServiceGrpc.InventorySe
 
   @Override
   public StreamObserver<ReserveRequest> reserveStream(StreamObserver<ReserveResponse> responses) {
-    return new ReserveStreamCall(engine, responses);
+    return opened(new ReserveStreamCall(engine, responses));
   }
 
   @Override
   public StreamObserver<ReserveBatch> reserveBatches(StreamObserver<ReserveBatchResult> results) {
-    return new ReserveBatchesCall(engine, results);
+    return opened(new ReserveBatchesCall(engine, results));
+  }
+
+  /** Remembers a reservation stream for {@link #endStreams} (one opened after it is drained at once). */
+  private <T extends ConcurrentReplies<?, ?>> T opened(T call) {
+    boolean drainNow;
+    synchronized (reserveStreams) {
+      // A gateway opens one such stream per shard and another only when one fails: few, so
+      // forgetting the ended ones here, on the next opening, is enough.
+      reserveStreams.removeIf(ConcurrentReplies::isClosed);
+      reserveStreams.add(call);
+      drainNow = ending;
+    }
+    if (drainNow) {
+      call.drain(GrpcErrors.shuttingDown());
+    }
+    return call;
+  }
+
+  /**
+   * At shutdown: the streams gateways keep open for as long as they run end with
+   * UNAVAILABLE, so that gateways go elsewhere and the server can terminate. Reservation
+   * streams first answer every reservation they took (granted ones once durable); stock
+   * watches end at once. Unary calls are not touched.
+   */
+  public void endStreams() {
+    List<ConcurrentReplies<?, ?>> open;
+    synchronized (reserveStreams) {
+      ending = true;
+      open = List.copyOf(reserveStreams);
+      reserveStreams.clear();
+    }
+    open.forEach(call -> call.drain(GrpcErrors.shuttingDown()));
+    engine.endWatches();
   }
 
   @Override

@@ -41,7 +41,9 @@ final class ReserveBatchesCall extends ConcurrentReplies<ReserveBatch, ReserveBa
           + " reservations, got " + batch.getRequestsCount() + "; split it").asRuntimeException());
       return;
     }
-    accepted();
+    if (!accepted()) {
+      return; // draining for shutdown: the call's UNAVAILABLE fails the batch's taps, which are retried
+    }
     List<ReserveRequest> requests = batch.getRequestsList();
     List<ReserveCommand> commands = new ArrayList<>(requests.size());
     requests.forEach(r -> commands.add(ProtoMapper.command(r)));

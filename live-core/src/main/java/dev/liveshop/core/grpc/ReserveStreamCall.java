@@ -17,7 +17,9 @@ final class ReserveStreamCall extends ConcurrentReplies<ReserveRequest, ReserveR
 
   @Override
   public void onNext(ReserveRequest r) {
-    accepted();
+    if (!accepted()) {
+      return; // draining for shutdown: the call's UNAVAILABLE sends the gateway elsewhere
+    }
     engine.reserve(ProtoMapper.command(r))
         .whenComplete((answer, failure) -> answered(failure == null ? ProtoMapper.reserve(answer) : null));
   }

@@ -35,6 +35,11 @@ public final class RoomBusGrpcService extends RoomBusServiceGrpc.RoomBusServiceI
     }
   }
 
+  /** At shutdown: every WatchRoom call ends with UNAVAILABLE, and the gateway subscribes again. */
+  public void endStreams() {
+    bus.endSubscriptions();
+  }
+
   @Override
   public void publish(RoomEvent event, StreamObserver<PublishAck> observer) {
     GrpcErrors.answer(observer, () -> bus.publish(event));
@@ -61,6 +66,11 @@ public final class RoomBusGrpcService extends RoomBusServiceGrpc.RoomBusServiceI
     @Override
     public void fellBehind(String reason) {
       call.onError(Status.RESOURCE_EXHAUSTED.withDescription(reason).asRuntimeException());
+    }
+
+    @Override
+    public void closing() {
+      call.onError(GrpcErrors.shuttingDown().asRuntimeException());
     }
   }
 }

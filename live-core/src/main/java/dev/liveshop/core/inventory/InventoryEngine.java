@@ -239,6 +239,18 @@ public final class InventoryEngine implements AutoCloseable {
     shardOf(saleId).watch(saleId, watcher, onUnknownSale);
   }
 
+  /**
+   * Ends every stock watch now and any asked for later ({@link StockWatcher#onClosing}), at
+   * the start of a shutdown; reservations are still decided until {@link #close}.
+   */
+  public CompletableFuture<Void> endWatches() {
+    CompletableFuture<?>[] ended = new CompletableFuture<?>[shards.length];
+    for (int i = 0; i < shards.length; i++) {
+      ended[i] = shards[i].endWatches();
+    }
+    return CompletableFuture.allOf(ended);
+  }
+
   public CompletableFuture<Optional<StockSnapshot>> snapshot(String saleId) {
     return shardOf(saleId).snapshot(saleId);
   }

@@ -51,6 +51,8 @@ final class SaleShard implements AutoCloseable {
   private final Set<String> movedAway = new HashSet<>();
   /** An outage fails every tap's write: a few warnings tell it, not one per buyer. */
   private final WarningThrottle writeFailures = new WarningThrottle(Duration.ofSeconds(10));
+  /** Set by {@link #endWatches}: a watch asked for later is ended at once. */
+  private boolean closing;
 
   SaleShard(int index, Clock clock, OrderJournal journal, long tickerIntervalMillis, WriteBudget writeBudget,
       AbsentSaleAnswers absentSales, long endedSaleRetentionMillis, int maxRememberedRefusals,
@@ -290,6 +292,10 @@ final class SaleShard implements AutoCloseable {
 
   void watch(String saleId, StockWatcher watcher, Runnable onUnknownSale) {
     thread.execute(() -> {
+      if (closing) {
+        watcher.onClosing();
+        return;
+      }
       SaleBook book = books.get(saleId);
       if (book == null) {
         onUnknownSale.run();
@@ -363,6 +369,19 @@ final class SaleShard implements AutoCloseable {
     }
   }
 
+  /**
+   * Ends every stock watch, and each one asked for from now on, with {@link StockWatcher#onClosing}:
+   * a watch never ends by itself while its sale runs, and would hold a graceful shutdown for
+   * its whole grace. Reservations go on until {@link #close}.
+   */
+  CompletableFuture<Void> endWatches() {
+    return CompletableFuture.runAsync(() -> {
+      closing = true;
+      watches.values().forEach(list -> list.forEach(StockWatch::closing));
+      watches.clear();
+    }, thread);
+  }
+
   @Override
   public void close() {
     thread.close();
@@ -389,6 +408,12 @@ final class SaleShard implements AutoCloseable {
     void end() {
       if (!watcher.isCancelled()) {
         watcher.onEnd();
+      }
+    }
+
+    void closing() {
+      if (!watcher.isCancelled()) {
+        watcher.onClosing();
       }
     }
 

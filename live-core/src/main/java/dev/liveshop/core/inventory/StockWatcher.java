@@ -22,4 +22,10 @@ public interface StockWatcher {
 
   /** The sale was handed over to another live-core shard; nothing follows from this one. */
   void onMoved();
+
+  /**
+   * This live-core is shutting down: nothing follows from it (the receiver watches again,
+   * at the restarted live-core or wherever the sale is then).
+   */
+  void onClosing();
 }

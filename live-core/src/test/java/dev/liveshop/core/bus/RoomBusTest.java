@@ -181,6 +181,20 @@ class RoomBusTest {
     assertThat(bus.publish(chat("s", "ok")).getSeq()).isEqualTo(1);
   }
 
+  @Test
+  void endSubscriptions_endsEveryOneAndEachLaterOne_publishingGoesOn() {
+    Recorder open = subscribe("s1", "", 0);
+
+    bus.endSubscriptions();
+    assertThat(open.cutOff).isEqualTo("closing");
+    Recorder later = subscribe("s1", "", 0);
+    Recorder elsewhere = subscribe("s2", "", 0);
+    assertThat(later.cutOff).isEqualTo("closing");
+    assertThat(elsewhere.cutOff).isEqualTo("closing");
+    assertThat(bus.publish(chat("s1", "m1")).getSeq()).isEqualTo(1);
+    assertThat(bus.subscribers("s1")).isZero();
+  }
+
   private Recorder subscribe(String streamId, String epoch, long afterSeq) {
     Recorder recorder = new Recorder();
     bus.subscribe(streamId, recorder, epoch, afterSeq);
@@ -242,6 +256,11 @@ class RoomBusTest {
     @Override
     public void fellBehind(String reason) {
       cutOff = reason;
+    }
+
+    @Override
+    public void closing() {
+      cutOff = "closing";
     }
   }
 }

@@ -12,6 +12,7 @@ import dev.liveshop.proto.v1.ReserveBatch;
 import dev.liveshop.proto.v1.ReserveBatchResult;
 import dev.liveshop.proto.v1.ReserveRequest;
 import dev.liveshop.proto.v1.ReserveResult;
+import io.grpc.Status;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -116,6 +117,23 @@ class ReserveBatchesCallTest {
         .allMatch(r -> r.getResult() == ReserveResult.RESERVE_RESULT_SOLD_OUT);
     assertThat(answer.getResponsesList()).extracting(r -> r.getClientOrderId())
         .containsExactlyElementsOf(rush.getRequestsList().stream().map(ReserveRequest::getClientOrderId).toList());
+  }
+
+  @Test
+  void drain_answersWhatItTookBeforeEnding_takesNoMore() throws Exception {
+    call.onNext(batch(true));
+    waitFor(() -> parts.stream().anyMatch(ReserveBatchResult::getDecided));
+
+    call.drain(Status.UNAVAILABLE.withDescription("shutting down"));
+    call.onNext(ReserveBatch.newBuilder().setBatchId(8).addRequests(tap("carol")).build());
+    assertThat(recorder.awaitEnd(0)).as("ended before Alice's order is durable").isFalse();
+    store.complete(null);
+    assertThat(recorder.awaitEnd(5)).isTrue();
+
+    assertThat(Status.fromThrowable(recorder.error()).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(parts).extracting(ReserveBatchResult::getBatchId).containsOnly(7L);
+    assertThat(parts.get(parts.size() - 1).getResponses(0).getResult())
+        .isEqualTo(ReserveResult.RESERVE_RESULT_RESERVED);
   }
 
   /** Alice's tap takes the only unit (its order waits for the store); Bob's finds none left. */

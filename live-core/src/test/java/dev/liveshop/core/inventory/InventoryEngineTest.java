@@ -472,6 +472,23 @@ class InventoryEngineTest {
   }
 
   @Test
+  void endWatches_endsOpenWatchesAndLaterOnes_reservationsGoOn() throws Exception {
+    open(sale("s1", 10, 10));
+    RecordingWatcher open = new RecordingWatcher();
+    engine.watch("s1", open, () -> { throw new AssertionError("sale exists"); });
+    waitFor(() -> !open.seen.isEmpty());
+
+    engine.endWatches().join();
+    assertThat(open.closing).isTrue();
+    RecordingWatcher later = new RecordingWatcher();
+    engine.watch("s1", later, () -> { throw new AssertionError("sale exists"); });
+    waitFor(() -> later.closing);
+    assertThat(later.seen).isEmpty();
+    assertThat(engine.reserve(new ReserveCommand("s1", "alice", 1, "c1")).join().result())
+        .isEqualTo(ReserveResult.RESERVED);
+  }
+
+  @Test
   void watch_unknownSale_runsTheFallback() throws Exception {
     CompletableFuture<Boolean> unknown = new CompletableFuture<>();
     engine.watch("nope", new RecordingWatcher(), () -> unknown.complete(true));
@@ -551,6 +568,7 @@ class InventoryEngineTest {
     final List<StockSnapshot> seen = new CopyOnWriteArrayList<>();
     volatile boolean ended;
     volatile boolean moved;
+    volatile boolean closing;
 
     @Override
     public boolean isReady() {
@@ -575,6 +593,11 @@ class InventoryEngineTest {
     @Override
     public void onMoved() {
       moved = true;
+    }
+
+    @Override
+    public void onClosing() {
+      closing = true;
     }
 
     StockSnapshot last() {

@@ -44,6 +44,7 @@ public record GatewayConfig(
     int viewerJoinsPerMinute,
     boolean perViewerFanOut,
     Duration roomIdleClose,
+    Duration drainDelay,
     Config source) {
 
   /** Name of the only shard when the gateway is given one live-core's address. */
@@ -70,6 +71,7 @@ public record GatewayConfig(
     require(viewerChatBurst >= 1, "limits.viewer-chat-burst", "must be >= 1", viewerChatBurst);
     require(viewerJoinsPerMinute >= 1, "limits.viewer-joins-per-minute", "must be >= 1", viewerJoinsPerMinute);
     require(roomIdleClose.toSeconds() >= 1, "room.idle-close", "must be at least 1s", roomIdleClose);
+    require(!drainDelay.isNegative(), "http.drain-delay", "must be 0s or more", drainDelay);
     require(resumeFrames >= 0, "room.resume-frames", "must be >= 0", resumeFrames);
     require(viewerSendBufferBytes >= 0, "limits.viewer-send-buffer-bytes", "must be >= 0 (0 is the kernel's)",
         viewerSendBufferBytes);
@@ -131,6 +133,7 @@ public record GatewayConfig(
         c.getInt("limits.viewer-joins-per-minute"),
         fanOut(c.getString("room.fan-out")),
         c.getDuration("room.idle-close"),
+        c.getDuration("http.drain-delay"),
         root);
   }
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,7 +18,12 @@ import java.util.concurrent.TimeUnit;
  * the owner recorded with the sale, which a hand-over may have changed. With a single
  * shard every call goes to it, whatever names the sales carry.
  *
- * <p>Thread-safe: immutable after construction; channels and stubs are thread-safe.
+ * <p>Readiness follows each channel's state as it changes ({@link #follow}), not as it is at
+ * the moment of asking: a channel is IDLE before its first call and again after 30 minutes
+ * without one (gRPC's idle mode), which says nothing about whether live-core is up.
+ *
+ * <p>Thread-safe: the shards are immutable after construction; channels and stubs are
+ * thread-safe; {@code reachable} is written on gRPC's threads and read on any.
  */
 public final class CoreShards implements AutoCloseable {
 
@@ -26,6 +32,8 @@ public final class CoreShards implements AutoCloseable {
 
   private final ShardMap map;
   private final Map<String, Shard> shards = new LinkedHashMap<>();
+  /** Per shard: whether its channel's last state that said anything about live-core was READY. */
+  private final Map<String, Boolean> reachable = new ConcurrentHashMap<>();
 
   /** Shards over the given channels (tests pass in-process ones); takes ownership of them. */
   public CoreShards(ShardMap map, Map<String, ManagedChannel> channels, Duration callDeadline) {
@@ -39,6 +47,29 @@ public final class CoreShards implements AutoCloseable {
         throw new IllegalArgumentException("no channel for shard " + name);
       }
       shards.put(name, new Shard(name, channel, new CoreClient(channel, callDeadline)));
+      reachable.put(name, false);
+    }
+    // Connect now rather than on the first call: a fresh gateway is ready as soon as live-core is.
+    shards.values().forEach(this::follow);
+  }
+
+  /**
+   * Keeps {@code reachable} for the shard from its channel's states: READY means reachable,
+   * TRANSIENT_FAILURE not; IDLE (unused for a while, or the connection was closed) asks the
+   * channel to connect again, and it and CONNECTING keep the last verdict until the attempt
+   * ends one way or the other. Runs again on every change until the channel shuts down.
+   */
+  private void follow(Shard shard) {
+    ConnectivityState state = shard.channel().getState(true);
+    switch (state) {
+      case READY -> reachable.put(shard.name(), true);
+      case TRANSIENT_FAILURE, SHUTDOWN -> reachable.put(shard.name(), false);
+      case IDLE, CONNECTING -> {
+        // Says nothing about live-core: the last verdict stands until this attempt ends.
+      }
+    }
+    if (state != ConnectivityState.SHUTDOWN) {
+      shard.channel().notifyWhenStateChanged(state, () -> follow(shard));
     }
   }
 
@@ -90,15 +121,22 @@ public final class CoreShards implements AutoCloseable {
   }
 
   /**
-   * Null while at least one shard's connection is up, else why not. One dead shard does not
-   * make the gateway unready: the other shards' streams still work, and the dead shard's
-   * sales answer "retry" on every gateway alike.
+   * Null while at least one shard is reachable (its connection was last seen up, and no
+   * attempt since has failed), else why not. One dead shard does not make the gateway
+   * unready: the other shards' streams still work, and the dead shard's sales answer
+   * "retry" on every gateway alike.
    */
   public String unready() {
     StringBuilder states = new StringBuilder();
     for (Shard shard : shards.values()) {
+      // true: an idle channel starts connecting (follow() also does so as it goes idle).
       ConnectivityState state = shard.channel().getState(true);
       if (state == ConnectivityState.READY) {
+        // Seen here before follow()'s callback (another thread) may have run: record it too.
+        reachable.put(shard.name(), true);
+        return null;
+      }
+      if (reachable.get(shard.name())) {
         return null;
       }
       states.append(states.length() == 0 ? "" : ", ").append(shard.name()).append(' ').append(state);

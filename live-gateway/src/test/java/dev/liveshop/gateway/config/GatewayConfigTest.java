@@ -41,6 +41,14 @@ class GatewayConfigTest {
   }
 
   @Test
+  void drainDelay_defaultsToNone_negativeIsNamedWithItsVariable() {
+    assertThat(defaults.drainDelay()).isZero();
+    assertThat(defaults.with("http.drain-delay", "15s").drainDelay()).isEqualTo(Duration.ofSeconds(15));
+    assertThatThrownBy(() -> defaults.with("http.drain-delay", "-1s"))
+        .hasMessageContaining("http.drain-delay").hasMessageContaining("LIVESHOP_GATEWAY_DRAIN_DELAY");
+  }
+
+  @Test
   void with_changesOneSetting_andChecksItLikeTheRest() {
     GatewayConfig changed = defaults.with("http.port", 0).withConnectionsPerIp(4);
     assertThat(changed.httpPort()).isZero();

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.liveshop.shard.ShardMap;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
+import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,9 +55,60 @@ class CoreShardsTest {
   }
 
   @Test
+  void unready_aFreshChannelToALiveCore_connectsWithoutAnyCall_soTheFirstAnswerIsReady() throws Exception {
+    Server core = InProcessServerBuilder.forName("live-core-fresh").directExecutor().build().start();
+    ManagedChannel channel = InProcessChannelBuilder.forName("live-core-fresh").build();
+    try (CoreShards one = new CoreShards(ShardMap.single("core-1", "h:1"), Map.of("core-1", channel),
+        Duration.ofSeconds(1))) {
+      // Without asking (getState(false)): nothing but the gateway itself may start the connection.
+      waitFor(() -> channel.getState(false) == ConnectivityState.READY, "the channel connects by itself");
+      assertThat(one.unready()).isNull();
+    } finally {
+      core.shutdownNow();
+    }
+  }
+
+  @Test
+  void unready_aChannelGoneIdleForLackOfCalls_isStillReady_andConnectsAgain() throws Exception {
+    Server core = InProcessServerBuilder.forName("live-core-idle").directExecutor().build().start();
+    ManagedChannel channel = InProcessChannelBuilder.forName("live-core-idle").build();
+    try (CoreShards one = new CoreShards(ShardMap.single("core-1", "h:1"), Map.of("core-1", channel),
+        Duration.ofSeconds(1))) {
+      waitFor(() -> one.unready() == null, "ready");
+      channel.enterIdle(); // what 30 minutes without a call do
+
+      assertThat(one.unready()).isNull();
+      waitFor(() -> channel.getState(false) == ConnectivityState.READY, "connected again");
+    } finally {
+      core.shutdownNow();
+    }
+  }
+
+  @Test
+  void unready_onceTheCoreIsGone_saysSo() throws Exception {
+    Server core = InProcessServerBuilder.forName("live-core-gone").directExecutor().build().start();
+    ManagedChannel channel = InProcessChannelBuilder.forName("live-core-gone").build();
+    try (CoreShards one = new CoreShards(ShardMap.single("core-1", "h:1"), Map.of("core-1", channel),
+        Duration.ofSeconds(1))) {
+      waitFor(() -> one.unready() == null, "ready");
+      core.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+
+      waitFor(() -> one.unready() != null, "unready once live-core is gone");
+    }
+  }
+
+  @Test
   void aShardWithoutChannel_isRefused() {
     assertThatThrownBy(() -> new CoreShards(map, channels("core-1"), Duration.ofSeconds(1)))
         .hasMessageContaining("core-2");
+  }
+
+  private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as(what + " within 10 s").isLessThan(deadline);
+      Thread.sleep(10);
+    }
   }
 
   private static Map<String, ManagedChannel> channels(String... names) {

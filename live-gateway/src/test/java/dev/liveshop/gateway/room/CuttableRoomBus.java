@@ -80,6 +80,11 @@ final class CuttableRoomBus extends RoomBusServiceGrpc.RoomBusServiceImplBase {
       cut();
     }
 
+    @Override
+    public synchronized void closing() {
+      cut();
+    }
+
     synchronized void cut() {
       if (!cut) {
         cut = true;
