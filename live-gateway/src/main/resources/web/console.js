@@ -20,7 +20,7 @@ const state = {
   unitSamples: [], // units ordered per 5 s bucket, newest last
   lastUnits: null,
   orders: [],
-  launchKey: null, // the key of the sale the form describes, until it is launched
+  launchKey: null, // { key, since } of the sale the form describes, until it is launched
 };
 
 // ---- API and messages ------------------------------------------------------------
@@ -297,6 +297,9 @@ async function addProduct(event) {
 
 // ---- flash sales ---------------------------------------------------------------------
 
+/** How long Launch, pressed again on an unchanged form, retries the same sale. */
+const LAUNCH_RETRY_WINDOW_MS = 2 * 60_000;
+
 /** 128 random bits in hex (crypto.randomUUID needs HTTPS; a console may be served over HTTP). */
 function randomKey() {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -319,12 +322,15 @@ async function launchSale(event) {
   if (!(countdownS >= 0)) return showError('The countdown must be 0 or more seconds.');
   if (!(durationMin > 0)) return showError('The duration must be more than 0 minutes.');
   // One key per sale as the form describes it: pressing Launch again after a failure or a
-  // timeout sends the same key, so the host never launches the sale twice.
-  state.launchKey = state.launchKey || randomKey();
+  // timeout sends the same key, so the host never launches the sale twice. A press minutes
+  // later is another sale, not a retry: the key lapses.
+  if (!state.launchKey || Date.now() - state.launchKey.since > LAUNCH_RETRY_WINDOW_MS) {
+    state.launchKey = { key: randomKey(), since: Date.now() };
+  }
   const sale = await act(() => api('POST', `/api/streams/${state.streamId}/sales`, {
     productId, quantity, perViewerLimit, priceCents: price,
     countdownMs: Math.round(countdownS * 1000), durationMs: Math.round(durationMin * 60_000),
-    launchKey: state.launchKey,
+    launchKey: state.launchKey.key,
   }), 'Flash sale launched.');
   if (sale) state.launchKey = null;
   if (sale && !state.sales.has(sale.saleId)) {

@@ -194,6 +194,8 @@ public final class Catalog implements AutoCloseable {
         FlashSale launched = earlier.get().sale();
         require(launched.productId().equals(r.productId()), "launch_key '" + r.launchKey() + "' launched sale "
             + launched.saleId() + " of product " + launched.productId() + ": use a new key for a new sale");
+        // The first try may have failed after storing it and before forgetting the cached stream.
+        streams.invalidate(r.streamId());
         return earlier.get();
       }
       // A random id another sale has: draw again.

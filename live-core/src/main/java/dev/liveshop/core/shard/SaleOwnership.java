@@ -103,9 +103,12 @@ public final class SaleOwnership {
    * Launches a sale (see {@link Catalog#launchSale}). A retried launch whose sale is this
    * shard's but not open here (its first try stored it and failed before opening it, or it
    * ended and was dropped) opens it, orders counted. Under the adoptions' lock, so a retry
-   * racing its first try never opens the sale twice.
+   * racing its first try never opens the sale twice, and the hand-overs' monitor: between a
+   * hand-over's release of the sale and its move the sale is not open here yet still
+   * recorded as ours, and reopening it then would leave it open on two shards. (The same
+   * lock order as a hand-over taking a sale back: monitor, then adoptions.)
    */
-  public OwnedSale launch(SaleRequest request) {
+  public synchronized OwnedSale launch(SaleRequest request) {
     synchronized (adoptions) {
       OwnedSale owned = catalog.launchSale(request);
       if (owned.ownerShard().equals(shard) && !engine.holds(owned.sale().saleId())) {

@@ -14,7 +14,10 @@ import dev.liveshop.core.store.FaultySession;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,6 +101,18 @@ class SaleLaunchIT {
   }
 
   @Test
+  void retry_afterTheStreamIndexWriteFailed_showsTheSaleInTheStream() {
+    String key = UUID.randomUUID().toString();
+    a.catalog.getStream(STREAM); // cached, as rooms and the host API read it
+    faulty.failNext("INSERT INTO flash_sales_by_stream", 1, FaultySession.When.BEFORE);
+    assertThatThrownBy(() -> a.ownership.launch(request(mug, key))).isInstanceOf(WriteTimeoutException.class);
+
+    OwnedSale retry = a.ownership.launch(request(mug, key));
+
+    assertThat(a.catalog.getStream(STREAM).sales()).contains(retry);
+  }
+
+  @Test
   void retries_racingTheFirstTry_allAnswerOneSaleOpenedOnce() {
     String key = UUID.randomUUID().toString();
     CyclicBarrier start = new CyclicBarrier(4);
@@ -123,6 +138,30 @@ class SaleLaunchIT {
 
     assertThat(retry).isEqualTo(first);
     assertThat(b.engine.holds(first.sale().saleId())).isFalse();
+  }
+
+  @Test
+  void retry_whileTheSaleIsBeingHandedOver_neverOpensItOnTwoShards() throws Exception {
+    String key = UUID.randomUUID().toString();
+    String saleId = a.ownership.launch(request(mug, key)).sale().saleId();
+    CountDownLatch released = new CountDownLatch(1);
+    CountDownLatch move = new CountDownLatch(1);
+    faulty.pauseNext("IF owner_shard = ?", released, move);
+    CompletableFuture<?> handOver = CompletableFuture.runAsync(() -> a.ownership.handOver(saleId, "B"));
+    assertThat(released.await(30, TimeUnit.SECONDS)).isTrue(); // released here, not yet recorded as B's
+
+    CompletableFuture<OwnedSale> retry = CompletableFuture.supplyAsync(() -> a.ownership.launch(request(mug, key)));
+    try {
+      retry.get(2, TimeUnit.SECONDS); // the defect: the retry reopened it here meanwhile
+    } catch (TimeoutException waitsForTheHandOver) {
+      // as it should
+    }
+    move.countDown();
+    handOver.join();
+
+    assertThat(retry.join().ownerShard()).isEqualTo("B");
+    assertThat(a.engine.holds(saleId)).isFalse();
+    assertThat(b.engine.holds(saleId)).isTrue();
   }
 
   @Test

@@ -15,7 +15,9 @@ import com.datastax.oss.driver.api.core.session.Request;
 import com.datastax.oss.driver.api.core.type.reflect.GenericType;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real session that fails chosen synchronous statements, for fault tests against a real
@@ -38,6 +40,7 @@ public final class FaultySession implements CqlSession {
   private volatile String fragment = "";
   private volatile When when = When.BEFORE;
   private final AtomicInteger failuresLeft = new AtomicInteger();
+  private final AtomicReference<Pause> pause = new AtomicReference<>();
   /** Failures injected so far. */
   public final AtomicInteger injected = new AtomicInteger();
 
@@ -52,8 +55,28 @@ public final class FaultySession implements CqlSession {
     failuresLeft.set(times);
   }
 
+  /**
+   * The next synchronous execution of a statement whose CQL contains {@code cqlFragment}
+   * counts {@code reached} down, then waits for {@code proceed} before it runs: a test can
+   * act while a caller stands just before that statement.
+   */
+  public void pauseNext(String cqlFragment, CountDownLatch reached, CountDownLatch proceed) {
+    pause.set(new Pause(cqlFragment, reached, proceed));
+  }
+
   @Override
   public <RequestT extends Request, ResultT> ResultT execute(RequestT request, GenericType<ResultT> resultType) {
+    Pause paused = pause.get();
+    if (paused != null && resultType.equals(Statement.SYNC) && request instanceof BoundStatement bound
+        && bound.getPreparedStatement().getQuery().contains(paused.fragment()) && pause.compareAndSet(paused, null)) {
+      paused.reached().countDown();
+      try {
+        paused.proceed().await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while paused", e);
+      }
+    }
     boolean fail = resultType.equals(Statement.SYNC) && request instanceof BoundStatement bound
         && bound.getPreparedStatement().getQuery().contains(fragment)
         && failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
@@ -131,4 +154,6 @@ public final class FaultySession implements CqlSession {
   public CompletionStage<Void> forceCloseAsync() {
     return real.forceCloseAsync();
   }
+
+  private record Pause(String fragment, CountDownLatch reached, CountDownLatch proceed) {}
 }

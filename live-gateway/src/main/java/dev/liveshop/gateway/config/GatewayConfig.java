@@ -169,7 +169,8 @@ public record GatewayConfig(
   }
 
   /** The shard map, or a single live-core at {@code target} when none is given. */
-  private static ShardMap coreShards(String shards, String target) {
+  private static ShardMap coreShards(String shards, String rawTarget) {
+    String target = rawTarget.strip(); // a value from a YAML block scalar ends with a newline
     if (shards.isBlank()) {
       if (!target.matches("[^\\s:=,]+:\\d{1,5}")) {
         throw badValue("liveshop.gateway.core.target", "must be host:port of live-core's gRPC server, e.g. "

@@ -122,6 +122,14 @@ class GatewayConfigTest {
   }
 
   @Test
+  void from_coreTargetWithSurroundingWhitespace_isTakenStripped() {
+    // As a YAML block scalar (a Kubernetes ConfigMap) hands it over.
+    GatewayConfig config = GatewayConfig.from(EnvVariables.load(Map.of("LIVESHOP_GATEWAY_CORE_TARGET",
+        " live-core:7070\n")));
+    assertThat(config.coreShards().target(config.coreShards().names().iterator().next())).isEqualTo("live-core:7070");
+  }
+
+  @Test
   void referenceConf_everyKeyHasAnEnvironmentVariable() {
     Config reference = ConfigFactory.parseFile(new File("src/main/resources/reference.conf"));
     EnvVariables variables = EnvVariables.of(reference);
