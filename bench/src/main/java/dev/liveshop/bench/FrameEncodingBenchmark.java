@@ -21,7 +21,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * wire bytes, as {@code RoomChannels} does) versus encoded per viewer. Throughput is in
  * operations per microsecond; the fan-out benchmarks count one operation per viewer.
  *
- * <pre>java -jar bench/target/benchmarks.jar FrameEncodingBenchmark -rf json -rff frames.json</pre>
+ * <pre>java -jar bench/target/benchmarks.jar '\.FrameEncodingBenchmark\.' -rf json -rff frames.json</pre>
  */
 @State(Scope.Benchmark)
 public class FrameEncodingBenchmark extends BenchmarkDefaults {

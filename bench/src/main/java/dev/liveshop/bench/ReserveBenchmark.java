@@ -29,7 +29,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * 1,000 sales; {@code soldOut} a sale with nothing left; {@code duplicate} the same
  * purchase intent again and again.
  *
- * <pre>java -jar bench/target/benchmarks.jar ReserveBenchmark -rf json -rff reserve.json</pre>
+ * <pre>java -jar bench/target/benchmarks.jar '\.ReserveBenchmark\.' -rf json -rff reserve.json</pre>
  */
 @State(Scope.Benchmark)
 public class ReserveBenchmark extends BenchmarkDefaults {

@@ -37,7 +37,8 @@ final class SaleShard implements AutoCloseable {
   private final ShardLoop thread;
   private final Clock clock;
   private final OrderJournal journal;
-  private final WriteBudget writeBudget;
+  /** The per-command work of a reservation on this thread (the write budget is in there). */
+  private final ReserveDecision decision;
   private final AbsentSaleAnswers absentSales;
   private final long endedSaleRetentionMillis;
   private final int maxRememberedRefusals;
@@ -59,7 +60,7 @@ final class SaleShard implements AutoCloseable {
       Consumer<String> onDropped) {
     this.clock = clock;
     this.journal = journal;
-    this.writeBudget = writeBudget;
+    this.decision = new ReserveDecision(clock, writeBudget);
     this.absentSales = absentSales;
     this.endedSaleRetentionMillis = endedSaleRetentionMillis;
     this.maxRememberedRefusals = maxRememberedRefusals;
@@ -117,40 +118,15 @@ final class SaleShard implements AutoCloseable {
       absentSales.answer(command, answer);
       return;
     }
-    CompletableFuture<ReserveAnswer> first = book.answerFor(command.viewerId(), command.clientOrderId());
-    if (first != null) {
-      first.whenComplete((a, e) -> answer.complete(a));
+    Hold hold = decision.decide(book, command, answer);
+    if (hold == null) {
       return;
     }
-    long now = clock.millis();
-    book.advanceClock(now);
-    if (!writeBudget.tryAcquire()) {
-      answer.complete(ReserveAnswer.rejected(ReserveResult.BUSY, command));
-      return;
-    }
-    ReserveResult result = book.tryHold(command, now);
-    if (result != ReserveResult.RESERVED) {
-      writeBudget.release();
-      ReserveAnswer rejection = ReserveAnswer.rejected(result, command);
-      if (result.isRemembered()) {
-        book.rememberRefusal(command, result);
-      }
-      answer.complete(rejection);
-      return;
-    }
-    FlashSale sale = book.sale();
-    Hold hold = new Hold(OrderIds.of(sale.saleId(), command.viewerId(), command.clientOrderId()),
-        sale.saleId(), sale.streamId(), sale.productId(), command.viewerId(), command.clientOrderId(),
-        command.quantity(), sale.priceCents(), now, now + sale.holdTtlMillis());
-    book.rememberAnswer(command.viewerId(), command.clientOrderId(), answer);
-    book.writeStarted();
     journal.append(hold).whenComplete((ok, failure) -> thread.execute(() -> {
-      writeBudget.release();
-      book.writeEnded();
-      releaseIfDrained(sale.saleId());
+      decision.writeEnded(book);
+      releaseIfDrained(hold.saleId());
       if (failure == null) {
-        book.confirm(hold);
-        answer.complete(ReserveAnswer.reserved(hold));
+        decision.written(book, hold, answer);
       } else {
         long failed = writeFailures.occurred();
         if (failed > 0) {
