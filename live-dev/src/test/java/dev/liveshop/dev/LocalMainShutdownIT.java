@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.liveshop.gateway.Http;
 import dev.liveshop.gateway.WsClient;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,7 +38,7 @@ class LocalMainShutdownIT {
     Path dir = Files.createDirectories(Path.of("target", "local-main", (group ? "int-" : "term-")
         + ProcessHandle.current().pid()).toAbsolutePath());
     Path output = dir.resolve("local.log");
-    int[] ports = freePorts(3);
+    int[] ports = Loopback.freePorts(3);
     // setsid: a process group of its own, led by the JVM (setsid execs in place), that can
     // take a terminal's group-wide SIGINT without it reaching this test's JVM.
     ProcessBuilder builder = new ProcessBuilder("/usr/bin/setsid",
@@ -106,25 +103,6 @@ class LocalMainShutdownIT {
         fail("LocalMain did not log '%s'; its output:%n%s", line, text);
       }
       Thread.sleep(200);
-    }
-  }
-
-  private static int[] freePorts(int count) throws IOException {
-    ServerSocket[] sockets = new ServerSocket[count];
-    int[] ports = new int[count];
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets[i] = new ServerSocket();
-        sockets[i].bind(new InetSocketAddress("127.0.0.1", 0));
-        ports[i] = sockets[i].getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket socket : sockets) {
-        if (socket != null) {
-          socket.close();
-        }
-      }
     }
   }
 }

@@ -103,7 +103,8 @@ final class Loopback implements AutoCloseable {
     }
   }
 
-  private static int[] freePorts(int count) throws IOException {
+  /** Ports free on loopback just now (each bound once, then released). */
+  static int[] freePorts(int count) throws IOException {
     ServerSocket[] sockets = new ServerSocket[count];
     int[] ports = new int[count];
     try {
