@@ -11,9 +11,14 @@ public final class Eventually {
   private Eventually() {}
 
   public static void waitFor(BooleanSupplier condition) throws InterruptedException {
+    waitFor(condition, "condition");
+  }
+
+  /** The same, naming {@code what} is awaited in the failure. */
+  public static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+      assertThat(System.nanoTime()).as(what + " within 10 s").isLessThan(deadline);
       Thread.sleep(10);
     }
   }

@@ -2,6 +2,7 @@ package dev.liveshop.gateway.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.liveshop.gateway.Eventually.waitFor;
 
 import dev.liveshop.shard.ShardMap;
 import io.grpc.ConnectivityState;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -101,14 +101,6 @@ class CoreShardsTest {
   void aShardWithoutChannel_isRefused() {
     assertThatThrownBy(() -> new CoreShards(map, channels("core-1"), Duration.ofSeconds(1)))
         .hasMessageContaining("core-2");
-  }
-
-  private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as(what + " within 10 s").isLessThan(deadline);
-      Thread.sleep(10);
-    }
   }
 
   private static Map<String, ManagedChannel> channels(String... names) {
