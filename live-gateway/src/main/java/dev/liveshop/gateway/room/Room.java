@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -60,12 +59,7 @@ public final class Room {
   private RoomCounters lastCounters = RoomCounters.getDefaultInstance();
   /** A tick with counters was asked for and has not sent yet (it waits while a broadcast is written). */
   private boolean countersDue;
-  /** This room's instance: sequence numbers count from 1 in it, so a resume names it. */
-  private final String epoch = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-  private long seq;
-  /** The last broadcasts, oldest first, for viewers that reconnect. */
-  private final ArrayDeque<ServerFrame> replay = new ArrayDeque<>();
-  private final int resumeFrames;
+  private final RoomReplay replay;
   /** Since when the room has had no viewer (it opens empty), for closing idle rooms. */
   private long emptySinceNanos = System.nanoTime();
   private boolean closed;
@@ -73,7 +67,7 @@ public final class Room {
   Room(StreamSnapshot snapshot, RoomBusState bus, int recentChatLimit, GatewayMetrics metrics,
       long maxViewerBacklogBytes, int resumeFrames, boolean perViewerFanOut) {
     this.viewers = new RoomChannels(metrics, maxViewerBacklogBytes, perViewerFanOut);
-    this.resumeFrames = resumeFrames;
+    this.replay = new RoomReplay(resumeFrames);
     this.streamId = snapshot.getStream().getStreamId();
     this.recentChatLimit = recentChatLimit;
     this.snapshot = snapshot;
@@ -104,15 +98,12 @@ public final class Room {
     if (closed) {
       return false;
     }
-    long after = join.getResumeAfterSeq();
-    if (join.getResumeEpoch().equals(epoch) && after <= seq
-        && (after == seq || (!replay.isEmpty() && replay.peekFirst().getRoomSeq() <= after + 1))) {
-      channel.write(FrameCodec.encode(ServerFrame.newBuilder().setResumed(Resumed.newBuilder().setRoomEpoch(epoch)
-          .setAfterSeq(after)).build(), channel));
-      for (ServerFrame missed : replay) {
-        if (missed.getRoomSeq() > after) {
-          channel.write(FrameCodec.encode(missed, channel));
-        }
+    List<ServerFrame> missed = replay.missedSince(join.getResumeEpoch(), join.getResumeAfterSeq());
+    if (missed != null) {
+      channel.write(FrameCodec.encode(ServerFrame.newBuilder().setResumed(Resumed.newBuilder()
+          .setRoomEpoch(replay.epoch()).setAfterSeq(join.getResumeAfterSeq())).build(), channel));
+      for (ServerFrame frame : missed) {
+        channel.write(FrameCodec.encode(frame, channel));
       }
       channel.flush();
       viewers.add(channel);
@@ -131,8 +122,8 @@ public final class Room {
         .addAllRecentChat(recentChat)
         .setChatSettings(rules.settings())
         .setCounters(counters())
-        .setRoomEpoch(epoch)
-        .setRoomSeq(seq);
+        .setRoomEpoch(replay.epoch())
+        .setRoomSeq(replay.seq());
     if (pinned != null) {
       welcome.setPinned(pinned);
     }
@@ -240,7 +231,7 @@ public final class Room {
     }
     List<RoomChannels.Outgoing> frames = new ArrayList<>(3);
     for (StockUpdate stock : pendingStock.values()) {
-      frames.add(new RoomChannels.Outgoing(number(ServerFrame.newBuilder().setStock(stock).build()), false));
+      frames.add(new RoomChannels.Outgoing(replay.number(ServerFrame.newBuilder().setStock(stock).build()), false));
     }
     pendingStock.clear();
     if (!pendingChat.isEmpty()) {
@@ -248,7 +239,7 @@ public final class Room {
       pendingChat = new ArrayList<>();
       batch.forEach(this::remember);
       ServerFrame chat = ServerFrame.newBuilder().setChat(ChatBatch.newBuilder().addAllMessages(batch)).build();
-      frames.add(new RoomChannels.Outgoing(number(chat), true));
+      frames.add(new RoomChannels.Outgoing(replay.number(chat), true));
     }
     if (countersDue && viewers.size() > 0) {
       countersDue = false;
@@ -389,19 +380,9 @@ public final class Room {
   }
 
   private void broadcast(ServerFrame frame, boolean writableOnly) {
-    ServerFrame numbered = number(frame);
+    ServerFrame numbered = replay.number(frame);
     if (viewers.size() > 0) {
       viewers.broadcast(List.of(new RoomChannels.Outgoing(numbered, writableOnly)));
     }
-  }
-
-  /** The frame with the room's next sequence number, kept for viewers that reconnect. */
-  private ServerFrame number(ServerFrame frame) {
-    ServerFrame numbered = frame.toBuilder().setRoomSeq(++seq).build();
-    replay.addLast(numbered);
-    if (replay.size() > resumeFrames) {
-      replay.removeFirst();
-    }
-    return numbered;
   }
 }

@@ -5,19 +5,14 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.liveshop.gateway.core.CoreClient;
 import dev.liveshop.gateway.core.CoreShards;
 import dev.liveshop.gateway.metrics.GatewayMetrics;
-import dev.liveshop.logging.WarningThrottle;
 import dev.liveshop.proto.v1.GetStreamRequest;
 import dev.liveshop.proto.v1.PublishAck;
 import dev.liveshop.proto.v1.RoomBusState;
 import dev.liveshop.proto.v1.RoomEvent;
 import dev.liveshop.proto.v1.SaleState;
 import dev.liveshop.proto.v1.SaleStatus;
-import dev.liveshop.proto.v1.StockUpdate;
 import dev.liveshop.proto.v1.StreamSnapshot;
-import dev.liveshop.proto.v1.WatchStockRequest;
 import io.grpc.Status;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -30,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The rooms of this gateway, one per stream with viewers, each fed by live-core: opened on
- * the first join from the stream's room bus subscription and snapshot, with a WatchStock
- * subscription per open sale (both renewed after a failure). Everything that changes a
+ * the first join from the stream's room bus subscription and snapshot, with its open sales' stock followed by
+ * {@link StockSubscriptions} (both renewed after a failure). Everything that changes a
  * room for every viewer (chat, moderation, pins, lineup, sales) is published on the bus
  * and applied when the bus delivers it, so viewers on every gateway see the same room.
  * One ticker sends what accumulated in every room (chat, stock counts, counters) each tick.
@@ -42,14 +37,12 @@ import org.slf4j.LoggerFactory;
 public final class RoomRegistry implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RoomRegistry.class);
-  private static final long RESUBSCRIBE_MILLIS = 1000;
   private static final long APPLY_WAIT_MILLIS = 2000;
   /** Counters go out with a tick at most this often (when one changed). */
   private static final long COUNTERS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final CoreShards shards;
-  /** The stock subscription of each followed sale (one per sale: a newer one replaces it). */
-  private final ConcurrentHashMap<String, Follow> following = new ConcurrentHashMap<>();
+  private final StockSubscriptions stock;
   /** Sales whose recorded owner was read in the last second because a shard said the sale moved. */
   private final Cache<String, Boolean> recentOwnerChecks = Caffeine.newBuilder()
       .expireAfterWrite(Duration.ofSeconds(1)).build();
@@ -62,13 +55,10 @@ public final class RoomRegistry implements AutoCloseable {
   private long countersDueNanos = System.nanoTime() + COUNTERS_INTERVAL_NANOS;
   private final ScheduledFuture<?> idleSweeper;
   private final long idleCloseNanos;
-  private volatile boolean closed;
   private final GatewayMetrics metrics;
   private final long maxViewerBacklogBytes;
   private final int resumeFrames;
   private final boolean perViewerFanOut;
-  /** A live-core down loses every followed sale's stock every second: a few warnings tell it. */
-  private final WarningThrottle stockLosses = new WarningThrottle(Duration.ofSeconds(10));
 
   public RoomRegistry(CoreShards shards, int recentChat, Duration tick, EventExecutor scheduler,
       GatewayMetrics metrics, long maxViewerBacklogBytes, int resumeFrames, boolean perViewerFanOut,
@@ -81,6 +71,7 @@ public final class RoomRegistry implements AutoCloseable {
     this.shards = shards;
     this.recentChat = recentChat;
     this.scheduler = scheduler;
+    this.stock = new StockSubscriptions(shards, scheduler, this::findMovedSale);
     this.ticker = scheduler.scheduleAtFixedRate(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
     long sweepMillis = Math.max(1000, idleClose.toMillis() / 4);
     this.idleSweeper = scheduler.scheduleAtFixedRate(this::closeIdleRooms, sweepMillis, sweepMillis,
@@ -127,11 +118,7 @@ public final class RoomRegistry implements AutoCloseable {
         feeds.remove(entry.getKey(), feed);
         feed.close();
       }
-      following.forEach((saleId, follow) -> {
-        if (follow.room == room && following.remove(saleId, follow)) {
-          follow.cancel();
-        }
-      });
+      stock.endAll(room);
       log.info("room {} closed: no viewer for {} s", entry.getKey(), TimeUnit.NANOSECONDS.toSeconds(idleCloseNanos));
     }
   }
@@ -155,7 +142,7 @@ public final class RoomRegistry implements AutoCloseable {
         .findFirst()
         .filter(sale -> !sale.getSale().getOwnerShard().isEmpty()
             && !sale.getSale().getOwnerShard().equals(room.saleOwner(saleId)))
-        .ifPresent(sale -> onSale(room, sale)));
+        .ifPresent(sale -> stock.onSale(room, sale)));
   }
 
   /** Rooms open (or opening) on this gateway. */
@@ -215,7 +202,7 @@ public final class RoomRegistry implements AutoCloseable {
   private void followOpenSales(Room room, StreamSnapshot snapshot) {
     for (SaleStatus sale : snapshot.getSalesList()) {
       if (sale.getStock().getState() != SaleState.SALE_STATE_ENDED) {
-        follow(room, sale.getSale().getSaleId());
+        stock.follow(room, sale.getSale().getSaleId());
       }
     }
   }
@@ -230,7 +217,7 @@ public final class RoomRegistry implements AutoCloseable {
         case PINNED_PRODUCT_ID -> room.onPinned(event.getPinnedProductId());
         case PRODUCT_ADDED -> room.onProductAdded(event.getProductAdded());
         case LINEUP -> room.onLineup(event.getLineup().getProductsList());
-        case SALE -> onSale(room, event.getSale());
+        case SALE -> stock.onSale(room, event.getSale());
         default -> log.warn("room bus sent an event this gateway does not know ({}); ignored", event.getKindCase());
       }
     }
@@ -253,7 +240,7 @@ public final class RoomRegistry implements AutoCloseable {
 
   private void followAdded(Room room, List<SaleStatus> added) {
     for (SaleStatus sale : added) {
-      follow(room, sale.getSale().getSaleId());
+      stock.follow(room, sale.getSale().getSaleId());
     }
   }
 
@@ -285,104 +272,6 @@ public final class RoomRegistry implements AutoCloseable {
     }), delaySeconds, TimeUnit.SECONDS);
   }
 
-  /**
-   * A sale launched in the room, or one that moved to another shard (the bus said so, or
-   * this gateway read it after a MOVED answer): the room knows it, and its stock is followed
-   * where it now is.
-   */
-  private void onSale(Room room, SaleStatus sale) {
-    String saleId = sale.getSale().getSaleId();
-    room.onSaleStarted(sale);
-    Follow current = following.get(saleId);
-    String owner = ownerOf(room, saleId).name();
-    if (current == null || !current.shard.equals(owner)) {
-      log.info("following the stock of sale {} of stream {} on shard {}", saleId, room.streamId(), owner);
-      follow(room, saleId);
-    }
-  }
-
-  private CoreShards.Shard ownerOf(Room room, String saleId) {
-    return shards.owner(room.saleOwner(saleId), room.streamId());
-  }
-
-  /**
-   * Streams a sale's stock into its room from the shard that holds it, until the sale
-   * ends; resubscribes after a failure, at the sale's owner as the room then knows it. A
-   * newer subscription (the sale moved) makes this one's failure moot.
-   */
-  private void follow(Room room, String saleId) {
-    if (room.isClosed()) {
-      return;
-    }
-    CoreShards.Shard owner = ownerOf(room, saleId);
-    Follow follow = new Follow(owner.name(), room);
-    Follow replaced = following.put(saleId, follow);
-    if (replaced != null) {
-      replaced.cancel();
-    }
-    owner.client().watchStock(saleId, new ClientResponseObserver<WatchStockRequest, StockUpdate>() {
-      @Override
-      public void beforeStart(ClientCallStreamObserver<WatchStockRequest> call) {
-        follow.call = call;
-      }
-
-      @Override
-      public void onNext(StockUpdate update) {
-        room.onStock(update);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        Status status = Status.fromThrowable(t);
-        if (closed || following.get(saleId) != follow) {
-          return;
-        }
-        if (status.getCode() == Status.Code.NOT_FOUND && ownerOf(room, saleId) == owner) {
-          // Not there: it ended before this process started, or it moved and nobody said so.
-          following.remove(saleId, follow);
-          findMovedSale(room.streamId(), saleId);
-          return;
-        }
-        long lost = stockLosses.occurred();
-        if (lost > 0) {
-          log.warn("{} stock subscription(s) lost since the last warning, each renewed after {} ms; the latest, "
-              + "of sale {} from shard {}: {}: {}", lost, RESUBSCRIBE_MILLIS, saleId, owner.name(), status.getCode(),
-              status.getDescription());
-        }
-        scheduler.schedule(() -> {
-          if (following.get(saleId) == follow) {
-            follow(room, saleId);
-          }
-        }, RESUBSCRIBE_MILLIS, TimeUnit.MILLISECONDS);
-      }
-
-      @Override
-      public void onCompleted() {
-        // The sale ended; its last update said so.
-        following.remove(saleId, follow);
-      }
-    });
-  }
-
-  /** One WatchStock subscription: which shard it is from, for which room, and how to end it. */
-  private static final class Follow {
-    final String shard;
-    final Room room;
-    volatile ClientCallStreamObserver<WatchStockRequest> call;
-
-    Follow(String shard, Room room) {
-      this.shard = shard;
-      this.room = room;
-    }
-
-    void cancel() {
-      ClientCallStreamObserver<WatchStockRequest> started = call;
-      if (started != null) {
-        started.cancel("no longer followed here", null);
-      }
-    }
-  }
-
   private void tick() {
     long now = System.nanoTime();
     boolean withCounters = now - countersDueNanos >= 0;
@@ -404,7 +293,7 @@ public final class RoomRegistry implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
+    stock.close();
     ticker.cancel(false);
     idleSweeper.cancel(false);
     feeds.values().forEach(RoomFeed::close);
