@@ -23,13 +23,13 @@ final class Attempts {
 
   final Recorder latency = new Recorder(MAX_NANOS, 3);
   final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
-  private final ReservePeerBench.Reserver reserver;
+  private final Reserver reserver;
   private final String saleId;
   private final int count;
   private final int buyers;
   private final AtomicLong next = new AtomicLong();
 
-  Attempts(ReservePeerBench.Reserver reserver, String saleId, int count, int buyers) {
+  Attempts(Reserver reserver, String saleId, int count, int buyers) {
     this.reserver = reserver;
     this.saleId = saleId;
     this.count = count;

@@ -1,21 +1,6 @@
 package dev.liveshop.bench.inventory;
 
 import com.google.gson.GsonBuilder;
-import dev.liveshop.gateway.order.ReserveBatcher;
-import dev.liveshop.proto.v1.AddProductRequest;
-import dev.liveshop.proto.v1.CatalogServiceGrpc;
-import dev.liveshop.proto.v1.CreateSaleRequest;
-import dev.liveshop.proto.v1.CreateStreamRequest;
-import dev.liveshop.proto.v1.InventoryServiceGrpc;
-import dev.liveshop.proto.v1.ReserveRequest;
-import dev.liveshop.proto.v1.ReserveResponse;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.stub.StreamObserver;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,25 +8,18 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
 
 /**
  * A flash sale's purchase attempts against LiveShop's gRPC Reserve or against the
@@ -65,25 +43,6 @@ import redis.clients.jedis.JedisPool;
 @Command(name = "reserve-peers", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Purchase attempts per second: LiveShop's gRPC Reserve vs a Redis Lua script.")
 public final class ReservePeerBench implements Callable<Integer> {
-
-  /** The usual Redis flash-sale script: idempotency, stock and per-viewer limit in one atomic step. */
-  static final String LUA = """
-      local previous = redis.call('HGET', KEYS[3], ARGV[2])
-      if previous then return previous end
-      local q = tonumber(ARGV[3])
-      local answer
-      if tonumber(redis.call('GET', KEYS[1]) or '0') < q then
-        answer = 'SOLD_OUT'
-      elseif tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0') + q > tonumber(ARGV[4]) then
-        answer = 'OVER_LIMIT'
-      else
-        redis.call('DECRBY', KEYS[1], q)
-        redis.call('HINCRBY', KEYS[2], ARGV[1], q)
-        answer = 'RESERVED'
-      end
-      redis.call('HSET', KEYS[3], ARGV[2], answer)
-      return answer
-      """;
 
   @Option(names = "--target", description = "liveshop (one unary Reserve per attempt), liveshop-batched (the "
       + "gateway's client: attempts of all callers share ReserveBatches messages) or redis "
@@ -127,16 +86,6 @@ public final class ReservePeerBench implements Callable<Integer> {
 
   @Option(names = "--out", description = "JSON result file (default: none).")
   Path out;
-
-  interface Reserver extends AutoCloseable {
-    String open(String name);
-
-    /** The answer's name; the thread driver's targets complete it before returning. */
-    CompletionStage<String> reserve(String saleId, String viewerId, String clientOrderId);
-
-    @Override
-    void close();
-  }
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new ReservePeerBench()).execute(args));
@@ -259,161 +208,4 @@ public final class ReservePeerBench implements Callable<Integer> {
     return result;
   }
 
-  /**
-   * LiveShop over one gRPC channel (HTTP/2, multiplexed): a unary Reserve per attempt, or
-   * the gateway's own client, {@link ReserveBatcher}, whose callers' attempts share
-   * ReserveBatches messages. For the thread driver a unary call blocks its caller; answers
-   * otherwise complete on the channel's event loop.
-   */
-  static final class LiveShopGrpc implements Reserver {
-    private final ManagedChannel channel;
-    private final InventoryServiceGrpc.InventoryServiceBlockingStub blocking;
-    private final InventoryServiceGrpc.InventoryServiceStub async;
-    private final ReserveBatcher batcher;
-    private final int quantity;
-
-    LiveShopGrpc(String target, int quantity, int batchesInFlight, boolean asyncDriver) {
-      this.channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
-      this.blocking = InventoryServiceGrpc.newBlockingStub(channel);
-      this.async = asyncDriver ? InventoryServiceGrpc.newStub(channel).withExecutor(Runnable::run) : null;
-      this.batcher = batchesInFlight > 0
-          ? new ReserveBatcher(channel, 256, batchesInFlight, Duration.ofSeconds(10)) : null;
-      this.quantity = quantity;
-    }
-
-    @Override
-    public String open(String name) {
-      var catalog = CatalogServiceGrpc.newBlockingStub(channel);
-      String stream = "peer-bench";
-      catalog.createStream(CreateStreamRequest.newBuilder().setStreamId(stream).setTitle("Peer bench")
-          .setHostId("bench").build());
-      String product = catalog.addProduct(AddProductRequest.newBuilder().setStreamId(stream).setName(name)
-          .setPriceCents(1900).build()).getProductId();
-      return blocking.createSale(CreateSaleRequest.newBuilder().setStreamId(stream).setProductId(product)
-          .setQuantity(quantity).setPerViewerLimit(1).setDurationMs(TimeUnit.MINUTES.toMillis(30)).build())
-          .getSaleId();
-    }
-
-    @Override
-    public CompletionStage<String> reserve(String saleId, String viewerId, String clientOrderId) {
-      ReserveRequest request = ReserveRequest.newBuilder().setSaleId(saleId).setViewerId(viewerId).setQuantity(1)
-          .setClientOrderId(clientOrderId).build();
-      CompletableFuture<ReserveResponse> answer;
-      if (batcher != null) {
-        answer = batcher.reserve(request);
-      } else if (async != null) {
-        answer = new CompletableFuture<>();
-        async.withDeadlineAfter(10, TimeUnit.SECONDS).reserve(request, completing(answer));
-      } else {
-        answer = CompletableFuture.completedFuture(blocking.withDeadlineAfter(10, TimeUnit.SECONDS).reserve(request));
-      }
-      return answer.thenApply(response -> response.getResult().name().replace("RESERVE_RESULT_", ""));
-    }
-
-    private static StreamObserver<ReserveResponse> completing(CompletableFuture<ReserveResponse> answer) {
-      return new StreamObserver<>() {
-        @Override
-        public void onNext(ReserveResponse response) {
-          answer.complete(response);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          answer.completeExceptionally(t);
-        }
-
-        @Override
-        public void onCompleted() {}
-      };
-    }
-
-    @Override
-    public void close() {
-      channel.shutdownNow();
-    }
-  }
-
-  /** The peer for the thread driver: EVALSHA of {@link #LUA} through a pool of one connection per caller (JedisPool). */
-  static final class RedisLua implements Reserver {
-    private final JedisPool pool;
-    private final String sha;
-    private final int quantity;
-
-    RedisLua(String address, int threads, int quantity) {
-      String[] hostPort = address.split(":");
-      GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
-      config.setMaxTotal(threads);
-      config.setMaxIdle(threads);
-      this.pool = new JedisPool(config, hostPort[0], Integer.parseInt(hostPort[1]));
-      try (Jedis jedis = pool.getResource()) {
-        this.sha = jedis.scriptLoad(LUA);
-      }
-      this.quantity = quantity;
-    }
-
-    @Override
-    public String open(String name) {
-      String saleId = name + "-" + System.nanoTime();
-      try (Jedis jedis = pool.getResource()) {
-        jedis.set("stock:" + saleId, String.valueOf(quantity));
-      }
-      return saleId;
-    }
-
-    @Override
-    public CompletionStage<String> reserve(String saleId, String viewerId, String clientOrderId) {
-      try (Jedis jedis = pool.getResource()) {
-        return CompletableFuture.completedFuture((String) jedis.evalsha(sha, keys(saleId),
-            List.of(viewerId, clientOrderId, "1", "1")));
-      }
-    }
-
-    @Override
-    public void close() {
-      pool.close();
-    }
-  }
-
-  /**
-   * The peer for the async driver: EVALSHA of {@link #LUA} through Lettuce's asynchronous
-   * API on one connection, as Lettuce is meant to be used (commands in flight are pipelined;
-   * answers complete on its event loop).
-   */
-  static final class RedisLuaPipelined implements Reserver {
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
-    private final String sha;
-    private final int quantity;
-
-    RedisLuaPipelined(String address, int quantity) {
-      String[] hostPort = address.split(":");
-      this.client = RedisClient.create(RedisURI.create(hostPort[0], Integer.parseInt(hostPort[1])));
-      this.connection = client.connect();
-      this.sha = connection.sync().scriptLoad(LUA);
-      this.quantity = quantity;
-    }
-
-    @Override
-    public String open(String name) {
-      String saleId = name + "-" + System.nanoTime();
-      connection.sync().set("stock:" + saleId, String.valueOf(quantity));
-      return saleId;
-    }
-
-    @Override
-    public CompletionStage<String> reserve(String saleId, String viewerId, String clientOrderId) {
-      return connection.async().evalsha(sha, ScriptOutputType.VALUE, keys(saleId).toArray(String[]::new),
-          viewerId, clientOrderId, "1", "1");
-    }
-
-    @Override
-    public void close() {
-      connection.close();
-      client.shutdown();
-    }
-  }
-
-  private static List<String> keys(String saleId) {
-    return List.of("stock:" + saleId, "bought:" + saleId, "answers:" + saleId);
-  }
 }

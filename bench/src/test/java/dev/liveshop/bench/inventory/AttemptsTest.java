@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
 class AttemptsTest {
 
   /** Answers later on another thread, counting how many attempts are in flight at once. */
-  private static final class Deferred implements ReservePeerBench.Reserver {
+  private static final class Deferred implements Reserver {
     final ExecutorService answering = Executors.newFixedThreadPool(4);
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger mostInFlight = new AtomicInteger();
@@ -56,7 +56,7 @@ class AttemptsTest {
   @Test
   @Timeout(30)
   void inFlight_followsImmediateFailuresInALoop_notDeeperInTheStack() throws Exception {
-    ReservePeerBench.Reserver down = new ReservePeerBench.Reserver() {
+    Reserver down = new Reserver() {
       @Override
       public String open(String name) {
         return name;
