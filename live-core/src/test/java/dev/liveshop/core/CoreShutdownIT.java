@@ -1,5 +1,6 @@
 package dev.liveshop.core;
 
+import static dev.liveshop.core.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.liveshop.core.config.CoreConfig;
@@ -23,7 +24,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +74,8 @@ class CoreShutdownIT {
     batches.onNext(ReserveBatch.newBuilder().setBatchId(1).addRequests(ReserveRequest.newBuilder()
         .setSaleId(sale.getSaleId()).setViewerId("viewer-1").setQuantity(1).setClientOrderId("tap-1")).build());
     // Every stream is open on the server once it has sent something.
-    await(() -> !room.values.isEmpty() && !stock.values.isEmpty() && !reserves.values.isEmpty());
+    waitFor(() -> !room.values.isEmpty() && !stock.values.isEmpty() && !reserves.values.isEmpty(), "streams open",
+        Duration.ofSeconds(20));
 
     server.close();
     server = null;
@@ -96,13 +97,5 @@ class CoreShutdownIT {
     return InventoryServiceGrpc.newBlockingStub(channel).createSale(CreateSaleRequest.newBuilder()
         .setStreamId(streamId).setProductId(product.getProductId()).setQuantity(5).setPerViewerLimit(1)
         .setDurationMs(600_000).build());
-  }
-
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("streams open within 20 s").isLessThan(deadline);
-      Thread.sleep(20);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.liveshop.core.catalog;
 
+import static dev.liveshop.core.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -83,11 +84,7 @@ class SaleSettingsIT {
     assertThatThrownBy(() -> shard.catalog.updateSale(sale.saleId(), new SaleChange(SaleChange.Action.PAUSE, 0)))
         .isInstanceOfAny(StoreUnavailableException.class, DriverException.class);
 
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!shard.store.findSale(sale.saleId()).orElseThrow().sale().paused() && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(shard.store.findSale(sale.saleId()).orElseThrow().sale().paused()).isTrue();
+    waitFor(() -> shard.store.findSale(sale.saleId()).orElseThrow().sale().paused(), "the pause stored");
     assertThat(shard.catalog.owedSettings(sale.saleId())).isEmpty();
   }
 

@@ -1,5 +1,6 @@
 package dev.liveshop.core.grpc;
 
+import static dev.liveshop.core.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.liveshop.core.inventory.FlashSale;
@@ -19,8 +20,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -145,13 +144,5 @@ class ReserveBatchesCallTest {
   private static ReserveRequest tap(String viewer) {
     return ReserveRequest.newBuilder().setSaleId("s1").setViewerId(viewer).setQuantity(1).setClientOrderId("c1")
         .build();
-  }
-
-  private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(condition.getAsBoolean()).isTrue();
   }
 }

@@ -1,5 +1,6 @@
 package dev.liveshop.core.inventory;
 
+import static dev.liveshop.core.Eventually.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.liveshop.core.order.OrderStatus;
@@ -136,10 +137,8 @@ class InventoryEngineStress {
       for (int s = 0; s < SALES; s++) {
         String saleId = "sale-" + s;
         int paying = unitsOf(journal, saleId, OrderStatus.PAYING);
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (engine.snapshot(saleId).join().orElseThrow().held() > paying && System.nanoTime() < deadline) {
-          Thread.sleep(10);
-        }
+        waitFor(() -> engine.snapshot(saleId).join().orElseThrow().held() <= paying, "unpaid holds of " + saleId
+            + " lapsed");
         StockSnapshot stock = engine.snapshot(saleId).join().orElseThrow();
         assertThat(stock.held()).isEqualTo(paying);
         assertThat(stock.sold()).isEqualTo(unitsOf(journal, saleId, OrderStatus.PAID));
