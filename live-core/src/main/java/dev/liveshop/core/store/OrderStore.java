@@ -78,9 +78,20 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
     return session.executeAsync(rows.statusUpdate(hold, status)).thenApply(rs -> null);
   }
 
-  /** Sets CANCELLED on an order and its copies, and why in its journal row; one logged batch (idempotent). */
+  /**
+   * Sets CANCELLED on an order and its copies, and why in its journal row; one logged batch
+   * (idempotent). A bundle rollback is sent again while its outcome is unknown, so its stage
+   * fails only when nothing was written: its hold is then kept and may be answered RESERVED
+   * to the bundle's retry without a new write, which a row that did say rolled back would
+   * contradict at the next restart. A buyer's cancel or a failed payment is tried once: its
+   * caller retries, and one that landed unseen only cancels what was being given up.
+   */
   @Override
   public CompletionStage<Void> cancel(Hold hold, CancelReason reason) {
+    if (reason == CancelReason.BUNDLE_ROLLBACK) {
+      return retrier.untilKnown("rollback of order " + hold.orderId() + " of sale " + hold.saleId(),
+          () -> session.executeAsync(rows.cancellation(hold, reason)));
+    }
     return session.executeAsync(rows.cancellation(hold, reason)).thenApply(rs -> null);
   }
 
