@@ -204,6 +204,13 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
    * cancelled before schema version 6 names no reason and is taken for one, as all cancelled
    * rows were then, so a buyer's cancelled order among those is still forgotten at a restart
    * (its retry holds anew); rows cancelled since say why.
+   *
+   * <p>Nothing else tells those apart: a rollback and a buyer's cancel then wrote the same
+   * CANCELLED to the same four rows, and no table records that a client order id named a
+   * bundle (a two-item bundle's rolled-back item may have no sibling row at all). Guessing
+   * "buyer" would answer a bundle's retry with a cancelled item, a partial bundle; guessing
+   * "rollback" at worst holds a cancelled order's units again, same order id, within the
+   * viewer's limit. Only sales running across the upgrade to version 6 are affected.
    */
   private static boolean isRolledBack(Row journalRow) {
     CancelReason reason = OrderRows.cancelReasonOf(journalRow);
