@@ -181,7 +181,10 @@ public final class InventoryEngine implements AutoCloseable {
   /**
    * Reserves several sales' units as one order, all or nothing. Items are decided on their
    * own shards in parallel; if any is refused, the ones granted are rolled back (their
-   * units return; other buyers may briefly have seen them held). Each item uses the
+   * units return; other buyers may briefly have seen them held) and the refusal is answered
+   * once every rollback is durable. If a rollback certainly could not be written, the call
+   * fails and that item stays held: a retry answers it RESERVED, as its row says, and
+   * decides the others afresh, so the bundle is again all or nothing. Each item uses the
    * bundle's client order id, so a retry finds every item's first answer; a retry that
    * arrives while the bundle is being decided gets that decision's answer, since deciding
    * it twice at once could grant an item in one decision that the other rolls back.

@@ -28,7 +28,10 @@ public interface OrderJournal {
 
   /**
    * Records the hold's order as cancelled and why: recovery restores the answer of an order
-   * its buyer cancelled but not of a rolled-back bundle item (see {@link CancelReason}).
+   * its buyer cancelled but not of a rolled-back bundle item (see {@link CancelReason}). For
+   * {@link CancelReason#BUNDLE_ROLLBACK} the stage fails only when the row was certainly not
+   * written (a write of unknown outcome is sent again until it is known), as for
+   * {@link #append}: the engine then keeps the hold.
    */
   CompletionStage<Void> cancel(Hold hold, CancelReason reason);
 

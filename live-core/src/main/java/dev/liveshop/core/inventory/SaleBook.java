@@ -356,19 +356,37 @@ final class SaleBook {
   }
 
   /**
-   * Undoes a hold granted to an item of a bundle that was refused as a whole: the units
-   * return and the answer is forgotten, so a retry of the bundle decides afresh.
-   * Returns the hold undone, or null if it had already gone.
+   * Starts undoing a hold granted to an item of a bundle refused as a whole. Like a cancel,
+   * the hold stays (cannot be paid, cancelled or lapse) until its CANCELLED row is durable,
+   * see {@link #rollbackWritten}: until then a crash or a hand-over recovers it as RESERVED,
+   * so its units must not be sold again. Returns the hold, or null if it had already gone
+   * (its answer is forgotten at once). Fails if another change of the order is in flight.
    */
-  Hold rollback(UUID orderId, String viewerId, String clientOrderId) {
-    answersByIntent.remove(viewerId, clientOrderId);
-    Hold hold = liveHolds.remove(orderId);
-    if (hold != null) {
-      paying.remove(orderId);
-      closing.remove(orderId);
-      release(hold.viewerId(), hold.quantity());
+  Hold startRollback(UUID orderId, String viewerId, String clientOrderId) {
+    Hold hold = liveHolds.get(orderId);
+    if (hold == null) {
+      answersByIntent.remove(viewerId, clientOrderId);
+      return null;
+    }
+    if (!closing.add(orderId)) {
+      throw new IllegalStateException("order " + orderId + " of sale " + sale.saleId()
+          + " is being changed (cancel or payment) while its bundle is rolled back: retry the bundle");
     }
     return hold;
+  }
+
+  /**
+   * The rollback's write ended. Durable: the units return and the answer is forgotten, so a
+   * retry of the bundle decides afresh. Certainly not written: the hold stays as it was
+   * (answered RESERVED to a retry, as its row says) and may lapse.
+   */
+  void rollbackWritten(Hold hold, boolean durable) {
+    closing.remove(hold.orderId());
+    if (durable && liveHolds.remove(hold.orderId(), hold)) {
+      paying.remove(hold.orderId());
+      release(hold.viewerId(), hold.quantity());
+      answersByIntent.remove(hold.viewerId(), hold.clientOrderId());
+    }
   }
 
   /** The buyer gives up an unpaid hold. */

@@ -196,22 +196,45 @@ final class SaleShard implements AutoCloseable {
   }
 
   /**
-   * Undoes an item of a refused bundle and records its order as cancelled by the rollback
-   * (best effort), which recovery leaves out: a retry of the bundle is decided afresh there too.
+   * Undoes an item of a refused bundle and records its order as cancelled by the rollback,
+   * which recovery leaves out: a retry of the bundle is decided afresh there too. Completes
+   * once that is durable, and only then are the units returned (as a cancel's are), so the
+   * buyer is never told "refused" over a RESERVED row that a restart or a hand-over would
+   * revive as a hold. The write counts as in flight: the sale is neither handed over nor
+   * dropped before it is known. Fails, leaving the hold as it was, when the row was
+   * certainly not written; the bundle's caller retries. Completes on this thread.
    */
   CompletableFuture<Void> rollback(String saleId, UUID orderId, String viewerId, String clientOrderId) {
-    return CompletableFuture.runAsync(() -> {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    thread.execute(() -> {
       SaleBook book = books.get(saleId);
-      Hold hold = book == null ? null : book.rollback(orderId, viewerId, clientOrderId);
-      if (hold != null) {
-        journal.cancel(hold, CancelReason.BUNDLE_ROLLBACK).whenComplete((ok, failure) -> {
-          if (failure != null) {
-            // The row keeps RESERVED; recovery then holds the units until the hold lapses: no oversell.
-            log.warn("rolled-back order {} not marked cancelled: {}", orderId, failure.toString());
-          }
-        });
+      Hold hold;
+      try {
+        hold = book == null ? null : book.startRollback(orderId, viewerId, clientOrderId);
+      } catch (IllegalStateException changing) {
+        done.completeExceptionally(changing);
+        return;
       }
-    }, thread);
+      if (hold == null) {
+        done.complete(null);
+        return;
+      }
+      book.writeStarted();
+      // The journal retries a write of unknown outcome until it is known (see OrderStore.cancel).
+      journal.cancel(hold, CancelReason.BUNDLE_ROLLBACK).whenComplete((ok, failure) -> thread.execute(() -> {
+        book.writeEnded();
+        book.rollbackWritten(hold, failure == null);
+        releaseIfDrained(saleId);
+        if (failure == null) {
+          done.complete(null);
+        } else {
+          log.warn("rolled-back order {} of sale {} not marked cancelled, its hold kept: {}", orderId, saleId,
+              failure.toString());
+          done.completeExceptionally(failure);
+        }
+      }));
+    });
+    return done;
   }
 
   /**

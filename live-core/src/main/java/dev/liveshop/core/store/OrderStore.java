@@ -78,9 +78,20 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
     return session.executeAsync(rows.statusUpdate(hold, status)).thenApply(rs -> null);
   }
 
-  /** Sets CANCELLED on an order and its copies, and why in its journal row; one logged batch (idempotent). */
+  /**
+   * Sets CANCELLED on an order and its copies, and why in its journal row; one logged batch
+   * (idempotent). A bundle rollback is sent again while its outcome is unknown, so its stage
+   * fails only when nothing was written: its hold is then kept and may be answered RESERVED
+   * to the bundle's retry without a new write, which a row that did say rolled back would
+   * contradict at the next restart. A buyer's cancel or a failed payment is tried once: its
+   * caller retries, and one that landed unseen only cancels what was being given up.
+   */
   @Override
   public CompletionStage<Void> cancel(Hold hold, CancelReason reason) {
+    if (reason == CancelReason.BUNDLE_ROLLBACK) {
+      return retrier.untilKnown("rollback of order " + hold.orderId() + " of sale " + hold.saleId(),
+          () -> session.executeAsync(rows.cancellation(hold, reason)));
+    }
     return session.executeAsync(rows.cancellation(hold, reason)).thenApply(rs -> null);
   }
 
@@ -193,6 +204,13 @@ public final class OrderStore implements OrderJournal, AutoCloseable {
    * cancelled before schema version 6 names no reason and is taken for one, as all cancelled
    * rows were then, so a buyer's cancelled order among those is still forgotten at a restart
    * (its retry holds anew); rows cancelled since say why.
+   *
+   * <p>Nothing else tells those apart: a rollback and a buyer's cancel then wrote the same
+   * CANCELLED to the same four rows, and no table records that a client order id named a
+   * bundle (a two-item bundle's rolled-back item may have no sibling row at all). Guessing
+   * "buyer" would answer a bundle's retry with a cancelled item, a partial bundle; guessing
+   * "rollback" at worst holds a cancelled order's units again, same order id, within the
+   * viewer's limit. Only sales running across the upgrade to version 6 are affected.
    */
   private static boolean isRolledBack(Row journalRow) {
     CancelReason reason = OrderRows.cancelReasonOf(journalRow);

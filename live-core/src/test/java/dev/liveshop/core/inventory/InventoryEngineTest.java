@@ -260,6 +260,72 @@ class InventoryEngineTest {
   }
 
   @Test
+  void reserveBundle_refused_itemsStayHeldUntilTheirRollbackIsDurable() throws Exception {
+    open(sale("s1", 1, 1));
+    open(sale("s2", 1, 1));
+    engine.reserve(new ReserveCommand("s2", "bob", 1, "x")).join();
+    List<BundleItem> items = List.of(new BundleItem("s1", 1), new BundleItem("s2", 1));
+    journal.statusGate = new CompletableFuture<>();
+
+    CompletableFuture<BundleAnswer> refused = engine.reserveBundle("alice", "b1", items);
+    waitFor(() -> journal.statusWritesAsked.contains(OrderIds.of("s1", "alice", "b1")));
+    // Until the rollback's CANCELLED row lands, a crash or a hand-over would find s1's item
+    // RESERVED in the journal: its unit must not be sold to anyone else meanwhile.
+    assertThat(engine.reserve(new ReserveCommand("s1", "carol", 1, "y")).join().result())
+        .isEqualTo(ReserveResult.SOLD_OUT);
+    assertThat(refused).as("alice is not told before the rollback is durable").isNotDone();
+    journal.statusGate.complete(null);
+
+    assertThat(refused.get(5, TimeUnit.SECONDS).result()).isEqualTo(ReserveResult.SOLD_OUT);
+    assertThat(journal.cancelReasons.get(OrderIds.of("s1", "alice", "b1"))).isEqualTo(CancelReason.BUNDLE_ROLLBACK);
+    assertThat(engine.snapshot("s1").join().orElseThrow().available()).isEqualTo(1);
+    assertThat(engine.reserve(new ReserveCommand("s1", "carol", 1, "z")).join().result())
+        .isEqualTo(ReserveResult.RESERVED);
+  }
+
+  @Test
+  void release_waitsForABundleRollbackInFlight() throws Exception {
+    open(sale("s1", 10, 2));
+    open(sale("s2", 1, 1));
+    engine.reserve(new ReserveCommand("s2", "bob", 1, "x")).join();
+    journal.statusGate = new CompletableFuture<>();
+    CompletableFuture<BundleAnswer> refused = engine.reserveBundle("alice", "b1",
+        List.of(new BundleItem("s1", 1), new BundleItem("s2", 1)));
+    waitFor(() -> journal.statusWritesAsked.contains(OrderIds.of("s1", "alice", "b1")));
+
+    CompletableFuture<Void> released = engine.release("s1");
+    engine.snapshot("s1").join(); // queued behind the release on s1's shard thread
+    // The next owner would recover s1 from the journal, where the item is still RESERVED.
+    assertThat(released).as("handed over before the rollback is durable").isNotDone();
+    journal.statusGate.complete(null);
+
+    assertThat(released).succeedsWithin(5, TimeUnit.SECONDS);
+    assertThat(refused.get(5, TimeUnit.SECONDS).result()).isEqualTo(ReserveResult.SOLD_OUT);
+    assertThat(journal.cancelReasons.get(OrderIds.of("s1", "alice", "b1"))).isEqualTo(CancelReason.BUNDLE_ROLLBACK);
+  }
+
+  @Test
+  void reserveBundle_rollbackNotWritten_failsTheCall_keepsTheItemHeld_soARetryIsWhole() {
+    open(sale("s1", 10, 2));
+    open(sale("s2", 10, 2));
+    engine.change("s2", new SaleChange(SaleChange.Action.PAUSE, 0)).join();
+    List<BundleItem> items = List.of(new BundleItem("s1", 1), new BundleItem("s2", 1));
+    journal.statusWritesToFail.set(1);
+
+    assertThat(engine.reserveBundle("alice", "b1", items)).as("not told PAUSED over a RESERVED row")
+        .failsWithin(5, TimeUnit.SECONDS);
+    assertThat(engine.snapshot("s1").join().orElseThrow().held()).as("the item's order still stands").isEqualTo(1);
+    assertThat(journal.statuses).doesNotContainKey(OrderIds.of("s1", "alice", "b1"));
+    // s2 resumes (a pause is not remembered): the retry grants the whole bundle, the item
+    // answered as held, s2 decided afresh.
+    engine.change("s2", new SaleChange(SaleChange.Action.RESUME, 0)).join();
+    BundleAnswer retry = engine.reserveBundle("alice", "b1", items).join();
+    assertThat(retry.result()).isEqualTo(ReserveResult.RESERVED);
+    assertThat(engine.snapshot("s1").join().orElseThrow().held()).isEqualTo(1);
+    assertThat(engine.snapshot("s2").join().orElseThrow().held()).isEqualTo(1);
+  }
+
+  @Test
   void reserveBundle_retriedWhileBeingDecided_sharesTheDecision_neverReservesARolledBackItem() throws Exception {
     open(sale("s1", 10, 2));
     open(sale("s2", 10, 2));

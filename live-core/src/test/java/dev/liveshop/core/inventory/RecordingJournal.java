@@ -34,6 +34,10 @@ final class RecordingJournal implements OrderJournal {
   volatile CompletableFuture<Void> lookupGate;
   /** When set, lookups fail: a store that cannot be read. */
   volatile boolean unreadable;
+  /** Orders whose status write (or cancel) was asked for, in order, before any gate or failure. */
+  final ConcurrentLinkedQueue<UUID> statusWritesAsked = new ConcurrentLinkedQueue<>();
+  /** While set, status writes (and cancels) land only when it completes: a store slow to answer. */
+  volatile CompletableFuture<Void> statusGate;
   /** Status writes still to fail: a store that drops them. */
   final AtomicInteger statusWritesToFail = new AtomicInteger();
 
@@ -66,9 +70,19 @@ final class RecordingJournal implements OrderJournal {
   }
 
   private CompletionStage<Void> recordStatus(Hold hold, OrderStatus status, CancelReason reason) {
+    statusWritesAsked.add(hold.orderId());
     if (statusWritesToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return CompletableFuture.failedFuture(new IllegalStateException("injected status write failure"));
     }
+    CompletableFuture<Void> slow = statusGate;
+    if (slow != null) {
+      return slow.thenRunAsync(() -> record(hold, status, reason));
+    }
+    record(hold, status, reason);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  private void record(Hold hold, OrderStatus status, CancelReason reason) {
     if (status == OrderStatus.EXPIRED) {
       expired.add(hold);
     }
@@ -76,7 +90,6 @@ final class RecordingJournal implements OrderJournal {
     if (reason != null) {
       cancelReasons.put(hold.orderId(), reason);
     }
-    return CompletableFuture.completedFuture(null);
   }
 
   /** Answers from the appends recorded when the lookup completes. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.liveshop.core.order.OrderStatus;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class SaleBookTest {
@@ -264,7 +265,8 @@ class SaleBookTest {
   @Test
   void expire_aStaleEntryOfARolledBackHold_leavesTheHoldMadeAgainAlone() {
     Hold first = confirmedHold("alice", 1);
-    book.rollback(first.orderId(), "alice", first.clientOrderId());
+    assertThat(book.startRollback(first.orderId(), "alice", first.clientOrderId())).isSameAs(first);
+    book.rollbackWritten(first, true);
     // The bundle's retry holds the same order id again, later and for more.
     assertThat(book.tryHold(new ReserveCommand("s1", "alice", 2, first.clientOrderId()), START + 10_000))
         .isEqualTo(ReserveResult.RESERVED);
@@ -276,6 +278,28 @@ class SaleBookTest {
     assertThat(book.held()).isEqualTo(2);
     assertThat(book.expire(START + 40_000)).containsExactly(again);
     assertThat(book.held()).isZero();
+  }
+
+  @Test
+  void rollback_unitsReturnOnlyOnceDurable_aRollbackNotWrittenKeepsTheHold() {
+    Hold hold = confirmedHold("alice", 1);
+    book.rememberAnswer("alice", hold.clientOrderId(), CompletableFuture.completedFuture(ReserveAnswer.reserved(hold)));
+    assertThat(book.startRollback(hold.orderId(), "alice", hold.clientOrderId())).isSameAs(hold);
+    assertThat(book.held()).as("while its row may still say RESERVED").isEqualTo(1);
+    assertThat(book.startPayment(hold.orderId(), "alice", START).outcome())
+        .isEqualTo(OrderChange.Outcome.CHANGE_IN_FLIGHT);
+    assertThat(book.expire(START + 30_000)).as("not while the rollback is written").isEmpty();
+
+    book.rollbackWritten(hold, false);
+    assertThat(book.held()).isEqualTo(1);
+    assertThat(book.answerFor("alice", hold.clientOrderId())).as("a retry still finds it").isNotNull();
+
+    assertThat(book.startRollback(hold.orderId(), "alice", hold.clientOrderId())).isSameAs(hold);
+    book.rollbackWritten(hold, true);
+    assertThat(book.held()).isZero();
+    assertThat(book.available()).isEqualTo(5);
+    assertThat(book.answerFor("alice", hold.clientOrderId())).as("its retry is decided afresh").isNull();
+    assertThat(book.expire(START + 30_000)).isEmpty();
   }
 
   private Hold confirmedHold(String viewer, int quantity) {

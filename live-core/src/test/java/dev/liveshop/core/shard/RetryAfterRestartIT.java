@@ -10,14 +10,19 @@ import dev.liveshop.core.config.CoreConfig;
 import dev.liveshop.core.inventory.BundleAnswer;
 import dev.liveshop.core.inventory.BundleItem;
 import dev.liveshop.core.inventory.FlashSale;
+import dev.liveshop.core.inventory.OrderIds;
 import dev.liveshop.core.inventory.ReserveAnswer;
 import dev.liveshop.core.inventory.ReserveCommand;
 import dev.liveshop.core.inventory.ReserveResult;
+import dev.liveshop.core.inventory.SaleChange;
 import dev.liveshop.core.inventory.StockSnapshot;
 import dev.liveshop.core.order.OrderStatus;
 import dev.liveshop.core.store.CassandraStore;
+import dev.liveshop.core.store.FaultySession;
 import dev.liveshop.shard.ShardMap;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,14 +36,20 @@ import org.junit.jupiter.api.Test;
  */
 class RetryAfterRestartIT {
 
+  /** The rollback's cancel: the journal update that names a reason. */
+  private static final String CANCEL_IN_JOURNAL = "cancel_reason = ?";
+
   private static CoreConfig config;
   private static CqlSession session;
+  /** Every shard's store calls go through it; it injects nothing unless a test asks. */
+  private static FaultySession faulty;
   private WiredShard shard;
 
   @BeforeAll
   static void openSession() {
     config = CoreFixture.config("retry_restart_it");
     session = CassandraStore.open(config.cassandra());
+    faulty = new FaultySession(session);
   }
 
   @AfterAll
@@ -53,6 +64,7 @@ class RetryAfterRestartIT {
 
   @AfterEach
   void stop() throws InterruptedException {
+    faulty.failNext("", 0, FaultySession.When.BEFORE);
     shard.close();
   }
 
@@ -105,6 +117,64 @@ class RetryAfterRestartIT {
         .isEqualTo(OrderStatus.RESERVED);
   }
 
+  @Test
+  void rolledBackBundleItem_cancelWriteTimedOut_isCancelledBeforeTheRefusal_soARestartRevivesNoHold()
+      throws Exception {
+    shard.catalog.createStream("rollback-timeout", "Rollback timeout", "host-1", "");
+    FlashSale scarce = launch("rollback-timeout", 1, 1);
+    FlashSale lastOne = launch("rollback-timeout", 1, 1);
+    shard.engine.reserve(new ReserveCommand(lastOne.saleId(), "carol", 1, "tap-1")).join();
+    List<BundleItem> items = List.of(new BundleItem(scarce.saleId(), 1), new BundleItem(lastOne.saleId(), 1));
+    // The item of `scarce` is held, then rolled back when `lastOne` is sold out; the first
+    // attempt at its CANCELLED row times out (not sent: its outcome unknown to live-core).
+    int injectedBefore = faulty.injected.get();
+    faulty.failNext(CANCEL_IN_JOURNAL, 1, FaultySession.When.BEFORE);
+
+    assertThat(shard.engine.reserveBundle("alice", "basket-1", items).join().result())
+        .isEqualTo(ReserveResult.SOLD_OUT);
+    assertThat(faulty.injected.get() - injectedBefore).as("the cancel did time out").isEqualTo(1);
+    UUID rolledBack = OrderIds.of(scarce.saleId(), "alice", "basket-1");
+    assertThat(shard.orders.find(rolledBack).orElseThrow().status()).as("by the time alice is told")
+        .isEqualTo(OrderStatus.CANCELLED);
+    // The unit alice's refused bundle let go is sold to dave.
+    ReserveCommand daveTap = new ReserveCommand(scarce.saleId(), "dave", 1, "tap-1");
+    ReserveAnswer dave = shard.engine.reserve(daveTap).join();
+    assertThat(dave.result()).isEqualTo(ReserveResult.RESERVED);
+
+    restart();
+
+    StockSnapshot stock = shard.engine.snapshot(scarce.saleId()).join().orElseThrow();
+    assertThat(stock.held()).as("dave's hold only: alice's refused item is not revived").isEqualTo(1);
+    assertThat(stock.available()).isZero();
+    assertThat(shard.engine.reserve(daveTap).join()).isEqualTo(dave);
+    assertThat(shard.orders.find(rolledBack).orElseThrow().status()).isEqualTo(OrderStatus.CANCELLED);
+  }
+
+  @Test
+  void rolledBackBundleItem_cancelRefused_failsTheBundle_keepsTheItem_soItsRetryAfterRestartIsWhole()
+      throws Exception {
+    shard.catalog.createStream("rollback-refused", "Rollback refused", "host-1", "");
+    FlashSale plenty = launch("rollback-refused", 10, 2);
+    FlashSale paused = launch("rollback-refused", 10, 2);
+    shard.catalog.updateSale(paused.saleId(), new SaleChange(SaleChange.Action.PAUSE, 0));
+    List<BundleItem> items = List.of(new BundleItem(plenty.saleId(), 1), new BundleItem(paused.saleId(), 1));
+    faulty.failNext(CANCEL_IN_JOURNAL, 1, FaultySession.When.REFUSED);
+
+    assertThat(shard.engine.reserveBundle("alice", "basket-1", items))
+        .as("not told PAUSED while the item's row says RESERVED").failsWithin(10, TimeUnit.SECONDS);
+    UUID kept = OrderIds.of(plenty.saleId(), "alice", "basket-1");
+    assertThat(shard.orders.find(kept).orElseThrow().status()).isEqualTo(OrderStatus.RESERVED);
+
+    restart();
+    shard.catalog.updateSale(paused.saleId(), new SaleChange(SaleChange.Action.RESUME, 0));
+    BundleAnswer retry = shard.engine.reserveBundle("alice", "basket-1", items).join();
+
+    assertThat(retry.result()).isEqualTo(ReserveResult.RESERVED);
+    assertThat(retry.items()).extracting(ReserveAnswer::orderId).contains(kept);
+    assertThat(shard.engine.snapshot(plenty.saleId()).join().orElseThrow().held()).isEqualTo(1);
+    assertThat(shard.engine.snapshot(paused.saleId()).join().orElseThrow().held()).isEqualTo(1);
+  }
+
   /** What a live-core restart does to this shard: a new engine that recovers its sales. */
   private void restart() throws InterruptedException {
     shard.close();
@@ -112,7 +182,7 @@ class RetryAfterRestartIT {
   }
 
   private static WiredShard startShard() {
-    return new WiredShard(config, session, "A", ShardMap.parse("A=127.0.0.1:1"));
+    return new WiredShard(config, faulty, "A", ShardMap.parse("A=127.0.0.1:1"));
   }
 
   private FlashSale launch(String streamId, int quantity, int perViewerLimit) {

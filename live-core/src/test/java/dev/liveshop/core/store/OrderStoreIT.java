@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
 import dev.liveshop.core.CoreFixture;
 import dev.liveshop.core.config.CoreConfig;
 import dev.liveshop.core.config.OrderWriteSettings;
@@ -135,6 +136,34 @@ class OrderStoreIT {
     // What a retry for the sale once it left memory reads: nothing, so the bundle is decided afresh.
     assertThat(store.committed(sale, rolledBack.orderId()).toCompletableFuture().join()).isEmpty();
     assertThat(store.committed(sale, cancelledByAnOlderVersion.orderId()).toCompletableFuture().join()).isEmpty();
+  }
+
+  @Test
+  void append_ofARolledBackItemHeldAgain_clearsItsCancelReason_andEveryLaterStatusReadsRight() {
+    String sale = "sale-" + UUID.randomUUID();
+    Hold first = hold(sale, "st", "v1", "basket-1", NOW);
+    Hold paidLater = hold(sale, "st", "v2", "basket-1", NOW);
+    Hold lapsesLater = hold(sale, "st", "v3", "basket-1", NOW - 2 * TEN_MINUTES);
+    for (Hold h : List.of(first, paidLater, lapsesLater)) {
+      store.append(h).toCompletableFuture().join();
+      store.cancel(h, CancelReason.BUNDLE_ROLLBACK).toCompletableFuture().join();
+    }
+    // Each bundle's retry is granted: the same order ids are held again.
+    for (Hold h : List.of(first, paidLater, lapsesLater)) {
+      store.append(h).toCompletableFuture().join();
+    }
+    store.updateStatus(paidLater, OrderStatus.PAID).toCompletableFuture().join();
+
+    for (Hold h : List.of(first, paidLater, lapsesLater)) {
+      Row row = session.execute(new OrderRows(session).journalRow(sale, h.orderId())).one();
+      assertThat(OrderRows.cancelReasonOf(row)).as("the reason of a row no longer cancelled, %s", h.viewerId())
+          .isNull();
+    }
+    assertThat(store.recover(sale, NOW)).containsExactlyInAnyOrder(new RecoveredOrder(first, OrderStatus.RESERVED),
+        new RecoveredOrder(paidLater, OrderStatus.PAID), new RecoveredOrder(lapsesLater, OrderStatus.EXPIRED));
+    // Cancelled again, by its buyer this time: that reason, so its answer is kept.
+    store.cancel(first, CancelReason.BUYER).toCompletableFuture().join();
+    assertThat(store.recover(sale, NOW)).contains(new RecoveredOrder(first, OrderStatus.CANCELLED));
   }
 
   @Test
