@@ -43,8 +43,8 @@ final class OrderRows {
 
   OrderRows(CqlSession session) {
     insertJournal = session.prepare("INSERT INTO orders_by_sale (sale_id, bucket, order_id, stream_id, product_id, "
-        + "viewer_id, client_order_id, quantity, price_cents, status, created_at, hold_expires_at, cancel_reason) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        + "viewer_id, client_order_id, quantity, price_cents, status, created_at, hold_expires_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insertOrder = session.prepare("INSERT INTO orders (order_id, sale_id, stream_id, product_id, viewer_id, "
         + "client_order_id, quantity, price_cents, status, created_at, hold_expires_at) "
         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -82,17 +82,15 @@ final class OrderRows {
   }
 
   /**
-   * The journal row of a new order, with no cancel reason: a bundle's retry inserts its
-   * rolled-back item's row again, and an INSERT keeps the columns it does not name, which
-   * left BUNDLE_ROLLBACK on a row then RESERVED, PAID or EXPIRED. The null is a cell
-   * tombstone per row (purged after gc_grace); recovery reads the journal in pages, so
-   * at most Cassandra warns of them. A non-null "none" would avoid it, but a live-core
-   * from before this change parses every non-null reason and would fail to recover.
+   * The journal row of a new order. It does not name cancel_reason: a null would be a cell
+   * tombstone in every order's row, which recovery then reads past. So a rolled-back bundle
+   * item held again by the bundle's retry keeps its old reason on a row no longer CANCELLED;
+   * the reason means something only while the status is CANCELLED (see {@link #cancelReasonOf}).
    */
   BoundStatement journal(Hold hold, OrderStatus status) {
     return insertJournal.bind(hold.saleId(), bucketOf(hold.orderId()), hold.orderId(), hold.streamId(),
         hold.productId(), hold.viewerId(), hold.clientOrderId(), hold.quantity(), hold.priceCents(),
-        status.name(), created(hold), Instant.ofEpochMilli(hold.expiresAtMs()), null);
+        status.name(), created(hold), Instant.ofEpochMilli(hold.expiresAtMs()));
   }
 
   BoundStatement byId(Hold hold, OrderStatus status) {
@@ -157,7 +155,8 @@ final class OrderRows {
 
   /**
    * Why a cancelled journal row's order was cancelled; null on rows cancelled before schema
-   * version 6, and on rows not cancelled since they were (last) inserted.
+   * version 6. Read it only on a CANCELLED row: a row held again after a bundle rollback keeps
+   * BUNDLE_ROLLBACK while RESERVED, PAID or EXPIRED, and a row never cancelled has none.
    */
   static CancelReason cancelReasonOf(Row row) {
     String reason = row.getString("cancel_reason");
