@@ -3,6 +3,7 @@ package dev.liveshop.core.grpc;
 import com.datastax.oss.driver.api.core.DriverException;
 import dev.liveshop.core.catalog.InvalidRequestException;
 import dev.liveshop.core.catalog.NotFoundException;
+import dev.liveshop.core.inventory.ChangeInFlightException;
 import dev.liveshop.core.store.StoreUnavailableException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -50,6 +51,9 @@ final class GrpcErrors {
     }
     if (cause instanceof NotFoundException) {
       return Status.NOT_FOUND.withDescription(cause.getMessage()).asRuntimeException();
+    }
+    if (cause instanceof ChangeInFlightException) {
+      return Status.UNAVAILABLE.withDescription(cause.getMessage()).asRuntimeException();
     }
     if (cause instanceof StoreUnavailableException || cause instanceof DriverException) {
       log.warn("store call failed: {}", cause.toString());

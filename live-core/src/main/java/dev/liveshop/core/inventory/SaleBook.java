@@ -369,8 +369,8 @@ final class SaleBook {
       return null;
     }
     if (!closing.add(orderId)) {
-      throw new IllegalStateException("order " + orderId + " of sale " + sale.saleId()
-          + " is being changed (cancel or payment) while its bundle is rolled back: retry the bundle");
+      throw new ChangeInFlightException("order " + orderId + " of sale " + sale.saleId()
+          + " is being cancelled while its bundle is rolled back: send the bundle again in a moment");
     }
     return hold;
   }

@@ -211,7 +211,7 @@ final class SaleShard implements AutoCloseable {
       Hold hold;
       try {
         hold = book == null ? null : book.startRollback(orderId, viewerId, clientOrderId);
-      } catch (IllegalStateException changing) {
+      } catch (ChangeInFlightException changing) {
         done.completeExceptionally(changing);
         return;
       }

@@ -302,6 +302,18 @@ class SaleBookTest {
     assertThat(book.expire(START + 30_000)).isEmpty();
   }
 
+  @Test
+  void rollback_ofAHoldWhoseCancelIsBeingWritten_isRefusedForARetry_andChangesNothing() {
+    Hold hold = confirmedHold("alice", 1);
+    assertThat(book.cancel(hold.orderId(), "alice").outcome()).isEqualTo(OrderChange.Outcome.APPLIED);
+
+    assertThatThrownBy(() -> book.startRollback(hold.orderId(), "alice", hold.clientOrderId()))
+        .isInstanceOf(ChangeInFlightException.class).hasMessageContaining("again");
+    book.statusWritten(hold.orderId(), OrderStatus.CANCELLED, true);
+    assertThat(book.held()).as("released once, by the cancel").isZero();
+    assertThat(book.available()).isEqualTo(5);
+  }
+
   private Hold confirmedHold(String viewer, int quantity) {
     ReserveCommand command = buy(viewer, quantity);
     assertThat(book.tryHold(command, START)).isEqualTo(ReserveResult.RESERVED);
