@@ -193,6 +193,29 @@ class InventoryEngineTest {
   }
 
   @Test
+  void reserve_refusals_leaveTheWriteBudgetAsTheyFoundIt() throws Exception {
+    try (InventoryEngine small = new InventoryEngine(2, clock, journal, 5, 2)) {
+      small.open(sale("s1", 1, 1), List.of()).join();
+      small.open(sale("s2", 10, 1), List.of()).join();
+      assertThat(small.reserve(new ReserveCommand("s1", "alice", 1, "a")).join().result())
+          .isEqualTo(ReserveResult.RESERVED);
+      assertThat(small.reserve(new ReserveCommand("s2", "dave", 1, "d")).join().result())
+          .isEqualTo(ReserveResult.RESERVED);
+      for (int i = 0; i < 10; i++) {
+        assertThat(small.reserve(new ReserveCommand("s1", "viewer-" + i, 1, "c" + i)).join().result())
+            .isEqualTo(ReserveResult.SOLD_OUT);
+        assertThat(small.reserve(new ReserveCommand("s2", "dave", 1, "more-" + i)).join().result())
+            .isEqualTo(ReserveResult.OVER_LIMIT);
+      }
+      // Twenty refusals with a budget of two writes: none of them may have kept a unit of it.
+      assertThat(small.reserve(new ReserveCommand("s2", "bob", 1, "b")).join().result())
+          .isEqualTo(ReserveResult.RESERVED);
+      assertThat(small.reserve(new ReserveCommand("s2", "carol", 1, "c")).join().result())
+          .isEqualTo(ReserveResult.RESERVED);
+    }
+  }
+
+  @Test
   void reserve_saleNotInMemory_lookupsPastTheBoundAreBusy_andAnUnreadableStoreIsUnavailable() {
     journal.lookupGate = new CompletableFuture<>();
     List<CompletableFuture<ReserveAnswer>> waiting = new ArrayList<>();

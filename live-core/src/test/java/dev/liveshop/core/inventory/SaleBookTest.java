@@ -314,6 +314,16 @@ class SaleBookTest {
     assertThat(book.available()).isEqualTo(5);
   }
 
+  @Test
+  void settledFor_notWhileAnOrderWriteIsInFlight() {
+    long ended = START + 60_000;
+    book.writeStarted();
+    assertThat(book.settledFor(0, ended)).isFalse();
+    assertThat(book.settledFor(0, ended + 3_600_000)).as("an hour after the end, still writing").isFalse();
+    book.writeEnded();
+    assertThat(book.settledFor(0, ended + 3_600_000)).isTrue();
+  }
+
   private Hold confirmedHold(String viewer, int quantity) {
     ReserveCommand command = buy(viewer, quantity);
     assertThat(book.tryHold(command, START)).isEqualTo(ReserveResult.RESERVED);
@@ -338,7 +348,23 @@ class SaleBookTest {
     assertThat(book.available()).isEqualTo(2);
     assertThat(book.held()).isEqualTo(2);
     assertThat(book.sold()).isEqualTo(1);
+    assertThat(book.unitsOf("alice")).as("alice's limit counts her hold").isEqualTo(2);
+    assertThat(book.unitsOf("bob")).as("and bob's purchase").isEqualTo(1);
     assertThat(book.answerFor(hold.viewerId(), hold.clientOrderId()).join()).isEqualTo(ReserveAnswer.reserved(hold));
+  }
+
+  @Test
+  void restore_anOrderBeingPaid_keepsItsPaymentGrace() {
+    Hold paying = new Hold(OrderIds.of("s1", "alice", "c1"), "s1", "demo", "p1", "alice", "c1", 1, 1900, START,
+        START + 30_000);
+    book.restore(paying, OrderStatus.PAYING);
+
+    assertThat(book.cancel(paying.orderId(), "alice").outcome()).as("its payment is on its way")
+        .isEqualTo(OrderChange.Outcome.PAYMENT_IN_FLIGHT);
+    assertThat(book.expire(START + 30_000)).as("its own window closed, not its payment's").isEmpty();
+    assertThat(book.settle(paying.orderId(), true, START + 59_999).status()).isEqualTo(OrderStatus.PAID);
+    assertThat(book.sold()).isEqualTo(1);
+    assertThat(book.held()).isZero();
   }
 
   @Test
