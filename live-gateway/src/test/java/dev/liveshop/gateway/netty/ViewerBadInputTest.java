@@ -3,12 +3,14 @@ package dev.liveshop.gateway.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.liveshop.gateway.auth.Principal;
+import dev.liveshop.gateway.auth.ViewerRateLimits;
 import dev.liveshop.proto.v1.ErrorCode;
 import dev.liveshop.proto.v1.ServerFrame;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -92,6 +94,26 @@ class ViewerBadInputTest extends ViewerSessionFixture {
     close.release();
     channel.runPendingTasks();
     assertThat(channel.isActive()).isFalse();
+  }
+
+  /** A token may open many sockets: the per-viewer join budget is over all of them. */
+  @Test
+  void joins_pastTheViewersLimit_overAllItsConnections_areRateLimited() throws Exception {
+    viewerLimits = new ViewerRateLimits(5, 40, 1); // bob: one join at once, the next in a minute
+    EmbeddedChannel first = viewer("bob");
+    EmbeddedChannel second = viewer("bob");
+    EmbeddedChannel third = viewer("bob");
+    first.writeInbound(text("{\"requestId\":\"b1\",\"join\":{\"streamId\":\"demo\"}}"));
+    assertThat(next(first).hasWelcome()).isTrue();
+    for (EmbeddedChannel again : List.of(second, third)) {
+      again.writeInbound(text("{\"requestId\":\"b2\",\"join\":{\"streamId\":\"demo\"}}"));
+      ServerFrame refused = next(again);
+      assertThat(refused.getError().getCode()).as(refused.toString()).isEqualTo(ErrorCode.ERROR_CODE_RATE_LIMITED);
+      assertThat(refused.getError().getRequestId()).isEqualTo("b2");
+    }
+    EmbeddedChannel carol = viewer("carol");
+    carol.writeInbound(text("{\"join\":{\"streamId\":\"demo\"}}"));
+    assertThat(next(carol).hasWelcome()).as("another viewer's budget is its own").isTrue();
   }
 
   @Test

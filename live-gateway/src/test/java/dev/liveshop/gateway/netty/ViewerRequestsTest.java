@@ -24,6 +24,19 @@ class ViewerRequestsTest extends ViewerSessionFixture {
     assertThat(ack.getOrderAck().getRequestId()).isEqualTo("r9");
   }
 
+  /** The buyer is told to tap again (same clientOrderId): a tap left unanswered looks like a hung app. */
+  @Test
+  void buy_whenTheReserveFails_isAnsweredUnavailable_withItsRequestId() throws Exception {
+    join();
+    reserveDown.set(true);
+    channel.writeInbound(text("{\"requestId\":\"r7\",\"buy\":{\"saleId\":\"s1\",\"quantity\":1,"
+        + "\"clientOrderId\":\"c7\"}}"));
+    ServerFrame error = next();
+    assertThat(error.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_UNAVAILABLE);
+    assertThat(error.getError().getRequestId()).isEqualTo("r7");
+    assertThat(error.getError().getMessage()).contains("c7");
+  }
+
   @Test
   void pingLikeLeavePayCancel_eachGetsItsAnswer() throws Exception {
     channel.writeInbound(text("{\"ping\":{\"clientTimeMs\":\"42\"}}"));

@@ -93,6 +93,10 @@ abstract class ViewerSessionFixture {
             return new StreamObserver<>() {
               @Override
               public void onNext(ReserveBatch batch) {
+                if (reserveDown.get()) {
+                  out.onError(Status.UNAVAILABLE.withDescription("inventory down (test)").asRuntimeException());
+                  return;
+                }
                 ReserveBatchResult.Builder result = ReserveBatchResult.newBuilder().setBatchId(batch.getBatchId());
                 for (ReserveRequest r : batch.getRequestsList()) {
                   result.addResponses(ReserveResponse.newBuilder().setResult(ReserveResult.RESERVE_RESULT_RESERVED)
@@ -124,6 +128,9 @@ abstract class ViewerSessionFixture {
     channel = new EmbeddedChannel(handler);
     channel.attr(WsAuthHandler.PRINCIPAL).set(new Principal("alice", Principal.Role.VIEWER, Set.of(), 0));
   }
+
+  /** Reserve batches fail their stream with UNAVAILABLE while set. */
+  final java.util.concurrent.atomic.AtomicBoolean reserveDown = new java.util.concurrent.atomic.AtomicBoolean();
 
   /** Publishes fail with UNAVAILABLE while {@link #busDown} is set; the room's subscription stays. */
   final java.util.concurrent.atomic.AtomicBoolean busDown = new java.util.concurrent.atomic.AtomicBoolean();

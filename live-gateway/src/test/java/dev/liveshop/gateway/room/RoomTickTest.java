@@ -119,6 +119,33 @@ class RoomTickTest {
         .containsExactly(8L);
   }
 
+  /** The bus may deliver a sale's stock late or twice (a resumed watch): only newer values count. */
+  @Test
+  void onStock_olderOrRepeatedSequence_isDropped() throws Exception {
+    Room room = joinedRoom();
+    room.onStock(stock(5, SaleState.SALE_STATE_LIVE, 0));
+    viewer.runPendingTasks();
+    assertThat(written()).as("sold out, at once").extracting(f -> f.getStock().getSequence()).containsExactly(5L);
+
+    room.onStock(stock(3, SaleState.SALE_STATE_LIVE, 4)); // older: would bring it "back in stock"
+    room.onStock(stock(5, SaleState.SALE_STATE_LIVE, 0)); // repeated
+    room.tick(false);
+    viewer.runPendingTasks();
+    assertThat(written()).as("stale and repeated stock, at once or on the tick").isEmpty();
+
+    EmbeddedChannel joiner = new EmbeddedChannel();
+    try {
+      joiner.attr(Wire.OF_CHANNEL).set(Wire.PROTO);
+      assertThat(room.join(joiner, "bob", Join.newBuilder().setStreamId("demo").build())).isTrue();
+      List<ServerFrame> welcome = WrittenFrames.drain(joiner);
+      assertThat(welcome).hasSize(1);
+      assertThat(welcome.get(0).getWelcome().getSalesList()).extracting(s -> s.getStock().getAvailable())
+          .containsExactly(0);
+    } finally {
+      joiner.finishAndReleaseAll();
+    }
+  }
+
   @Test
   void countersAskedForWhileAWriteIsOn_goWithTheNextTick() throws Exception {
     Room room = joinedRoom();
