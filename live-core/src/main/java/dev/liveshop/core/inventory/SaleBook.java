@@ -67,6 +67,12 @@ final class SaleBook {
    * {@link #paymentDeadline} unless settled first.
    */
   private final ArrayDeque<Hold> paymentsByDeadline = new ArrayDeque<>();
+  /**
+   * Holds whose window, or payment deadline, came while they were being given up: set aside
+   * until that write is known (few, and only while a write is slow).
+   */
+  private final List<Hold> closingPastWindow = new ArrayList<>();
+  private final List<Hold> closingPastPaymentDeadline = new ArrayList<>();
   /** Order writes of this sale not yet finished: a hand-over waits for them. */
   private int writesInFlight;
   /** When the book was first seen settled (see {@link #settledFor}), or -1. */
@@ -258,37 +264,53 @@ final class SaleBook {
 
   /**
    * Releases every live hold whose payment window closed at or before {@code nowMs}, and
-   * every hold being paid one hold period after that. A hold being given up stops the walk
-   * until its write is known (milliseconds): it is released by that write, or lapses after.
+   * every hold being paid one hold period after that. A hold being given up (a cancel, a
+   * bundle's rollback) is set aside until its write is known, which for a rollback may take
+   * retries: the write releases it, or, not made, lets it lapse at the next tick. The holds
+   * behind it lapse meanwhile.
    */
   List<Hold> expire(long nowMs) {
     List<Hold> expired = List.of();
+    requeueClosed(closingPastWindow, holdsByExpiry);
+    requeueClosed(closingPastPaymentDeadline, paymentsByDeadline);
     while (!holdsByExpiry.isEmpty() && holdsByExpiry.peekFirst().expiresAtMs() <= nowMs) {
-      if (closing.contains(holdsByExpiry.peekFirst().orderId())) {
-        break;
-      }
       Hold hold = holdsByExpiry.pollFirst();
       // The same object, not only the same order id: a refused bundle's retry holds its
       // order again under the same id, with its own entry further back.
       if (liveHolds.get(hold.orderId()) != hold) {
         continue;
       }
-      if (paying.contains(hold.orderId())) {
+      if (closing.contains(hold.orderId())) {
+        closingPastWindow.add(hold);
+      } else if (paying.contains(hold.orderId())) {
         paymentsByDeadline.addLast(hold);
-        continue;
+      } else {
+        expired = lapse(hold, expired);
       }
-      expired = lapse(hold, expired);
     }
     while (!paymentsByDeadline.isEmpty() && paymentDeadline(paymentsByDeadline.peekFirst()) <= nowMs) {
-      if (closing.contains(paymentsByDeadline.peekFirst().orderId())) {
-        break;
-      }
       Hold hold = paymentsByDeadline.pollFirst();
-      if (liveHolds.get(hold.orderId()) == hold && paying.remove(hold.orderId())) {
+      if (liveHolds.get(hold.orderId()) != hold) {
+        continue;
+      }
+      if (closing.contains(hold.orderId())) {
+        closingPastPaymentDeadline.add(hold);
+      } else if (paying.remove(hold.orderId())) {
         expired = lapse(hold, expired);
       }
     }
     return expired;
+  }
+
+  /** Puts the holds set aside whose write is now known back at the front of their queue (their time has come). */
+  private void requeueClosed(List<Hold> setAside, ArrayDeque<Hold> queue) {
+    for (int i = setAside.size() - 1; i >= 0; i--) {
+      Hold hold = setAside.get(i);
+      if (!closing.contains(hold.orderId())) {
+        setAside.remove(i);
+        queue.addFirst(hold);
+      }
+    }
   }
 
   private List<Hold> lapse(Hold hold, List<Hold> expired) {
@@ -360,17 +382,22 @@ final class SaleBook {
    * the hold stays (cannot be paid, cancelled or lapse) until its CANCELLED row is durable,
    * see {@link #rollbackWritten}: until then a crash or a hand-over recovers it as RESERVED,
    * so its units must not be sold again. Returns the hold, or null if it had already gone
-   * (its answer is forgotten at once). Fails if another change of the order is in flight.
+   * (its answer is forgotten at once, unless it was paid). Fails if the order is being paid
+   * or another change of it is in flight.
    */
   Hold startRollback(UUID orderId, String viewerId, String clientOrderId) {
     Hold hold = liveHolds.get(orderId);
     if (hold == null) {
-      answersByIntent.remove(viewerId, clientOrderId);
+      if (!paid.containsKey(orderId)) {
+        answersByIntent.remove(viewerId, clientOrderId);
+      }
+      // A paid item (kept after a rollback not written, then paid) is its buyer's: its
+      // answer stays, so no retry of the bundle holds its order again over the sale.
       return null;
     }
-    if (!closing.add(orderId)) {
+    if (paying.contains(orderId) || !closing.add(orderId)) {
       throw new ChangeInFlightException("order " + orderId + " of sale " + sale.saleId()
-          + " is being cancelled while its bundle is rolled back: send the bundle again in a moment");
+          + " is being paid or cancelled while its bundle is rolled back: send the bundle again in a moment");
     }
     return hold;
   }

@@ -202,15 +202,23 @@ final class SaleShard implements AutoCloseable {
    * buyer is never told "refused" over a RESERVED row that a restart or a hand-over would
    * revive as a hold. The write counts as in flight: the sale is neither handed over nor
    * dropped before it is known. Fails, leaving the hold as it was, when the row was
-   * certainly not written; the bundle's caller retries. Completes on this thread.
+   * certainly not written or the sale has moved away; the bundle's caller retries.
+   * Completes on this thread.
    */
   CompletableFuture<Void> rollback(String saleId, UUID orderId, String viewerId, String clientOrderId) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     thread.execute(() -> {
       SaleBook book = books.get(saleId);
+      if (book == null) {
+        // Handed over between the item's grant and now (the hand-over waited only for its
+        // write): the new owner holds it as RESERVED, as its row says. Not "refused" then.
+        done.completeExceptionally(new ChangeInFlightException("sale " + saleId + " moved to another live-core "
+            + "while the bundle was decided: send the bundle again"));
+        return;
+      }
       Hold hold;
       try {
-        hold = book == null ? null : book.startRollback(orderId, viewerId, clientOrderId);
+        hold = book.startRollback(orderId, viewerId, clientOrderId);
       } catch (ChangeInFlightException changing) {
         done.completeExceptionally(changing);
         return;
