@@ -59,11 +59,11 @@ final class ApiRequests {
     }
   }
 
-  /** A number from the query string, 0 when absent; 400 when not a number. */
+  /** A number from the query string, 0 when absent; 400 when not a number (an empty value included). */
   static int intParam(FullHttpRequest request, String name) {
-    String value = param(request, name);
+    List<String> values = new QueryStringDecoder(request.uri()).parameters().get(name);
     try {
-      return value.isEmpty() ? 0 : Integer.parseInt(value);
+      return values == null ? 0 : Integer.parseInt(values.get(0));
     } catch (NumberFormatException e) {
       throw ApiError.invalid(name + " must be a number");
     }
