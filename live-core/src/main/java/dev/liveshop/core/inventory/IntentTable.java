@@ -7,11 +7,14 @@ import java.util.concurrent.CompletableFuture;
  * The answer given (or being given) to each purchase intent of a sale, an intent being a
  * viewer's client order id. Keyed by a 64-bit hash of the two ids in a primitive map, so
  * a lookup, the hot path of every retry, builds no key object; each entry keeps both ids,
- * and intents whose hashes collide share a short chain. The map holds the index of the
- * chain's head in a {@link Slab}, not the entry, so that a new entry is not stored into a
- * random slot of an old array (see {@link Slab}: 14% of a grant went to G1 for that). A refusal (most of a flash sale's
+ * and intents whose hashes collide share a short chain. A refusal (most of a flash sale's
  * intents) is kept as its result and quantity, the answer rebuilt on a retry: no future
  * and no answer object stay in memory per sold-out tap.
+ *
+ * <p>The map holds the index of the chain's head in a {@link Slab}, not the entry, so that
+ * a new entry is not stored into a random slot of an old array (see {@link Slab}: 14% of a
+ * grant, and more of a sold-out tap, went to G1 for that). The price is one more dependent
+ * read on a hit: retries measured 0.74-0.81x (bench/RESULTS.md, 2026-11-29 later).
  *
  * <p>Threading: owned by the sale's shard thread, like the rest of its {@link SaleBook}.
  */
