@@ -1,6 +1,6 @@
 package dev.liveshop.core.inventory;
 
-import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -11,12 +11,23 @@ import java.util.concurrent.CompletableFuture;
  * intents) is kept as its result and quantity, the answer rebuilt on a retry: no future
  * and no answer object stay in memory per sold-out tap.
  *
+ * <p>The map holds the index of the chain's head in a {@link Slab}, not the entry, so that
+ * a new entry is not stored into a random slot of an old array (see {@link Slab}: 14% of a
+ * grant, and more of a sold-out tap, went to G1 for that). The price is one more dependent
+ * read on a hit: retries measured 0.74-0.81x (bench/RESULTS.md, 2026-11-29 later).
+ *
  * <p>Threading: owned by the sale's shard thread, like the rest of its {@link SaleBook}.
  */
 final class IntentTable {
 
-  private final Long2ObjectOpenHashMap<Entry> byHash = new Long2ObjectOpenHashMap<>();
+  /** Index in {@link #entries} of the chain of each hash; -1 when absent. */
+  private final Long2IntOpenHashMap byHash = new Long2IntOpenHashMap();
+  private final Slab<Entry> entries = new Slab<>();
   private int size;
+
+  IntentTable() {
+    byHash.defaultReturnValue(-1);
+  }
 
   private static final class Entry {
     final String viewerId;
@@ -27,6 +38,8 @@ final class IntentTable {
     ReserveResult refusal;
     int quantity;
     Entry next;
+    /** Where it is in {@link #entries}. */
+    int index;
 
     Entry(String viewerId, String clientOrderId, Entry next) {
       this.viewerId = viewerId;
@@ -47,7 +60,7 @@ final class IntentTable {
 
   /** The answer to the intent, or null; a refusal is rebuilt as it was given for {@code saleId}. */
   CompletableFuture<ReserveAnswer> get(String saleId, String viewerId, String clientOrderId) {
-    for (Entry e = byHash.get(hash(viewerId, clientOrderId)); e != null; e = e.next) {
+    for (Entry e = chain(hash(viewerId, clientOrderId)); e != null; e = e.next) {
       if (e.is(viewerId, clientOrderId)) {
         return e.answer != null ? e.answer : CompletableFuture.completedFuture(
             ReserveAnswer.rejected(e.refusal, saleId, e.clientOrderId, e.quantity));
@@ -68,14 +81,15 @@ final class IntentTable {
 
   private Entry entry(String viewerId, String clientOrderId) {
     long hash = hash(viewerId, clientOrderId);
-    Entry head = byHash.get(hash);
+    Entry head = chain(hash);
     for (Entry e = head; e != null; e = e.next) {
       if (e.is(viewerId, clientOrderId)) {
         return e;
       }
     }
     Entry added = new Entry(viewerId, clientOrderId, head);
-    byHash.put(hash, added);
+    added.index = entries.add(added);
+    byHash.put(hash, added.index);
     size++;
     return added;
   }
@@ -83,19 +97,25 @@ final class IntentTable {
   void remove(String viewerId, String clientOrderId) {
     long hash = hash(viewerId, clientOrderId);
     Entry previous = null;
-    for (Entry e = byHash.get(hash); e != null; previous = e, e = e.next) {
+    for (Entry e = chain(hash); e != null; previous = e, e = e.next) {
       if (e.is(viewerId, clientOrderId)) {
         if (previous != null) {
           previous.next = e.next;
         } else if (e.next != null) {
-          byHash.put(hash, e.next);
+          byHash.put(hash, e.next.index);
         } else {
           byHash.remove(hash);
         }
+        entries.remove(e.index);
         size--;
         return;
       }
     }
+  }
+
+  private Entry chain(long hash) {
+    int head = byHash.get(hash);
+    return head < 0 ? null : entries.get(head);
   }
 
   int size() {

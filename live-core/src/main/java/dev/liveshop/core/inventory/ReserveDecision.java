@@ -38,20 +38,26 @@ final class ReserveDecision {
     }
     long now = clock.millis();
     book.advanceClock(now);
+    ReserveResult refusal = book.refusal(command, now);
+    if (refusal != null) {
+      // Answered as when the budget was taken first (BUSY while it is spent), but only read:
+      // a refusal writes nothing, and taking and returning a unit would be two atomic writes
+      // per refused tap to the one counter all shards share.
+      if (writeBudget.isSpent()) {
+        answer.complete(ReserveAnswer.rejected(ReserveResult.BUSY, command));
+        return null;
+      }
+      if (refusal.isRemembered()) {
+        book.rememberRefusal(command, refusal);
+      }
+      answer.complete(ReserveAnswer.rejected(refusal, command));
+      return null;
+    }
     if (!writeBudget.tryAcquire()) {
       answer.complete(ReserveAnswer.rejected(ReserveResult.BUSY, command));
       return null;
     }
-    ReserveResult result = book.tryHold(command, now);
-    if (result != ReserveResult.RESERVED) {
-      writeBudget.release();
-      ReserveAnswer rejection = ReserveAnswer.rejected(result, command);
-      if (result.isRemembered()) {
-        book.rememberRefusal(command, result);
-      }
-      answer.complete(rejection);
-      return null;
-    }
+    book.hold(command);
     FlashSale sale = book.sale();
     Hold hold = new Hold(OrderIds.of(sale.saleId(), command.viewerId(), command.clientOrderId()),
         sale.saleId(), sale.streamId(), sale.productId(), command.viewerId(), command.clientOrderId(),

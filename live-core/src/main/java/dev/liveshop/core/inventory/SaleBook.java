@@ -5,10 +5,8 @@ import dev.liveshop.core.order.OrderStatus;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +24,8 @@ final class SaleBook {
 
   private static final Logger log = LoggerFactory.getLogger(SaleBook.class);
   private static final int MAX_QUANTITY = FlashSale.MAX_QUANTITY;
+  /** Live holds a book makes room for at once: 16,384, ~400 KB (12 bytes a slot). */
+  static final int PRESIZED_HOLDS = 1 << 14;
 
   /** The sale's settings; replaced (never mutated) by host changes. */
   private FlashSale sale;
@@ -42,8 +42,11 @@ final class SaleBook {
   private final int maxRememberedRefusals;
   private int refusalsRemembered;
   private boolean refusalsCapped;
-  /** Durable, unpaid holds by order id (held, or being paid). */
-  private final Map<UUID, Hold> liveHolds = new HashMap<>();
+  /**
+   * Durable, unpaid holds by order id (held, or being paid). Presized for the sale's units
+   * up to {@link #PRESIZED_HOLDS}, so a rush does not rehash it from empty while it grows.
+   */
+  private final HoldsByOrder liveHolds;
   /**
    * Live holds whose payment is in flight: they lapse one hold period later than unpaid
    * ones (a payment provider that never answers must not hold units for good).
@@ -56,7 +59,7 @@ final class SaleBook {
    */
   private final Set<UUID> closing = new HashSet<>();
   /** Holds sold, by order id: a repeated payment notification gets the same answer. */
-  private final Map<UUID, Hold> paid = new HashMap<>();
+  private final HoldsByOrder paid = new HoldsByOrder(0);
   /**
    * The same holds in order of expiry. A sale's TTL is fixed, so holds expire in the order
    * they were made and a FIFO suffices; entries no longer live are skipped when they surface.
@@ -82,6 +85,7 @@ final class SaleBook {
     this.sale = sale;
     this.maxRememberedRefusals = maxRememberedRefusals;
     this.available = sale.quantity();
+    this.liveHolds = new HoldsByOrder(Math.min(sale.quantity(), PRESIZED_HOLDS));
     this.lastState = sale.stateAt(nowMs);
     // Numbered from the opening time in microseconds, so that a book opened again for the
     // same sale (a restart, a hand-over) numbers after the one before it: gateways and
@@ -158,6 +162,16 @@ final class SaleBook {
    * from available to held, or the reason for refusing, having changed nothing.
    */
   ReserveResult tryHold(ReserveCommand command, long nowMs) {
+    ReserveResult refusal = refusal(command, nowMs);
+    if (refusal != null) {
+      return refusal;
+    }
+    hold(command);
+    return ReserveResult.RESERVED;
+  }
+
+  /** Why the reservation would be refused now, or null if it can be held; changes nothing. */
+  ReserveResult refusal(ReserveCommand command, long nowMs) {
     int quantity = command.quantity();
     if (quantity < 1 || quantity > sale.perViewerLimit()) {
       return ReserveResult.INVALID_REQUEST;
@@ -175,15 +189,19 @@ final class SaleBook {
     if (quantity > available) {
       return ReserveResult.SOLD_OUT;
     }
-    int viewerUnits = unitsByViewer.getInt(command.viewerId());
-    if (viewerUnits + quantity > sale.perViewerLimit()) {
+    if (unitsByViewer.getInt(command.viewerId()) + quantity > sale.perViewerLimit()) {
       return ReserveResult.OVER_LIMIT;
     }
-    unitsByViewer.put(command.viewerId(), viewerUnits + quantity);
+    return null;
+  }
+
+  /** Moves the units of a reservation {@link #refusal} just allowed from available to held. */
+  void hold(ReserveCommand command) {
+    int quantity = command.quantity();
+    unitsByViewer.addTo(command.viewerId(), quantity);
     available -= quantity;
     held += quantity;
     sequence++;
-    return ReserveResult.RESERVED;
   }
 
   /**
@@ -258,7 +276,7 @@ final class SaleBook {
 
   /** The hold's order is durable: from now on it can lapse. */
   void confirm(Hold hold) {
-    liveHolds.put(hold.orderId(), hold);
+    liveHolds.put(hold);
     holdsByExpiry.addLast(hold);
   }
 
@@ -372,7 +390,7 @@ final class SaleBook {
     paying.remove(orderId);
     held -= hold.quantity();
     sold += hold.quantity();
-    paid.put(orderId, hold);
+    paid.put(hold);
     sequence++;
     return OrderChange.applied(OrderStatus.PAID);
   }
@@ -483,7 +501,7 @@ final class SaleBook {
     available -= quantity;
     if (isSold) {
       sold += quantity;
-      paid.put(hold.orderId(), hold);
+      paid.put(hold);
     } else {
       held += quantity;
       confirm(hold);

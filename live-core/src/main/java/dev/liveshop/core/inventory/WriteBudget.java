@@ -30,6 +30,14 @@ final class WriteBudget {
     }
   }
 
+  /**
+   * Whether no write can start now: what {@link #tryAcquire} would answer, read without
+   * taking a unit, for a caller that would give it back at once.
+   */
+  boolean isSpent() {
+    return inFlight.get() >= max;
+  }
+
   void release() {
     inFlight.decrementAndGet();
   }

@@ -34,6 +34,28 @@ class IntentTableTest {
   }
 
   @Test
+  void removingTheHeadOfAChain_keepsTheIntentBehindIt() {
+    CompletableFuture<ReserveAnswer> first = new CompletableFuture<>();
+    CompletableFuture<ReserveAnswer> second = new CompletableFuture<>();
+    CompletableFuture<ReserveAnswer> third = new CompletableFuture<>();
+    table.put("Aa", "tap", first);
+    table.put("BB", "tap", second);
+    table.put("C#", "tap", third);
+    assertThat(IntentTable.hash("C#", "tap")).isEqualTo(IntentTable.hash("Aa", "tap"));
+
+    table.remove("C#", "tap");
+    assertThat(table.get("s1", "C#", "tap")).isNull();
+    assertThat(table.get("s1", "BB", "tap")).isSameAs(second);
+    assertThat(table.get("s1", "Aa", "tap")).isSameAs(first);
+    table.remove("BB", "tap");
+    assertThat(table.get("s1", "Aa", "tap")).isSameAs(first);
+    table.put("BB", "tap", third);
+    assertThat(table.get("s1", "BB", "tap")).isSameAs(third);
+    assertThat(table.get("s1", "Aa", "tap")).isSameAs(first);
+    assertThat(table.size()).isEqualTo(2);
+  }
+
+  @Test
   void put_sameIntentAgain_replacesItsAnswer() {
     CompletableFuture<ReserveAnswer> first = new CompletableFuture<>();
     CompletableFuture<ReserveAnswer> second = new CompletableFuture<>();
