@@ -427,7 +427,8 @@ final class SaleBook {
    */
   void rollbackWritten(Hold hold, boolean durable) {
     closing.remove(hold.orderId());
-    if (durable && liveHolds.remove(hold.orderId(), hold)) {
+    if (durable && liveHolds.get(hold.orderId()) == hold) {
+      liveHolds.remove(hold.orderId());
       paying.remove(hold.orderId());
       release(hold.viewerId(), hold.quantity());
       answersByIntent.remove(hold.viewerId(), hold.clientOrderId());
