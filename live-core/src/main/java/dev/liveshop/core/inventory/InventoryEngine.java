@@ -237,6 +237,18 @@ public final class InventoryEngine implements AutoCloseable {
     });
   }
 
+  /**
+   * The fewest ticks any shard has run: once it has grown by two since a change of the
+   * clock, every shard has ticked wholly after it (tests wait on it instead of sleeping).
+   */
+  long ticks() {
+    long fewest = Long.MAX_VALUE;
+    for (SaleShard shard : shards) {
+      fewest = Math.min(fewest, shard.ticks());
+    }
+    return fewest;
+  }
+
   /** Subscribes to a sale's stock; {@code onUnknownSale} runs instead if there is no such sale. */
   public void watch(String saleId, StockWatcher watcher, Runnable onUnknownSale) {
     shardOf(saleId).watch(saleId, watcher, onUnknownSale);

@@ -326,6 +326,11 @@ final class SaleShard implements AutoCloseable {
     }, thread);
   }
 
+  /** Ticks this shard's thread has run (see {@link ShardLoop#ticks}). */
+  long ticks() {
+    return thread.ticks();
+  }
+
   /**
    * Runs on the shard thread every ticker interval: clock-driven changes, then fan-out,
    * then sales ended and settled long enough leave memory.

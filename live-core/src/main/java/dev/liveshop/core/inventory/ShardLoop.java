@@ -28,6 +28,8 @@ final class ShardLoop implements Executor, AutoCloseable {
   private final Thread thread;
   private volatile boolean parked;
   private volatile boolean running = true;
+  /** Ticks run so far; written by this loop's thread only. */
+  private volatile long ticks;
 
   ShardLoop(String name, Runnable tick, long tickMillis) {
     this.tick = tick;
@@ -56,6 +58,7 @@ final class ShardLoop implements Executor, AutoCloseable {
       long now = System.nanoTime();
       if (now - nextTick >= 0) {
         runQuietly(tick);
+        ticks++;
         nextTick = now + tickNanos;
       }
       if (drained > 0) {
@@ -72,6 +75,11 @@ final class ShardLoop implements Executor, AutoCloseable {
         Thread.onSpinWait();
       }
     }
+  }
+
+  /** Ticks this loop has run (each after draining the tasks queued before it). */
+  long ticks() {
+    return ticks;
   }
 
   private static void runQuietly(Runnable task) {

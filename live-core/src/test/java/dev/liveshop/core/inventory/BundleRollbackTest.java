@@ -1,6 +1,7 @@
 package dev.liveshop.core.inventory;
 
 import static dev.liveshop.core.Eventually.waitFor;
+import static dev.liveshop.core.inventory.Ticks.awaitWholeTick;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.liveshop.core.order.OrderStatus;
@@ -62,7 +63,7 @@ class BundleRollbackTest {
         List.of(new BundleItem("s1", 1), new BundleItem("s2", 1)));
     waitFor(() -> journal.statusWritesAsked.contains(OrderIds.of("s1", "alice", "b1")), "the rollback's write");
     clock.advance(60_000); // past the item's window while its rollback is written
-    Thread.sleep(20);
+    awaitWholeTick(engine);
     journal.statusGate.completeExceptionally(new IllegalStateException("certainly not written"));
 
     assertThat(bundle).failsWithin(5, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package dev.liveshop.core.inventory;
 
 import static dev.liveshop.core.Eventually.waitFor;
+import static dev.liveshop.core.inventory.Ticks.awaitWholeTick;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.liveshop.core.order.CancelReason;
@@ -131,15 +132,15 @@ class InventoryEngineTest {
 
       // Ended two minutes ago, but the payment is still open: the sale stays, retries get their answer.
       clock.advance(60_000 + 120_000);
-      Thread.sleep(50);
+      awaitWholeTick(engine);
       assertThat(engine.holds("s1")).isTrue();
       assertThat(engine.reserve(new ReserveCommand("s1", "alice", 1, "c1")).join()).isEqualTo(held);
 
       assertThat(engine.settlePayment("s1", held.orderId(), true).join().outcome())
           .isEqualTo(OrderChange.Outcome.APPLIED);
-      Thread.sleep(50);
+      awaitWholeTick(engine);
       clock.advance(59_000);
-      Thread.sleep(50);
+      awaitWholeTick(engine);
       assertThat(engine.holds("s1")).isTrue();
 
       clock.advance(1_000);
@@ -244,7 +245,7 @@ class InventoryEngineTest {
     open(sale("s1", 10, 2));
     ReserveAnswer answer = engine.reserve(new ReserveCommand("s1", "alice", 2, "c1")).join();
     clock.advance(29_999);
-    Thread.sleep(50);
+    awaitWholeTick(engine);
     assertThat(engine.snapshot("s1").join().orElseThrow().held()).isEqualTo(2);
     clock.advance(1);
     waitFor(() -> engine.snapshot("s1").join().orElseThrow().available() == 10);
@@ -596,7 +597,7 @@ class InventoryEngineTest {
     CompletableFuture<Void> released = engine.release("s1");
     assertThat(engine.reserve(new ReserveCommand("s1", "bob", 1, "b1")).join().result())
         .isEqualTo(ReserveResult.MOVED);
-    Thread.sleep(50);
+    awaitWholeTick(engine);
     assertThat(released).isNotDone();
 
     journal.gate.complete(null);
