@@ -157,19 +157,6 @@ final class SaleBook {
     answersByIntent.remove(viewerId, clientOrderId);
   }
 
-  /**
-   * Decides a reservation. Returns {@link ReserveResult#RESERVED} after moving the units
-   * from available to held, or the reason for refusing, having changed nothing.
-   */
-  ReserveResult tryHold(ReserveCommand command, long nowMs) {
-    ReserveResult refusal = refusal(command, nowMs);
-    if (refusal != null) {
-      return refusal;
-    }
-    hold(command);
-    return ReserveResult.RESERVED;
-  }
-
   /** Why the reservation would be refused now, or null if it can be held; changes nothing. */
   ReserveResult refusal(ReserveCommand command, long nowMs) {
     int quantity = command.quantity();

@@ -15,7 +15,7 @@ class SaleBookTest {
 
   @Test
   void tryHold_live_movesUnitsToHeld() {
-    assertThat(book.tryHold(buy("alice", 2), START)).isEqualTo(ReserveResult.RESERVED);
+    assertThat(tryHold(buy("alice", 2), START)).isEqualTo(ReserveResult.RESERVED);
     assertThat(book.available()).isEqualTo(3);
     assertThat(book.held()).isEqualTo(2);
     assertThat(book.unitsOf("alice")).isEqualTo(2);
@@ -34,8 +34,8 @@ class SaleBookTest {
 
   @Test
   void tryHold_overViewerLimit_isOverLimit() {
-    book.tryHold(buy("alice", 1), START);
-    assertThat(book.tryHold(buy("alice", 2), START)).isEqualTo(ReserveResult.OVER_LIMIT);
+    tryHold(buy("alice", 1), START);
+    assertThat(tryHold(buy("alice", 2), START)).isEqualTo(ReserveResult.OVER_LIMIT);
     assertThat(book.unitsOf("alice")).isEqualTo(1);
     assertThat(book.available()).isEqualTo(4);
   }
@@ -50,18 +50,18 @@ class SaleBookTest {
 
   @Test
   void tryHold_notEnoughLeft_isSoldOutAndNeverOversells() {
-    book.tryHold(buy("a", 2), START);
-    book.tryHold(buy("b", 2), START);
-    assertThat(book.tryHold(buy("c", 2), START)).isEqualTo(ReserveResult.SOLD_OUT);
-    assertThat(book.tryHold(buy("c", 1), START)).isEqualTo(ReserveResult.RESERVED);
-    assertThat(book.tryHold(buy("d", 1), START)).isEqualTo(ReserveResult.SOLD_OUT);
+    tryHold(buy("a", 2), START);
+    tryHold(buy("b", 2), START);
+    assertThat(tryHold(buy("c", 2), START)).isEqualTo(ReserveResult.SOLD_OUT);
+    assertThat(tryHold(buy("c", 1), START)).isEqualTo(ReserveResult.RESERVED);
+    assertThat(tryHold(buy("d", 1), START)).isEqualTo(ReserveResult.SOLD_OUT);
     assertThat(book.available()).isZero();
     assertThat(book.held()).isEqualTo(5);
   }
 
   @Test
   void release_returnsUnitsAndViewerAllowance() {
-    book.tryHold(buy("alice", 2), START);
+    tryHold(buy("alice", 2), START);
     book.release("alice", 2);
     assertThat(book.available()).isEqualTo(5);
     assertThat(book.held()).isZero();
@@ -70,7 +70,7 @@ class SaleBookTest {
 
   @Test
   void expire_releasesOnlyConfirmedHoldsPastTheirWindow() {
-    book.tryHold(buy("alice", 2), START);
+    tryHold(buy("alice", 2), START);
     Hold hold = new Hold(OrderIds.of("s1", "alice", "alice-2"), "s1", "demo", "p1", "alice", "alice-2", 2, 1900,
         START, START + 30_000);
     book.confirm(hold);
@@ -88,7 +88,7 @@ class SaleBookTest {
     assertThat(book.snapshot().state()).isEqualTo(SaleState.PAUSED);
     assertUnchangedAfter(buy("alice", 1), START, ReserveResult.PAUSED);
     book.change(new SaleChange(SaleChange.Action.RESUME, 0), START);
-    assertThat(book.tryHold(buy("alice", 1), START)).isEqualTo(ReserveResult.RESERVED);
+    assertThat(tryHold(buy("alice", 1), START)).isEqualTo(ReserveResult.RESERVED);
   }
 
   @Test
@@ -96,7 +96,7 @@ class SaleBookTest {
     SaleChangeResult stopped = book.change(new SaleChange(SaleChange.Action.STOP, 0), START + 10);
     assertThat(stopped.sale().endsAtMs()).isEqualTo(START + 10);
     assertThat(stopped.stock().state()).isEqualTo(SaleState.ENDED);
-    assertThat(book.tryHold(buy("alice", 1), START + 10)).isEqualTo(ReserveResult.ENDED);
+    assertThat(tryHold(buy("alice", 1), START + 10)).isEqualTo(ReserveResult.ENDED);
     assertThat(book.change(new SaleChange(SaleChange.Action.RESUME, 0), START + 10).refusal())
         .contains("has ended");
   }
@@ -112,7 +112,7 @@ class SaleBookTest {
     book.change(new SaleChange(SaleChange.Action.RESUME, 0), START + 2);
     assertThat(book.change(new SaleChange(SaleChange.Action.RESUME, 0), START + 3).sale().paused()).isFalse();
 
-    book.tryHold(buy("alice", 2), START + 4);
+    tryHold(buy("alice", 2), START + 4);
     StockSnapshot restocked = book.change(new SaleChange(SaleChange.Action.RESTOCK, 8), START + 5).stock();
     SaleChangeResult restockedAgain = book.change(new SaleChange(SaleChange.Action.RESTOCK, 8), START + 6);
     assertThat(restockedAgain.outcome()).isEqualTo(SaleChangeResult.Outcome.APPLIED);
@@ -138,8 +138,8 @@ class SaleBookTest {
 
   @Test
   void change_restock_neverBelowWhatBuyersHold() {
-    book.tryHold(buy("alice", 2), START);
-    book.tryHold(buy("bob", 2), START);
+    tryHold(buy("alice", 2), START);
+    tryHold(buy("bob", 2), START);
     StockSnapshot before = book.snapshot();
     SaleChangeResult refused = book.change(new SaleChange(SaleChange.Action.RESTOCK, 3), START);
     assertThat(refused.outcome()).isEqualTo(SaleChangeResult.Outcome.REFUSED);
@@ -268,7 +268,7 @@ class SaleBookTest {
     assertThat(book.startRollback(first.orderId(), "alice", first.clientOrderId())).isSameAs(first);
     book.rollbackWritten(first, true);
     // The bundle's retry holds the same order id again, later and for more.
-    assertThat(book.tryHold(new ReserveCommand("s1", "alice", 2, first.clientOrderId()), START + 10_000))
+    assertThat(tryHold(new ReserveCommand("s1", "alice", 2, first.clientOrderId()), START + 10_000))
         .isEqualTo(ReserveResult.RESERVED);
     Hold again = new Hold(first.orderId(), "s1", "demo", "p1", "alice", first.clientOrderId(), 2, 1900,
         START + 10_000, START + 40_000);
@@ -324,9 +324,19 @@ class SaleBookTest {
     assertThat(book.settledFor(0, ended + 3_600_000)).isTrue();
   }
 
+  /** A reservation decided as ReserveDecision does: the refusal, or RESERVED once held. */
+  private ReserveResult tryHold(ReserveCommand command, long nowMs) {
+    ReserveResult refusal = book.refusal(command, nowMs);
+    if (refusal != null) {
+      return refusal;
+    }
+    book.hold(command);
+    return ReserveResult.RESERVED;
+  }
+
   private Hold confirmedHold(String viewer, int quantity) {
     ReserveCommand command = buy(viewer, quantity);
-    assertThat(book.tryHold(command, START)).isEqualTo(ReserveResult.RESERVED);
+    assertThat(tryHold(command, START)).isEqualTo(ReserveResult.RESERVED);
     Hold hold = new Hold(OrderIds.of("s1", viewer, command.clientOrderId()), "s1", "demo", "p1", viewer,
         command.clientOrderId(), quantity, 1900, START, START + 30_000);
     book.confirm(hold);
@@ -394,7 +404,7 @@ class SaleBookTest {
   @Test
   void sequence_ofABookOpenedAgainLater_isNewerThanAnyOfTheFirst() {
     for (int i = 0; i < 4; i++) {
-      book.tryHold(buy("v" + i, 1), START);
+      tryHold(buy("v" + i, 1), START);
     }
     SaleBook reopened = new SaleBook(sale, START + 1, InventoryEngine.DEFAULT_MAX_REMEMBERED_REFUSALS);
     assertThat(reopened.snapshot().sequence()).isGreaterThan(book.snapshot().sequence());
@@ -412,7 +422,7 @@ class SaleBookTest {
 
   private void assertUnchangedAfter(ReserveCommand command, long now, ReserveResult expected) {
     StockSnapshot before = book.snapshot();
-    assertThat(book.tryHold(command, now)).isEqualTo(expected);
+    assertThat(tryHold(command, now)).isEqualTo(expected);
     assertThat(book.snapshot()).isEqualTo(before);
     assertThat(book.unitsOf(command.viewerId())).isZero();
   }
