@@ -10,7 +10,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,17 +17,7 @@ import org.junit.jupiter.api.Test;
  * hand-over, a payment. Found by a review of the durable rollback (dd23afd); each test
  * failed on that code.
  */
-class BundleRollbackTest {
-
-  private static final long NOW = 5_000_000;
-  private final TestClock clock = new TestClock(NOW);
-  private final RecordingJournal journal = new RecordingJournal(0);
-  private final InventoryEngine engine = new InventoryEngine(2, clock, journal, 5);
-
-  @AfterEach
-  void close() {
-    engine.close();
-  }
+class BundleRollbackTest extends EngineFixture {
 
   @Test
   void aRollbackStillBeingWritten_doesNotStopLaterHoldsOfItsSaleFromLapsing() throws Exception {
@@ -112,10 +101,6 @@ class BundleRollbackTest {
     StockSnapshot stock = engine.snapshot("s1").join().orElseThrow();
     assertThat(stock.sold()).isEqualTo(1);
     assertThat(stock.held()).isZero();
-  }
-
-  private void open(FlashSale sale) {
-    engine.open(sale, List.of()).join();
   }
 
   private static FlashSale sale(String id, int quantity, int limit) {

@@ -16,20 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class InventoryEngineTest {
-
-  private static final long NOW = 5_000_000;
-  private final TestClock clock = new TestClock(NOW);
-  private final RecordingJournal journal = new RecordingJournal(0);
-  private final InventoryEngine engine = new InventoryEngine(2, clock, journal, 5);
-
-  @AfterEach
-  void close() {
-    engine.close();
-  }
+class InventoryEngineTest extends EngineFixture {
 
   @Test
   void reserve_granted_answersAfterTheOrderIsWritten() {
@@ -626,10 +615,6 @@ class InventoryEngineTest {
     assertThat(engine.holds("s1")).isTrue();
     assertThat(engine.reserve(new ReserveCommand("s1", "alice", 1, "c1")).join().result())
         .isEqualTo(ReserveResult.RESERVED);
-  }
-
-  private void open(FlashSale sale) {
-    engine.open(sale, List.of()).join();
   }
 
   private static FlashSale sale(String id, int quantity, int limit) {
