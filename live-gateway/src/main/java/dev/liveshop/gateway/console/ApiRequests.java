@@ -61,9 +61,9 @@ final class ApiRequests {
 
   /** A number from the query string, 0 when absent; 400 when not a number (an empty value included). */
   static int intParam(FullHttpRequest request, String name) {
-    List<String> values = new QueryStringDecoder(request.uri()).parameters().get(name);
+    String value = firstValue(request, name);
     try {
-      return values == null ? 0 : Integer.parseInt(values.get(0));
+      return value == null ? 0 : Integer.parseInt(value);
     } catch (NumberFormatException e) {
       throw ApiError.invalid(name + " must be a number");
     }
@@ -71,7 +71,12 @@ final class ApiRequests {
 
   /** A query parameter's first value, or "" when absent. */
   static String param(FullHttpRequest request, String name) {
+    String value = firstValue(request, name);
+    return value == null ? "" : value;
+  }
+
+  private static String firstValue(FullHttpRequest request, String name) {
     List<String> values = new QueryStringDecoder(request.uri()).parameters().get(name);
-    return values == null ? "" : values.get(0);
+    return values == null ? null : values.get(0);
   }
 }

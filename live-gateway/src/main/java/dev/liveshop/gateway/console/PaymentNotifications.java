@@ -4,8 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.liveshop.gateway.auth.Hmac;
 import dev.liveshop.gateway.core.CoreClient;
 import dev.liveshop.gateway.core.CoreShards;
@@ -112,12 +110,7 @@ final class PaymentNotifications {
         HttpResponses.sendError(ctx, http, status.getCode().name(), String.valueOf(status.getDescription()), keepAlive);
         return;
       }
-      try {
-        HttpResponses.sendJson(ctx, HttpResponseStatus.OK,
-            JsonFormat.printer().omittingInsignificantWhitespace().print(answer), keepAlive);
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException(e);
-      }
+      ApiReplies.reply(ctx, keepAlive, answer, null);
     });
   }
 
